@@ -1,0 +1,3 @@
+"""smtui: a terminal console for the Azure Service Management (classic) API."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from smtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""The ``smtui`` command: the console, the emulator, and scriptable subcommands.
+
+Subcommands that do not open the console must not import Textual, so they start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from smtui import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``smtui`` command."""
+    parser = argparse.ArgumentParser(prog="smtui", description="Azure Service Management console")
+    parser.add_argument("--version", action="version", version=f"smtui {__version__}")
+    parser.add_argument("--profile", help="use the configured subscription profile NAME")
+    parser.add_argument("--read-only", action="store_true", help="hide every action that changes something")
+    parser.add_subparsers(dest="command")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``smtui`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        print(f"smtui {__version__}: the console is not built yet.", file=sys.stderr)
+        return 0
+    parser.error(f"unknown command {args.command}")
+    return 2
