@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-HEADLESS_MODULES = ["smtui.api", "smtui.emulator", "smtui.cli"]
+HEADLESS_MODULES = ["smtui.api", "smtui.emulator", "smtui.cli", "smtui.forms"]
 
 
 @pytest.mark.parametrize("module", HEADLESS_MODULES)
