@@ -1,0 +1,535 @@
+"""HTTP transport: one pooled httpx client, proxy, redirects, retries, bounded concurrency.
+
+Everything between "send these bytes with this method to this URL" and "here are the
+status, headers and body that came back" lives here:
+
+* one :class:`httpx.AsyncClient` per :class:`Transport` (keep-alive pool), created on
+  first use and re-created only when the proxy changes;
+* at most ``max_in_flight`` requests on the wire at once (an :class:`asyncio.Semaphore`;
+  retries wait for their back-off *without* holding a slot);
+* ``307``/``308`` redirects re-send the same method, headers and body to ``Location``
+  (RDFE redirected to regional hosts), HTTPS only, a bounded number of hops;
+* idempotent requests (GET/HEAD) are retried on 429/500/502/503/504 and on connection
+  failures, with exponential back-off and jitter, honouring ``Retry-After``. Other
+  methods are never repeated by the transport — a lost POST might have been executed;
+* ``HTTPS_PROXY`` (or an explicit URL) tunnels through an HTTP CONNECT proxy.
+
+Failures without an HTTP answer raise :class:`~smtui.api.errors.TransportError` with a
+code of our own; the client turns those into unsuccessful responses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import os
+import random
+import ssl
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from smtui.api.errors import TransportError, ValidationError
+
+logger = logging.getLogger("smtui.api")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods the transport may repeat on its own."""
+
+REDIRECT_STATUSES = frozenset({307, 308})
+"""Statuses that mean "send the same request there" (method and body preserved)."""
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Per-request timeouts in seconds (``None`` = wait forever).
+
+    Attributes:
+        connect: TCP + TLS handshake (and proxy CONNECT).
+        read: Waiting for response bytes.
+        write: Sending the request.
+        pool: Waiting for a free pooled connection.
+    """
+
+    connect: float | None = 10.0
+    read: float | None = 60.0
+    write: float | None = 60.0
+    pool: float | None = 60.0
+
+    def to_httpx(self) -> httpx.Timeout:
+        """The equivalent :class:`httpx.Timeout`."""
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When and how long to wait before repeating an idempotent request.
+
+    Attributes:
+        max_attempts: Total tries including the first (1 disables retries).
+        backoff_initial: Base delay before the first retry, seconds.
+        backoff_max: Upper bound of the computed delay, seconds.
+        max_retry_after: Upper bound on a server's ``Retry-After``, seconds.
+        retry_statuses: HTTP statuses worth retrying.
+    """
+
+    max_attempts: int = 4
+    backoff_initial: float = 0.5
+    backoff_max: float = 20.0
+    max_retry_after: float = 60.0
+    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+
+    def backoff(self, retry_number: int) -> float:
+        """Delay before retry ``retry_number`` (1-based): exponential with "equal jitter"."""
+        ceiling = min(self.backoff_max, self.backoff_initial * 2.0 ** (retry_number - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+NO_RETRIES = RetryPolicy(max_attempts=1)
+"""A policy that never retries."""
+
+
+DEFAULT_HOST = "management.core.windows.net"
+"""Public Azure management endpoint."""
+
+DEFAULT_API_VERSION = "2014-10-01"
+"""``x-ms-version`` sent by default (what the recorded live traffic used)."""
+
+SERIALIZE_TYPES = ("XML", "JSON")
+
+@dataclass(frozen=True)
+class ClientOptions:
+    """Options of a :class:`~smtui.api.client.ServiceManagementClient`.
+
+    Attributes:
+        host: Management host, ``name`` or ``name:port``.
+        apiversion: Sent as ``x-ms-version``.
+        serializetype: ``"XML"`` (default) or ``"JSON"`` (the 2012 Node client's format).
+        verify: Verify the server certificate (``True``), don't (``False``), or a CA bundle path.
+        ca_bundle: PEM file of CAs trusted for the server instead of the system store.
+        timeouts: Connect/read/write/pool timeouts.
+        retry: Retry policy for idempotent requests.
+        max_in_flight: Most requests on the wire at once.
+        max_redirects: Most ``307`` hops followed per request.
+        user_agent: ``User-Agent`` header.
+    """
+
+    host: str = DEFAULT_HOST
+    apiversion: str = DEFAULT_API_VERSION
+    serializetype: str = "XML"
+    verify: bool | str = True
+    ca_bundle: str | None = None
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    max_in_flight: int = 16
+    max_redirects: int = 5
+    user_agent: str = "smtui"
+
+    @classmethod
+    def from_value(cls, value: ClientOptions | Mapping[str, Any] | None) -> ClientOptions:
+        """Build options from ``None``, a :class:`ClientOptions`, or a mapping.
+
+        Mapping keys are the attribute names plus shortcuts: ``timeout`` (one number for
+        every timeout), ``retries`` (an int = number of *re*-tries, or a :class:`RetryPolicy`)
+        and ``ca_bundle`` paths as :class:`os.PathLike`.
+
+        Raises:
+            ValidationError: Unknown key or invalid value (the field is named).
+        """
+        if value is None:
+            return cls()
+        if isinstance(value, ClientOptions):
+            return value.validated()
+        known = {f.name for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, item in value.items():
+            if key == "timeout":
+                number = _number(item, "timeout")
+                kwargs["timeouts"] = Timeouts(number, number, number, number)
+            elif key == "retries":
+                if isinstance(item, RetryPolicy):
+                    kwargs["retry"] = item
+                else:
+                    count = int(_number(item, "retries"))
+                    kwargs["retry"] = replace(RetryPolicy(), max_attempts=max(1, count + 1))
+            elif key == "timeouts" and isinstance(item, Mapping):
+                kwargs["timeouts"] = Timeouts(**{k: _number(v, f"timeouts.{k}") for k, v in item.items()})
+            elif key == "ca_bundle" and item is not None:
+                kwargs["ca_bundle"] = os.fspath(item)
+            elif key in known:
+                kwargs[key] = item
+            else:
+                raise ValidationError(key, f"unknown client option (known: {', '.join(sorted(known))})")
+        return cls(**kwargs).validated()
+
+    def validated(self) -> ClientOptions:
+        """``self`` with ``serializetype`` normalised, after checking every field.
+
+        Raises:
+            ValidationError: A field is invalid.
+        """
+        if not isinstance(self.host, str) or not self.host.strip() or "/" in self.host:
+            raise ValidationError("host", f"must be a host name or host:port, got {self.host!r}")
+        if not isinstance(self.apiversion, str) or not self.apiversion.strip():
+            raise ValidationError("apiversion", "must not be empty")
+        kind = str(self.serializetype).upper()
+        if kind not in SERIALIZE_TYPES:
+            raise ValidationError("serializetype", f"must be XML or JSON, got {self.serializetype!r}")
+        if not isinstance(self.max_in_flight, int) or self.max_in_flight < 1:
+            raise ValidationError("max_in_flight", "must be a positive integer")
+        if not isinstance(self.max_redirects, int) or self.max_redirects < 0:
+            raise ValidationError("max_redirects", "must be a non-negative integer")
+        if self.retry.max_attempts < 1:
+            raise ValidationError("retries", "max_attempts must be at least 1")
+        return replace(self, host=self.host.strip(), serializetype=kind)
+
+    @property
+    def base_url(self) -> str:
+        """``https://<host>``."""
+        return f"https://{self.host}"
+
+
+def _number(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(name, f"must be a number, got {value!r}")
+    if value < 0:
+        raise ValidationError(name, "must not be negative")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class HttpExchange:
+    """One completed HTTP exchange (after redirects and retries).
+
+    Attributes:
+        method: Method sent.
+        url: Final URL.
+        status_code: Status of the final answer.
+        headers: Response headers, names lower-cased.
+        content: Response body.
+        request_headers: Headers sent on the final attempt.
+        attempts: Number of tries of the final URL.
+        redirects: Number of redirects followed.
+    """
+
+    method: str
+    url: str
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+    request_headers: Mapping[str, str] = field(default_factory=dict)
+    attempts: int = 1
+    redirects: int = 0
+
+
+def normalize_proxy_url(url: str) -> str:
+    """Turn ``HTTPS_PROXY``-style values into an ``http(s)://[user:pass@]host:port`` URL.
+
+    Args:
+        url: ``http://proxy:3128``, ``proxy:3128``, ``https://user:pw@proxy`` …
+
+    Returns:
+        The normalised URL, with an explicit port.
+
+    Raises:
+        ValidationError: No host could be parsed, or the scheme is not http/https.
+    """
+    raw = url.strip()
+    if "://" not in raw:
+        raw = "http://" + raw
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ValidationError("proxy", f"unsupported proxy scheme {parts.scheme!r} (use http:// or https://)")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValidationError("proxy", f"invalid port in proxy URL {_safe_proxy(url)!r}") from None
+    host = parts.hostname
+    if not host:
+        raise ValidationError("proxy", f"no host in proxy URL {_safe_proxy(url)!r}")
+    if port is None:
+        port = 443 if scheme == "https" else 80
+    userinfo = parts.netloc.rpartition("@")[0]
+    hostport = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return f"{scheme}://{userinfo + '@' if userinfo else ''}{hostport}"
+
+
+def _safe_proxy(url: str) -> str:
+    """The proxy URL without any password, for messages and logs."""
+    parts = urlsplit(url if "://" in url else "http://" + url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return parts._replace(netloc=netloc).geturl()
+
+
+def proxy_from_environment(environ: Mapping[str, str], host: str) -> str | None:
+    """The proxy for ``host`` per ``HTTPS_PROXY``/``https_proxy``, honouring ``NO_PROXY``.
+
+    Args:
+        environ: Environment mapping.
+        host: Target host (``name`` or ``name:port``).
+
+    Returns:
+        A normalised proxy URL, or ``None`` for a direct connection.
+    """
+    url = environ.get("HTTPS_PROXY") or environ.get("https_proxy")
+    if not url:
+        return None
+    no_proxy = environ.get("NO_PROXY") or environ.get("no_proxy") or ""
+    name = urlsplit("//" + host).hostname or host
+    for entry in (e.strip().lower() for e in no_proxy.split(",")):
+        if not entry:
+            continue
+        entry = entry.split(":")[0] if entry.count(":") == 1 else entry
+        if entry == "*" or name == entry.lstrip(".") or name.endswith("." + entry.lstrip(".")):
+            return None
+    return normalize_proxy_url(url)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def classify_exception(exc: httpx.HTTPError) -> tuple[str, str, bool]:
+    """Map an httpx failure to ``(code, message, retryable_if_idempotent)``."""
+    tls = _ssl_cause(exc)
+    if tls is not None:
+        reason = getattr(tls, "reason", None) or str(tls)
+        return "TLSError", f"TLS failure: {reason}", False
+    detail = str(exc) or exc.__class__.__name__
+    if isinstance(exc, httpx.ProxyError):
+        return "ProxyError", f"proxy refused the tunnel: {detail}", False
+    if isinstance(exc, httpx.TimeoutException):
+        return "Timeout", f"{exc.__class__.__name__}: {detail}", not isinstance(exc, httpx.WriteTimeout)
+    if isinstance(exc, httpx.ConnectError):
+        return "ConnectError", f"cannot connect: {detail}", True
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "ProtocolError", f"connection dropped: {detail}", True
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.CloseError)):
+        return "NetworkError", f"connection reset: {detail}", True
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return "InvalidURL", detail, False
+    return "NetworkError", f"{exc.__class__.__name__}: {detail}", False
+
+
+class Transport:
+    """Sends requests over one keep-alive connection pool.
+
+    Args:
+        ssl_context: Client TLS context (management certificate + server verification).
+        headers: Headers sent on every request.
+        timeouts: Per-request timeouts.
+        retry: Retry policy for idempotent requests.
+        max_in_flight: Most requests on the wire at once (also the pool size).
+        max_redirects: Most redirects followed per request.
+        proxy_url: HTTP CONNECT proxy, or ``None`` for direct connections.
+    """
+
+    def __init__(
+        self,
+        ssl_context: ssl.SSLContext,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeouts: Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        max_in_flight: int = 16,
+        max_redirects: int = 5,
+        proxy_url: str | None = None,
+    ) -> None:
+        if max_in_flight < 1:
+            raise ValidationError("max_in_flight", "must be at least 1")
+        self._ssl_context = ssl_context
+        self._headers = dict(headers or {})
+        self.timeouts = timeouts or Timeouts()
+        self.retry = retry or RetryPolicy()
+        self.max_in_flight = max_in_flight
+        self.max_redirects = max_redirects
+        self._proxy_url = normalize_proxy_url(proxy_url) if proxy_url else None
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._client: httpx.AsyncClient | None = None
+        self._retired: list[httpx.AsyncClient] = []
+        self._closed = False
+        self._in_flight = 0
+
+    @property
+    def proxy_url(self) -> str | None:
+        """The proxy in use (password masked), or ``None``."""
+        return _safe_proxy(self._proxy_url) if self._proxy_url else None
+
+    @property
+    def in_flight(self) -> int:
+        """Requests currently on the wire."""
+        return self._in_flight
+
+    def set_proxy_url(self, url: str | None) -> None:
+        """Use ``url`` as CONNECT proxy from the next request on (``None``: direct).
+
+        Raises:
+            ValidationError: The URL has no host or an unsupported scheme.
+        """
+        new = normalize_proxy_url(url) if url else None
+        if new == self._proxy_url:
+            return
+        self._proxy_url = new
+        if self._client is not None:
+            # Requests still running on the old pool finish there; it is closed in aclose().
+            self._retired.append(self._client)
+            self._client = None
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._closed:
+            raise TransportError("Closed", "the client has been closed")
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                verify=self._ssl_context,
+                proxy=self._proxy_url,
+                timeout=self.timeouts.to_httpx(),
+                limits=httpx.Limits(
+                    max_connections=self.max_in_flight,
+                    max_keepalive_connections=self.max_in_flight,
+                    keepalive_expiry=30.0,
+                ),
+                trust_env=False,  # proxy and CA come from our own options, not httpx's env lookup
+                follow_redirects=False,
+                headers=self._headers,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close every connection. The transport cannot be used afterwards."""
+        self._closed = True
+        clients = [*self._retired, *([self._client] if self._client else [])]
+        self._client = None
+        self._retired.clear()
+        for client in clients:
+            await client.aclose()
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> HttpExchange:
+        """Send one request, following redirects and retrying what may be retried.
+
+        Args:
+            method: HTTP method.
+            url: Absolute ``https://`` URL.
+            content: Body (``None`` or ``b""`` sends ``Content-Length: 0`` on non-GET methods).
+            headers: Extra headers for this request.
+
+        Returns:
+            The final exchange (any status, including 4xx/5xx).
+
+        Raises:
+            TransportError: No HTTP answer (code ``ConnectError``, ``Timeout``, ``TLSError``,
+                ``ProxyError``, ``ProtocolError``, ``NetworkError``, ``TooManyRedirects``,
+                ``RedirectError``, ``InvalidURL``).
+        """
+        method = method.upper()
+        if content is None and method not in IDEMPOTENT_METHODS:
+            content = b""
+        redirects = 0
+        while True:
+            exchange = await self._send_with_retries(method, url, content, headers or {})
+            location = exchange.headers.get("location")
+            if exchange.status_code not in REDIRECT_STATUSES or not location:
+                return HttpExchange(
+                    exchange.method, exchange.url, exchange.status_code, exchange.headers,
+                    exchange.content, exchange.request_headers, exchange.attempts, redirects,
+                )
+            redirects += 1
+            if redirects > self.max_redirects:
+                raise TransportError(
+                    "TooManyRedirects", f"more than {self.max_redirects} redirects from {url}"
+                )
+            target = urljoin(url, location)
+            if urlsplit(target).scheme.lower() != "https":
+                raise TransportError("RedirectError", f"refusing to follow a redirect to non-HTTPS {target}")
+            logger.debug("%s %s redirected (%d) to %s", method, url, exchange.status_code, target)
+            url = target
+
+    async def _send_with_retries(
+        self, method: str, url: str, content: bytes | None, headers: Mapping[str, str]
+    ) -> HttpExchange:
+        idempotent = method in IDEMPOTENT_METHODS
+        attempt = 0
+        while True:
+            attempt += 1
+            may_retry = idempotent and attempt < self.retry.max_attempts
+            started = time.perf_counter()
+            try:
+                async with self._slots:
+                    self._in_flight += 1
+                    try:
+                        request = self._http().build_request(method, url, content=content, headers=headers)
+                        response = await self._http().send(request)
+                    finally:
+                        self._in_flight -= 1
+            except httpx.HTTPError as exc:
+                code, message, retryable = classify_exception(exc)
+                if self._proxy_url and code in ("ConnectError", "ProxyError", "Timeout"):
+                    message += f" (via proxy {self.proxy_url})"
+                logger.debug("%s %s failed: %s %s (attempt %d)", method, url, code, message, attempt)
+                if retryable and may_retry:
+                    await asyncio.sleep(self.retry.backoff(attempt))
+                    continue
+                raise TransportError(code, message) from exc
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            resp_headers = {k.lower(): v for k, v in response.headers.items()}
+            logger.debug(
+                "%s %s -> %d (x-ms-request-id %s, %.0f ms, attempt %d)",
+                method, url, response.status_code, resp_headers.get("x-ms-request-id", "-"),
+                elapsed_ms, attempt,
+            )
+            if may_retry and response.status_code in self.retry.retry_statuses:
+                hinted = _retry_after(resp_headers)
+                delay = (
+                    min(hinted, self.retry.max_retry_after) if hinted is not None
+                    else self.retry.backoff(attempt)
+                )
+                logger.debug("retrying %s %s in %.2f s after %d", method, url, delay, response.status_code)
+                await asyncio.sleep(delay)
+                continue
+            return HttpExchange(
+                method=method,
+                url=str(response.request.url),
+                status_code=response.status_code,
+                headers=resp_headers,
+                content=response.content,
+                request_headers=dict(response.request.headers.items()),
+                attempts=attempt,
+            )
