@@ -1,0 +1,271 @@
+"""The shared shape of every form dialog: fields, live validation, preview, submit, errors.
+
+Flow of a submit (``ctrl+s`` or the Submit button):
+
+1. read the fields into a ``smtui.forms.values`` object and validate it; on problems every
+   message is shown next to its field and nothing is sent;
+2. build the model (``smtui.forms.builders``);
+3. if the dialog was given a ``preview`` builder, show the exact request it will send
+   (password masked) and wait for the user's "Send";
+4. if it was given a ``submit`` coroutine, run it; a failure (service error, transport error,
+   refused argument) is shown inside the dialog, which stays open with everything typed;
+5. dismiss with the model.
+
+Without ``submit`` the dialog simply returns the model, so it can be used on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Select, Static
+
+from smtui.api.errors import SmError
+from smtui.tui.dialogs._fields import FormField
+from smtui.tui.dialogs.preview import PreviewableRequest, RequestPreviewDialog
+
+ModelT = TypeVar("ModelT")
+ValuesT = TypeVar("ValuesT")
+
+
+class SubmitResult(Protocol):
+    """What a submit coroutine returns: the client's ``Response`` satisfies this."""
+
+    @property
+    def is_successful(self) -> bool: ...
+
+    @property
+    def request_id(self) -> str | None: ...
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def error(self) -> Any: ...
+
+
+Submitter = Callable[[ModelT], Awaitable[SubmitResult | None]]
+Previewer = Callable[[ModelT], PreviewableRequest]
+
+
+def describe_failure(result: SubmitResult) -> str:
+    """``"409 ConflictError: … (request id …)"`` for a failed response."""
+    error = result.error
+    code = getattr(error, "code", None) or ""
+    message = getattr(error, "message", None) or (str(error) if error is not None else "request failed")
+    head = f"{result.status_code} {code}".strip() if result.status_code else code
+    rid = f" (request id {result.request_id})" if result.request_id else ""
+    return f"{head}: {message}{rid}" if head else f"{message}{rid}"
+
+
+class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
+    """Base class of the form dialogs; subclasses provide fields, validation and the builder."""
+
+    DEFAULT_CSS = """
+    FormDialog {
+        align: center middle;
+        & > #dialog {
+            width: 96%; max-width: 110; height: auto; max-height: 96%;
+            border: round $primary; background: $surface; padding: 0 1;
+        }
+        & #dialog-title { text-style: bold; color: $primary; height: 1; }
+        & #form { height: auto; max-height: 1fr; }
+        & .section { text-style: bold; color: $secondary; margin-top: 1; height: 1; }
+        & #service-error { color: $error; height: auto; display: none; }
+        & #service-error.-visible { display: block; }
+        & #buttons { height: auto; align-horizontal: right; }
+        & #buttons > Button { margin-left: 1; min-width: 10; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog-cancel"),
+        Binding("ctrl+s", "submit", "Submit", id="dialog-submit"),
+    ]
+
+    TITLE: ClassVar[str] = "Form"
+    SUBMIT_LABEL: ClassVar[str] = "Submit"
+
+    def __init__(
+        self,
+        *,
+        submit: Submitter[ModelT] | None = None,
+        preview: Previewer[ModelT] | None = None,
+        title: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._submit = submit
+        self._preview = preview
+        self._title = title or self.TITLE
+        self.sending = False
+        """True while the request is in flight (the buttons are disabled)."""
+
+    # ------------------------------------------------------------------ to implement
+
+    def compose_form(self) -> ComposeResult:
+        """The dialog's fields."""
+        raise NotImplementedError
+        yield
+
+    def collect(self) -> ValuesT:
+        """Read the fields into a values object."""
+        raise NotImplementedError
+
+    def validate_values(self, values: ValuesT) -> dict[str, str]:
+        """``{field key: message}`` for ``values``."""
+        raise NotImplementedError
+
+    def build(self, values: ValuesT) -> ModelT:
+        """Turn valid ``values`` into the model the dialog returns."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self._title, id="dialog-title")
+            with VerticalScroll(id="form", can_focus=False):
+                yield from self.compose_form()
+            yield Static("", id="service-error", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button(self.SUBMIT_LABEL, id="submit", variant="primary")
+
+    def on_mount(self) -> None:
+        first = next(iter(self.query(FormField)), None)
+        if first is not None:
+            first.control.focus()
+
+    # ------------------------------------------------------------------ fields and errors
+
+    def fields(self) -> list[FormField]:
+        """Every field of the form, in screen order (only those currently displayed)."""
+        return [
+            f for f in self.query(FormField) if f.display and all(a.display for a in f.ancestors_with_self)
+        ]
+
+    def field(self, key: str) -> FormField:
+        """The field with ``key``."""
+        for f in self.query(FormField):
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    def value(self, key: str) -> Any:
+        """The current value of the field with ``key``."""
+        return self.field(key).value
+
+    def show_errors(self, errors: dict[str, str], *, everything: bool = False) -> None:
+        """Put each message next to its field (only on touched fields unless ``everything``)."""
+        shown_keys = set()
+        for f in self.query(FormField):
+            message = errors.get(f.key)
+            if everything and message:
+                f.touched = True
+            f.set_error(message if f.touched else None)
+            shown_keys.add(f.key)
+        # Problems with no field of their own (e.g. "provisioning" missing) go to the error line.
+        loose = [m for k, m in errors.items() if k not in shown_keys]
+        if everything:
+            self.show_service_error("\n".join(loose) if loose else None)
+
+    def show_service_error(self, message: str | None) -> None:
+        """Show (or clear) the error line above the buttons."""
+        line = self.query_one("#service-error", Static)
+        line.update(message or "")
+        line.set_class(bool(message), "-visible")
+
+    @property
+    def service_error(self) -> str:
+        """The text of the error line above the buttons."""
+        line = self.query_one("#service-error", Static)
+        return str(line.content) if line.has_class("-visible") else ""
+
+    def revalidate(self) -> dict[str, str]:
+        """Validate the current values and refresh the messages of touched fields."""
+        errors = self.validate_values(self.collect())
+        self.show_errors(errors)
+        return errors
+
+    def _owner(self, widget: Any) -> FormField | None:
+        for node in widget.ancestors_with_self:
+            if isinstance(node, FormField):
+                return node
+        return None
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _on_control_changed(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
+        owner = self._owner(event.control)
+        if owner is not None and self.is_mounted:
+            owner.touched = True
+            self.on_field_changed(owner)
+            self.revalidate()
+
+    def on_field_changed(self, field: FormField) -> None:
+        """Hook for dialogs whose layout depends on a field (OS type, disk mode)."""
+
+    # ------------------------------------------------------------------ actions
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without doing anything."""
+        if not self.sending:
+            self.dismiss(None)
+
+    @on(Button.Pressed, "#submit")
+    def action_submit(self) -> None:
+        """Validate, preview, send."""
+        if self.sending:
+            return
+        values = self.collect()
+        errors = self.validate_values(values)
+        if errors:
+            self.show_errors(errors, everything=True)
+            first = next((f for f in self.fields() if f.key in errors), None)
+            if first is not None:
+                first.control.focus()
+                first.scroll_visible()
+            return
+        self.show_errors({}, everything=True)
+        self._send(self.build(values))
+
+    @work(exclusive=True, group="dialog-submit")
+    async def _send(self, model: ModelT) -> None:
+        if self._preview is not None:
+            try:
+                request = self._preview(model)
+            except SmError as exc:
+                self.show_service_error(str(exc))
+                return
+            if not await self.app.push_screen_wait(RequestPreviewDialog(request)):
+                return
+        if self._submit is None:
+            self.dismiss(model)
+            return
+        self._set_sending(True)
+        try:
+            result = await self._submit(model)
+        except SmError as exc:
+            self.show_service_error(str(exc))
+            return
+        finally:
+            self._set_sending(False)
+        if result is not None and not result.is_successful:
+            self.show_service_error(describe_failure(result))
+            return
+        self.dismiss(model)
+
+    def _set_sending(self, sending: bool) -> None:
+        self.sending = sending
+        for button in self.query("#buttons Button").results(Button):
+            button.disabled = sending
+        if sending:
+            self.show_service_error(None)

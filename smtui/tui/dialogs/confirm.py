@@ -1,0 +1,164 @@
+"""Confirmation of a destructive action: names the exact target and the call, Cancel focused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Static
+
+from smtui.forms.validation import check_typed_confirmation
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """The user confirmed; ``options`` holds the state of the dialog's checkboxes."""
+
+    options: Mapping[str, bool] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> bool:
+        return bool(self.options.get(key, False))
+
+
+CallDescriber = Callable[[Mapping[str, bool]], str]
+"""Given the checkbox states, the HTTP call the action will make (``"DELETE /…?comp=media"``)."""
+
+
+class ConfirmDialog(ModalScreen[Confirmed | None]):
+    """Asks before a destructive call.
+
+    Args:
+        title: The question (``"Delete role myvm?"``).
+        target: Which object, spelled out (service / deployment / role).
+        call: The HTTP call (or a function of the checkbox states returning it).
+        options: Checkboxes as ``{key: (label, initial)}`` (e.g. delete media too).
+        type_to_confirm: If given, the user must type this exact text before confirming.
+        confirm_label: The label of the confirming button.
+    """
+
+    DEFAULT_CSS = """
+    ConfirmDialog {
+        align: center middle;
+        & > #confirm {
+            width: 90%; max-width: 90; height: auto; max-height: 96%;
+            border: round $error; background: $surface; padding: 0 1;
+        }
+        & #confirm-title { text-style: bold; color: $error; height: auto; }
+        & #confirm-target { height: auto; margin-top: 1; }
+        & #confirm-call { color: $warning; height: auto; margin: 1 0; }
+        & #confirm-hint { color: $text-muted; height: auto; }
+        & #confirm-typed { margin-bottom: 1; }
+        & #confirm-problem { color: $error; height: auto; }
+        & #confirm-buttons { height: auto; align-horizontal: right; }
+        & #confirm-buttons > Button { margin-left: 1; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="confirm-cancel"),
+        Binding("left,right", "switch_button", "Switch", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        target: str,
+        call: str | CallDescriber,
+        *,
+        options: Mapping[str, tuple[str, bool]] | None = None,
+        type_to_confirm: str | None = None,
+        confirm_label: str = "Delete",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.target = target
+        self._call = call
+        self.option_specs = dict(options or {})
+        self.type_to_confirm = type_to_confirm
+        self.confirm_label = confirm_label
+
+    def options(self) -> dict[str, bool]:
+        """The current state of the checkboxes."""
+        if not self.is_mounted:
+            return {key: initial for key, (_, initial) in self.option_specs.items()}
+        return {key: self.query_one(f"#opt-{key}", Checkbox).value for key in self.option_specs}
+
+    @property
+    def call(self) -> str:
+        """The call the action will make, for the current checkbox states."""
+        return self._call if isinstance(self._call, str) else self._call(self.options())
+
+    @property
+    def text(self) -> str:
+        """Everything the dialog says, as plain text."""
+        return "\n".join((self.title_text, self.target, self.call))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static(self.title_text, id="confirm-title", markup=False)
+            yield Static(self.target, id="confirm-target", markup=False)
+            yield Static(f"Will call: {self.call}", id="confirm-call", markup=False)
+            for key, (label, initial) in self.option_specs.items():
+                yield Checkbox(label, initial, id=f"opt-{key}", compact=True)
+            if self.type_to_confirm is not None:
+                yield Static(f"Type {self.type_to_confirm!r} to confirm:", id="confirm-hint", markup=False)
+                yield Input(placeholder=self.type_to_confirm, id="confirm-typed", compact=True)
+                yield Static("", id="confirm-problem")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button(
+                    self.confirm_label,
+                    id="confirm",
+                    variant="error",
+                    disabled=self.type_to_confirm is not None,
+                )
+
+    def on_mount(self) -> None:
+        # Cancel is the default: Enter on an unread dialog must never delete anything.
+        self.query_one("#cancel", Button).focus()
+        if self.type_to_confirm is None:
+            self._bindings.bind("y", "confirm", "Yes", show=False)
+            self._bindings.bind("n", "cancel", "No", show=False)
+
+    @on(Checkbox.Changed)
+    def _options_changed(self) -> None:
+        self.query_one("#confirm-call", Static).update(f"Will call: {self.call}")
+
+    @on(Input.Changed, "#confirm-typed")
+    def _typed(self, event: Input.Changed) -> None:
+        assert self.type_to_confirm is not None
+        ok = check_typed_confirmation(event.value, self.type_to_confirm) is None
+        self.query_one("#confirm", Button).disabled = not ok
+        self.query_one("#confirm-problem", Static).update("")
+
+    @on(Input.Submitted, "#confirm-typed")
+    def _typed_enter(self) -> None:
+        self.action_confirm()
+
+    def action_switch_button(self) -> None:
+        """Move focus between the two buttons."""
+        cancel = self.query_one("#cancel", Button)
+        confirm = self.query_one("#confirm", Button)
+        (confirm if cancel.has_focus and not confirm.disabled else cancel).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Do nothing."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#confirm")
+    def action_confirm(self) -> None:
+        """Go ahead (only once the typed name matches, if one is required)."""
+        if self.type_to_confirm is not None:
+            typed = self.query_one("#confirm-typed", Input).value
+            problem = check_typed_confirmation(typed, self.type_to_confirm)
+            if problem:
+                self.query_one("#confirm-problem", Static).update(problem)
+                return
+        self.dismiss(Confirmed(self.options()))

@@ -1,0 +1,132 @@
+"""The request preview: the exact request a form will send, with secrets masked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar, Protocol
+
+from lxml import etree
+from rich.syntax import Syntax
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from smtui.api.errors import XmlError
+from smtui.api.xml import parse_xml
+
+
+class PreviewableRequest(Protocol):
+    """What the preview shows: ``smtui.api.client.RequestPreview`` (from ``client.preview(request)``)."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def body(self) -> str | None: ...
+
+
+def pretty_body(body: str | None) -> str:
+    """The (already redacted) body, indented for reading; non-XML bodies are shown as they are."""
+    if not body:
+        return ""
+    try:
+        root = parse_xml(body.encode("utf-8"))
+    except XmlError:
+        return body
+    etree.indent(root, space="  ")
+    return etree.tostring(root, encoding="unicode")
+
+
+class RequestPreviewDialog(ModalScreen[bool]):
+    """Shows method, URL, version header and the (redacted) body; returns True to send."""
+
+    DEFAULT_CSS = """
+    RequestPreview {
+        align: center middle;
+        & > #preview {
+            width: 96%; max-width: 110; height: auto; max-height: 96%;
+            border: round $accent; background: $surface; padding: 0 1;
+        }
+        & #preview-title { text-style: bold; color: $accent; height: 1; }
+        & #request-line { text-style: bold; height: auto; }
+        & #headers { color: $text-muted; height: auto; }
+        & #body-scroll { height: auto; max-height: 1fr; border: tall $panel; }
+        & #preview-buttons { height: auto; align-horizontal: right; }
+        & #preview-buttons > Button { margin-left: 1; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="preview-back"),
+        Binding("ctrl+s", "send", "Send", id="preview-send"),
+    ]
+
+    def __init__(
+        self, request: PreviewableRequest, *, title: str = "Request preview — nothing sent yet"
+    ) -> None:
+        super().__init__()
+        self.request = request
+        self.title_text = title
+
+    @property
+    def text(self) -> str:
+        """Everything the preview shows, as plain text (what tests and the clipboard see)."""
+        return "\n".join(part for part in (self.request_line, self.headers_text, self.body_text) if part)
+
+    @property
+    def request_line(self) -> str:
+        """``METHOD URL``."""
+        return f"{self.request.method} {self.request.url}"
+
+    @property
+    def headers_text(self) -> str:
+        """The request headers worth showing (never credentials)."""
+        lines = []
+        for name, value in dict(self.request.headers or {}).items():
+            if name.lower() in ("authorization", "cookie"):
+                continue
+            lines.append(f"{name}: {value}")
+        return "\n".join(lines)
+
+    @property
+    def body_text(self) -> str:
+        """The redacted body, pretty-printed."""
+        return pretty_body(self.request.body)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="preview"):
+            yield Static(self.title_text, id="preview-title")
+            yield Static(self.request_line, id="request-line", markup=False)
+            if self.headers_text:
+                yield Static(self.headers_text, id="headers", markup=False)
+            with VerticalScroll(id="body-scroll"):
+                body = self.body_text
+                yield Static(
+                    Syntax(body, "xml", theme="ansi_dark", word_wrap=True) if body else "(no body)",
+                    id="body",
+                )
+            with Horizontal(id="preview-buttons"):
+                yield Button("Back", id="back")
+                yield Button("Send", id="send", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#send", Button).focus()
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        """Return to the form without sending."""
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#send")
+    def action_send(self) -> None:
+        """Send the request."""
+        self.dismiss(True)

@@ -1,0 +1,378 @@
+"""The VMRole builder: one scrolling form for a new deployment, a new role, or a role change.
+
+Sections: deployment options (new deployment only), role (name, size), OS disk (image picked
+from a filtered list, media link, caching), provisioning set (Windows or Linux), data disks
+(any number, three modes, LUNs) and input endpoints (add/remove rows). Every field is checked
+as the user types; Submit shows the request preview, then sends.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Select, Static
+
+from smtui.forms import builders
+from smtui.forms.validation import (
+    parse_int,
+    validate_data_disks,
+    validate_deployment,
+    validate_endpoints,
+    validate_vm_role,
+)
+from smtui.forms.values import (
+    HOST_CACHING,
+    PROTOCOLS,
+    SLOTS,
+    DataDiskValues,
+    DeploymentValues,
+    EndpointValues,
+    OSDiskValues,
+    VMRoleValues,
+)
+from smtui.tui.dialogs._base import FormDialog
+from smtui.tui.dialogs._fields import FormField, select_field, text_field
+from smtui.tui.dialogs._provisioning import ProvisioningFields
+from smtui.tui.dialogs.data_disk import DataDiskFields, free_luns
+
+BuilderMode = Literal["deployment", "add", "modify"]
+
+_uids = itertools.count()
+
+
+@dataclass(frozen=True)
+class ImageChoice:
+    """An OS image the user can pick: its name, OS and label."""
+
+    name: str
+    os: str = "Linux"
+    label: str = ""
+
+
+class EndpointRow(Vertical):
+    """One input endpoint: name, protocol, public port, local port, and a remove button."""
+
+    DEFAULT_CSS = """
+    EndpointRow { height: auto; }
+    EndpointRow > Horizontal { height: auto; }
+    EndpointRow FormField { width: 1fr; }
+    EndpointRow FormField.proto { width: 16; }
+    EndpointRow Button.remove { min-width: 5; width: 5; height: 1; border: none; }
+    """
+
+    def __init__(self, values: EndpointValues, index: int) -> None:
+        super().__init__()
+        self.initial = values
+        self.prefix = f"endpoints.{index}"
+        self.uid = f"ep{next(_uids)}"
+
+    def compose(self) -> ComposeResult:
+        v, p, u = self.initial, self.prefix, self.uid
+        with Horizontal():
+            fields = (
+                text_field("Name", f"{p}.name", v.name, id=f"{u}-name"),
+                select_field(
+                    "Proto", f"{p}.protocol", [(x, x) for x in PROTOCOLS], v.protocol, id=f"{u}-protocol"
+                ),
+                text_field("Public", f"{p}.public_port", v.public_port, restrict=r"\d*", id=f"{u}-public"),
+                text_field("Local", f"{p}.local_port", v.local_port, restrict=r"\d*", id=f"{u}-local"),
+            )
+            for f in fields:
+                f.add_class("inline")
+            fields[1].add_class("proto")
+            yield from fields
+            yield Button("✕", classes="remove", id=f"{u}-remove", tooltip="Remove this endpoint")
+
+    def rekey(self, index: int) -> None:
+        """Renumber the row's field keys (a row above it was removed)."""
+        prefix = f"endpoints.{index}"
+        for f in self.query(FormField):
+            f.key = prefix + f.key[len(self.prefix) :]
+        self.prefix = prefix
+
+    def values(self) -> EndpointValues:
+        """The endpoint as typed."""
+        get = {f.key.rsplit(".", 1)[1]: f.value for f in self.query(FormField)}
+        return EndpointValues(
+            name=str(get["name"]).strip(),
+            protocol=str(get["protocol"]),
+            public_port=str(get["public_port"]).strip(),
+            local_port=str(get["local_port"]).strip(),
+        )
+
+
+class DataDiskRow(Vertical):
+    """One data disk of the role, with a remove button."""
+
+    DEFAULT_CSS = """
+    DataDiskRow { height: auto; border-top: dashed $panel-lighten-2; }
+    DataDiskRow Button.remove { height: 1; border: none; min-width: 10; }
+    """
+
+    def __init__(self, values: DataDiskValues, index: int, *, disk_names: Sequence[str]) -> None:
+        super().__init__()
+        self.uid = f"dd{next(_uids)}"
+        self.disk = DataDiskFields(values, prefix=f"data_disks.{index}", hide_used_luns=False,
+                                   disk_names=disk_names, uid=self.uid)  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        yield self.disk
+        yield Button("Remove disk", classes="remove", id=f"{self.uid}-remove")
+
+    def rekey(self, index: int) -> None:
+        """Renumber the row's field keys."""
+        self.disk.rekey(f"data_disks.{index}")
+
+
+class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
+    """Builds a VM role (and, for a new deployment, the deployment around it).
+
+    Returns a ``Deployment`` model (mode ``"deployment"``) or a ``VMRole`` model (``"add"``,
+    ``"modify"``).
+
+    Args:
+        mode: ``"deployment"`` (Create Deployment), ``"add"`` (Add Role) or ``"modify"`` (Update Role).
+        images: OS images to pick the source image from.
+        role_sizes: ``(label, name)`` of the role sizes.
+        disk_names: Registered, unattached disks (for data disks in "existing" mode).
+        role_names_in_use: Roles already in the deployment (Add Role refuses duplicates).
+        ports_in_use: ``(protocol, port)`` public ports used by the deployment's other roles.
+        media_base: Prefix for suggested VHD blob URLs (``https://acct.blob.core.windows.net/vhds``).
+        service_name: The hosted service (default deployment name and label).
+        values: What to prefill: a previous attempt, or the role being modified.
+    """
+
+    DEFAULT_CSS = """
+    VMRoleBuilder .hint { color: $text-muted; height: auto; }
+    VMRoleBuilder .add-row { height: 1; border: none; min-width: 18; margin-top: 1; }
+    VMRoleBuilder #image-filter-row { height: auto; }
+    """
+
+    TITLE = "Create VM deployment"
+    SUBMIT_LABEL = "Review"
+
+    def __init__(
+        self,
+        mode: BuilderMode = "deployment",
+        *,
+        images: Iterable[ImageChoice] = (),
+        role_sizes: Iterable[tuple[str, str]] = (),
+        disk_names: Iterable[str] = (),
+        role_names_in_use: Iterable[str] = (),
+        ports_in_use: Iterable[tuple[str, int]] = (),
+        media_base: str = "",
+        service_name: str = "",
+        values: DeploymentValues | VMRoleValues | None = None,
+        **kwargs: Any,
+    ) -> None:
+        titles = {"deployment": "Create VM deployment", "add": "Add role", "modify": "Modify role"}
+        kwargs.setdefault("title", titles[mode] + (f" in {service_name}" if service_name else ""))
+        super().__init__(**kwargs)
+        self.mode = mode
+        self.images = list(images)
+        self.role_sizes = list(role_sizes) or [("Small", "Small")]
+        self.disk_names = list(disk_names)
+        self.role_names_in_use = list(role_names_in_use)
+        self.ports_in_use = list(ports_in_use)
+        self.media_base = media_base.rstrip("/")
+        self.service_name = service_name
+        if isinstance(values, DeploymentValues):
+            self.deployment = values
+        else:
+            role = values or VMRoleValues(endpoints=[EndpointValues("SSH", "tcp", "22", "22")])
+            self.deployment = DeploymentValues(name=service_name, label=service_name, role=role)
+        self._media_link_auto = not self.deployment.role.os_disk.media_link
+
+    # ------------------------------------------------------------------ layout
+
+    def compose_form(self) -> ComposeResult:
+        dep, role = self.deployment, self.deployment.role
+        if self.mode == "deployment":
+            yield Static("Deployment", classes="section")
+            yield text_field("Deployment name", "name", dep.name)
+            yield select_field("Slot", "slot", [(s, s) for s in SLOTS], dep.slot)
+            yield text_field("Label", "label", dep.label)
+            yield text_field("Upgrade domains", "upgrade_domain_count", dep.upgrade_domain_count,
+                             placeholder="optional, 1–20", restrict=r"\d*")  # fmt: skip
+        yield Static("Role", classes="section")
+        if self.mode == "modify":
+            yield Static(f"Role name: {role.role_name}", classes="hint", markup=False)
+        else:
+            yield text_field("Role name", "role_name", role.role_name)
+        yield select_field("Role size", "role_size", self.role_sizes, role.role_size)
+        if self.mode != "modify":
+            yield Static("OS disk", classes="section")
+            yield text_field("Image filter", "image_filter", "", placeholder="type to narrow the image list")
+            yield select_field("Source image", "os_disk.source_image_name", self._image_options(""),
+                               role.os_disk.source_image_name, allow_blank=True)  # fmt: skip
+            yield text_field("OS disk media link", "os_disk.media_link", role.os_disk.media_link,
+                             placeholder="https://account.blob.core.windows.net/vhds/os.vhd")  # fmt: skip
+            yield select_field("OS disk caching", "os_disk.host_caching", [(c, c) for c in HOST_CACHING],
+                               role.os_disk.host_caching)  # fmt: skip
+            yield Static("Provisioning", classes="section")
+            yield ProvisioningFields(role.provisioning)
+        yield Static("Data disks", classes="section")
+        with Vertical(id="data-disks"):
+            for i, disk in enumerate(role.data_disks):
+                yield DataDiskRow(disk, i, disk_names=self.disk_names)
+        yield Button("+ Add data disk", id="add-disk", classes="add-row")
+        yield Static("Input endpoints", classes="section")
+        with Vertical(id="endpoints"):
+            for i, ep in enumerate(role.endpoints):
+                yield EndpointRow(ep, i)
+        yield Button("+ Add endpoint", id="add-endpoint", classes="add-row")
+
+    def on_mount(self) -> None:
+        if self.mode != "modify":
+            self.query_one(ProvisioningFields).apply_os()
+
+    def _image_options(self, text: str) -> list[tuple[str, str]]:
+        needle = text.strip().lower()
+        return [
+            (f"{img.name} ({img.os})", img.name)
+            for img in self.images
+            if not needle or needle in img.name.lower() or needle in img.label.lower()
+        ]
+
+    # ------------------------------------------------------------------ reactions
+
+    def on_field_changed(self, field: FormField) -> None:
+        key = field.key
+        if key == "image_filter":
+            select = self.field("os_disk.source_image_name").control
+            assert isinstance(select, Select)
+            current = select.value
+            options = self._image_options(str(field.value))
+            select.set_options(options)
+            if current in {v for _, v in options}:
+                select.value = current
+        elif key == "os_disk.source_image_name":
+            image = next((i for i in self.images if i.name == field.value), None)
+            if image is not None and image.os in ("Linux", "Windows"):
+                self.field("provisioning.os").value = image.os
+                self.query_one(ProvisioningFields).apply_os()
+        elif key == "provisioning.os":
+            self.query_one(ProvisioningFields).apply_os()
+        elif key == "os_disk.media_link":
+            self._media_link_auto = False
+        elif key == "role_name" and self._media_link_auto and self.media_base:
+            name = str(field.value).strip()
+            link = f"{self.media_base}/{self.service_name or 'vm'}-{name}-os.vhd" if name else ""
+            media = self.field("os_disk.media_link")
+            media.value = link
+            self._media_link_auto = True
+        elif key.endswith(".mode") and key.startswith("data_disks."):
+            for row in self.query(DataDiskFields):
+                row.apply_mode()
+
+    def _used_luns(self) -> list[int]:
+        return [n for d in self.query(DataDiskFields) if (n := parse_int(d.values().lun)) is not None]
+
+    @on(Button.Pressed, "#add-disk")
+    async def action_add_data_disk(self) -> None:
+        """Add a data disk row with the lowest free LUN."""
+        free = free_luns(self._used_luns())
+        if not free:
+            self.notify("All 16 LUNs are in use.", severity="warning")
+            return
+        container = self.query_one("#data-disks", Vertical)
+        index = len(container.children)
+        row = DataDiskRow(DataDiskValues(lun=str(free[0]), size_gb="10"), index, disk_names=self.disk_names)
+        await container.mount(row)
+        row.query(FormField).first().control.focus()
+
+    @on(Button.Pressed, "#add-endpoint")
+    async def action_add_endpoint(self) -> None:
+        """Add an endpoint row."""
+        container = self.query_one("#endpoints", Vertical)
+        row = EndpointRow(EndpointValues(), len(container.children))
+        await container.mount(row)
+        row.query(FormField).first().control.focus()
+
+    @on(Button.Pressed, "Button.remove")
+    async def _remove_row(self, event: Button.Pressed) -> None:
+        row = next((a for a in event.button.ancestors if isinstance(a, EndpointRow | DataDiskRow)), None)
+        if row is None:
+            return
+        container = row.parent
+        await row.remove()
+        if container is not None:
+            for i, child in enumerate(container.children):
+                if isinstance(child, EndpointRow | DataDiskRow):
+                    child.rekey(i)
+        self.revalidate()
+
+    @on(Input.Submitted)
+    def _enter_moves_on(self) -> None:
+        # Enter in a field goes to the next one, like a paper form; ctrl+s submits.
+        self.focus_next()
+
+    # ------------------------------------------------------------------ values
+
+    def role_values(self) -> VMRoleValues:
+        """The role part of the form."""
+        base = self.deployment.role
+        if self.mode == "modify":
+            name = base.role_name
+            os_disk = base.os_disk
+            provisioning = None
+        else:
+            name = str(self.value("role_name")).strip()
+            os_disk = OSDiskValues(
+                source_image_name=str(self.value("os_disk.source_image_name")),
+                media_link=str(self.value("os_disk.media_link")).strip(),
+                host_caching=str(self.value("os_disk.host_caching")),
+            )
+            provisioning = self.query_one(ProvisioningFields).values()
+        return VMRoleValues(
+            role_name=name,
+            role_size=str(self.value("role_size")),
+            os_disk=os_disk,
+            data_disks=[d.values() for d in self.query(DataDiskFields)],
+            provisioning=provisioning,
+            endpoints=[r.values() for r in self.query(EndpointRow)],
+            availability_set_name=base.availability_set_name,
+        )
+
+    def collect(self) -> DeploymentValues | VMRoleValues:
+        role = self.role_values()
+        if self.mode != "deployment":
+            return role
+        name = str(self.value("name")).strip()
+        label = str(self.value("label"))
+        return DeploymentValues(
+            name=name,
+            slot=str(self.value("slot")),
+            label=label if label.strip() else name,
+            upgrade_domain_count=str(self.value("upgrade_domain_count")).strip(),
+            role=role,
+        )
+
+    def validate_values(self, values: DeploymentValues | VMRoleValues) -> dict[str, str]:
+        if isinstance(values, DeploymentValues):
+            errors = validate_deployment(values)
+            # The role's fields are keyed without the "role." prefix in this form.
+            return {k.removeprefix("role."): v for k, v in errors.items()}
+        if self.mode == "modify":
+            errors = validate_endpoints(values.endpoints, ports_in_use=self.ports_in_use)
+            errors.update(validate_data_disks(values.data_disks))
+            if not values.role_size:
+                errors["role_size"] = "Role size is required."
+            return errors
+        return validate_vm_role(
+            values, role_names_in_use=self.role_names_in_use, ports_in_use=self.ports_in_use
+        )
+
+    def build(self, values: DeploymentValues | VMRoleValues) -> Any:
+        media_base = self.media_base or None
+        if isinstance(values, DeploymentValues):
+            return builders.deployment(values, media_base=media_base)
+        if self.mode == "modify":
+            return builders.vm_role_update(values)
+        return builders.vm_role(values, media_base=media_base)
