@@ -123,8 +123,10 @@ def redact_xml(body: bytes) -> str:
     except XmlError:
         return "<unparseable body withheld>"
     for element in root.iter():
-        if isinstance(element.tag, str) and _SECRET_NAME.search(local_name(element)) and (
-            len(element) == 0 and (element.text or "").strip()
+        if (
+            isinstance(element.tag, str)
+            and _SECRET_NAME.search(local_name(element))
+            and (len(element) == 0 and (element.text or "").strip())
         ):
             element.text = REDACTED
     return etree.tostring(root, encoding="unicode")
@@ -221,3 +223,72 @@ def lun(value: object, field_name: str = "Lun") -> int:
 def media_query(delete_media: bool) -> dict[str, str]:
     """``{"comp": "media"}`` when the VHD blobs are to be deleted too."""
     return {"comp": "media"} if delete_media else {}
+
+
+# ---------------------------------------------------------------------------------------------
+# model plumbing (via the codec)
+
+M = TypeVar("M")
+
+
+def model_parser(cls: type[M]) -> ResponseParser[M]:
+    """Parser of a body holding one ``cls``."""
+    from smtui.api import codec
+
+    return ResponseParser(
+        cls.__name__,
+        lambda body: codec.from_xml(cls, body),
+        lambda data: codec.from_json(cls, data),
+    )
+
+
+def list_parser(cls: type[M]) -> ResponseParser[list[M]]:
+    """Parser of a body holding a list of ``cls`` (``<Images><OSImage/>…</Images>``)."""
+    from smtui.api import codec
+
+    def from_json(data: Any) -> list[M]:
+        if isinstance(data, dict) and len(data) == 1:
+            data = next(iter(data.values()))
+        if isinstance(data, dict):
+            data = [data]
+        return [codec.from_json(cls, item) for item in data or []]
+
+    return ResponseParser(f"list[{cls.__name__}]", lambda body: codec.parse_list(cls, body), from_json)
+
+
+def with_body(payload: object, root: str | None = None) -> dict[str, Any]:
+    """``ApiRequest`` keyword arguments for a request carrying ``payload`` (request form)."""
+    from smtui.api import codec
+
+    def render_json(value: object) -> object:
+        return codec.to_json(value, request=True)
+
+    return {
+        "body": codec.to_xml(payload, root=root, request=True),
+        "payload": payload,
+        "json_renderer": render_json,
+    }
+
+
+def coerce(cls: type[M], value: object, field_name: str) -> M:
+    """``value`` as a ``cls``: the model itself, or a mapping with PascalCase/snake_case keys.
+
+    Raises:
+        ValidationError: ``value`` is missing or cannot be read as a ``cls``.
+    """
+    from smtui.api import codec
+
+    if value is None:
+        raise ValidationError(field_name, "is required")
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            field_name, f"must be a {cls.__name__} or a mapping, got {type(value).__name__}"
+        )
+    try:
+        return codec.from_mapping(cls, value)
+    except ValidationError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError(field_name, str(exc)) from None

@@ -103,6 +103,7 @@ DEFAULT_API_VERSION = "2014-10-01"
 
 SERIALIZE_TYPES = ("XML", "JSON")
 
+
 @dataclass(frozen=True)
 class ClientOptions:
     """Options of a :class:`~smtui.api.client.ServiceManagementClient`.
@@ -321,17 +322,22 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
+_TLS_TRANSIENT = (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLWantReadError, ssl.SSLWantWriteError)
+
+
 def classify_exception(exc: httpx.HTTPError) -> tuple[str, str, bool]:
     """Map an httpx failure to ``(code, message, retryable_if_idempotent)``."""
-    tls = _ssl_cause(exc)
-    if tls is not None:
-        reason = getattr(tls, "reason", None) or str(tls)
-        return "TLSError", f"TLS failure: {reason}", False
     detail = str(exc) or exc.__class__.__name__
     if isinstance(exc, httpx.ProxyError):
         return "ProxyError", f"proxy refused the tunnel: {detail}", False
     if isinstance(exc, httpx.TimeoutException):
+        # Checked before the TLS cause: a timed-out TLS read carries an SSLError context.
         return "Timeout", f"{exc.__class__.__name__}: {detail}", not isinstance(exc, httpx.WriteTimeout)
+    tls = _ssl_cause(exc)
+    # An EOF/want-read inside TLS is a dropped connection, not a certificate problem.
+    if tls is not None and not isinstance(tls, _TLS_TRANSIENT):
+        reason = getattr(tls, "reason", None) or str(tls)
+        return "TLSError", f"TLS failure: {reason}", False
     if isinstance(exc, httpx.ConnectError):
         return "ConnectError", f"cannot connect: {detail}", True
     if isinstance(exc, httpx.RemoteProtocolError):
@@ -462,14 +468,24 @@ class Transport:
         method = method.upper()
         if content is None and method not in IDEMPOTENT_METHODS:
             content = b""
+        extra = dict(headers or {})
+        if not content and method not in IDEMPOTENT_METHODS:
+            # httpx omits it for an empty DELETE; RDFE clients always sent it (SPEC §1).
+            extra.setdefault("Content-Length", "0")
         redirects = 0
         while True:
-            exchange = await self._send_with_retries(method, url, content, headers or {})
+            exchange = await self._send_with_retries(method, url, content, extra)
             location = exchange.headers.get("location")
             if exchange.status_code not in REDIRECT_STATUSES or not location:
                 return HttpExchange(
-                    exchange.method, exchange.url, exchange.status_code, exchange.headers,
-                    exchange.content, exchange.request_headers, exchange.attempts, redirects,
+                    exchange.method,
+                    exchange.url,
+                    exchange.status_code,
+                    exchange.headers,
+                    exchange.content,
+                    exchange.request_headers,
+                    exchange.attempts,
+                    redirects,
                 )
             redirects += 1
             if redirects > self.max_redirects:
@@ -512,13 +528,18 @@ class Transport:
             resp_headers = {k.lower(): v for k, v in response.headers.items()}
             logger.debug(
                 "%s %s -> %d (x-ms-request-id %s, %.0f ms, attempt %d)",
-                method, url, response.status_code, resp_headers.get("x-ms-request-id", "-"),
-                elapsed_ms, attempt,
+                method,
+                url,
+                response.status_code,
+                resp_headers.get("x-ms-request-id", "-"),
+                elapsed_ms,
+                attempt,
             )
             if may_retry and response.status_code in self.retry.retry_statuses:
                 hinted = _retry_after(resp_headers)
                 delay = (
-                    min(hinted, self.retry.max_retry_after) if hinted is not None
+                    min(hinted, self.retry.max_retry_after)
+                    if hinted is not None
                     else self.retry.backoff(attempt)
                 )
                 logger.debug("retrying %s %s in %.2f s after %d", method, url, delay, response.status_code)

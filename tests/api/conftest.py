@@ -45,6 +45,7 @@ class Canned:
     status: int = 200
     body: bytes | str = b""
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
 
     def to_starlette(self, request_id: str) -> StarletteResponse:
         body = self.body.encode() if isinstance(self.body, str) else self.body
@@ -106,6 +107,9 @@ class TestServer:
         self.port = 0
         self._counter = 0
         self._lock = threading.Lock()
+        self.active = 0
+        self.max_active = 0
+        self.client_ports: list[int] = []
 
     @property
     def base_url(self) -> str:
@@ -119,6 +123,8 @@ class TestServer:
         with self._lock:
             self.rules.clear()
             self.requests.clear()
+            self.active = self.max_active = 0
+            self.client_ports.clear()
 
     def on(self, method: str, path_regex: str, responder: Responder) -> None:
         """Answer ``method`` requests whose path fully matches ``path_regex``.
@@ -147,6 +153,7 @@ class TestServer:
         )
         with self._lock:
             self.requests.append(seen)
+            self.client_ports.append(request.client.port if request.client else 0)
             self._counter += 1
             request_id = f"{self._counter:032x}"
             responder: Responder | None = None
@@ -163,6 +170,15 @@ class TestServer:
             canned = responder
         else:
             canned = responder(seen)
+        if canned.delay:
+            with self._lock:
+                self.active += 1
+                self.max_active = max(self.max_active, self.active)
+            try:
+                await asyncio.sleep(canned.delay)
+            finally:
+                with self._lock:
+                    self.active -= 1
         return canned.to_starlette(request_id)
 
 

@@ -1,0 +1,371 @@
+"""Request builders: deployments, VM roles, data disks and role-instance operations.
+
+Each function validates its arguments (raising :class:`~smtui.api.errors.ValidationError`
+naming the field) and returns an :class:`~smtui.api.operations.ApiRequest`; nothing is
+sent. Defaults follow the seed (npm ``azure@0.6``): ``DeploymentSlot`` = ``Production``,
+``Label`` = the deployment name, ``RoleType`` = ``PersistentVMRole``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from smtui.api import models
+from smtui.api.errors import ValidationError
+from smtui.api.operations import (
+    ApiRequest,
+    choice,
+    coerce,
+    lun,
+    media_query,
+    model_parser,
+    require_text,
+    segment,
+    with_body,
+)
+
+SLOTS = ("Production", "Staging")
+HOST_CACHING = ("None", "ReadOnly", "ReadWrite")
+POST_SHUTDOWN_ACTIONS = ("Stopped", "StoppedDeallocated")
+POST_CAPTURE_ACTIONS = ("Delete", "Reprovision")
+ROLE_TYPE = "PersistentVMRole"
+DEFAULT_SLOT = "Production"
+MAX_DISK_GB = 4095
+ACCEPTED = frozenset({202})
+
+
+def _service(service_name: str) -> str:
+    return f"/services/hostedservices/{segment(service_name, 'service_name')}"
+
+
+def _deployment(service_name: str, deployment_name: str) -> str:
+    return f"{_service(service_name)}/deployments/{segment(deployment_name, 'deployment_name')}"
+
+
+def _role(service_name: str, deployment_name: str, role_name: str) -> str:
+    return f"{_deployment(service_name, deployment_name)}/roles/{segment(role_name, 'role_name')}"
+
+
+def _instance_operations(service_name: str, deployment_name: str, role_instance: str) -> str:
+    base = _deployment(service_name, deployment_name)
+    return f"{base}/roleinstances/{segment(role_instance, 'role_instance')}/Operations"
+
+
+# ------------------------------------------------------------------ deployments
+
+
+def get_deployment(service_name: str, deployment_name: str) -> ApiRequest[models.Deployment]:
+    """``GET …/deployments/<name>``."""
+    return ApiRequest(
+        "GetDeployment",
+        "GET",
+        _deployment(service_name, deployment_name),
+        parser=model_parser(models.Deployment),
+    )
+
+
+def get_deployment_by_slot(service_name: str, deployment_slot: str) -> ApiRequest[models.Deployment]:
+    """``GET …/deploymentslots/<Production|Staging>``."""
+    slot = choice(deployment_slot, "DeploymentSlot", SLOTS)
+    return ApiRequest(
+        "GetDeploymentBySlot",
+        "GET",
+        f"{_service(service_name)}/deploymentslots/{slot}",
+        parser=model_parser(models.Deployment),
+    )
+
+
+def create_deployment(
+    service_name: str,
+    deployment_name: str,
+    vm_role: models.VMRole | Mapping[str, Any],
+    deployment_options: Mapping[str, Any] | None = None,
+) -> ApiRequest[None]:
+    """``POST …/hostedservices/<svc>/deployments`` — a VM deployment with one role (``202``).
+
+    Args:
+        service_name: The hosted service.
+        deployment_name: Name of the new deployment.
+        vm_role: The role (:class:`~smtui.api.models.VMRole` or a PascalCase mapping as in the seed).
+        deployment_options: ``DeploymentSlot`` (default ``Production``), ``Label`` (default: the
+            deployment name, sent as plain text), ``VirtualNetworkName``, ``Dns``, ``ReservedIPName``,
+            ``LoadBalancers``.
+    """
+    path = f"{_service(service_name)}/deployments"
+    name = require_text(deployment_name, "deployment_name")
+    role = _checked_role(vm_role, "VMRole", creating=True)
+    fields: dict[str, Any] = dict(deployment_options or {})
+    for key in ("RoleList", "role_list", "Name", "name"):
+        if key in fields:
+            raise ValidationError(key, "is set from the arguments, not from deployment_options")
+    slot = fields.pop("DeploymentSlot", fields.pop("deployment_slot", None)) or DEFAULT_SLOT
+    label = fields.pop("Label", fields.pop("label", None)) or name
+    if len(str(label)) > 100:
+        raise ValidationError("Label", "must be at most 100 characters")
+    fields.update({"Name": name, "DeploymentSlot": choice(slot, "DeploymentSlot", SLOTS), "Label": label})
+    deployment = dataclasses.replace(
+        coerce(models.Deployment, fields, "deployment_options"), role_list=[role]
+    )
+    return ApiRequest(
+        "CreateDeployment", "POST", path, expected=ACCEPTED, is_async=True, **with_body(deployment)
+    )
+
+
+def delete_deployment(
+    service_name: str, deployment_name: str, delete_media: bool = False
+) -> ApiRequest[None]:
+    """``DELETE …/deployments/<name>[?comp=media]`` (``202``; with media: disks and blobs too)."""
+    return ApiRequest(
+        "DeleteDeployment",
+        "DELETE",
+        _deployment(service_name, deployment_name),
+        query=media_query(delete_media),
+        expected=ACCEPTED,
+        is_async=True,
+    )
+
+
+# ------------------------------------------------------------------ roles
+
+
+def get_role(service_name: str, deployment_name: str, role_name: str) -> ApiRequest[models.VMRole]:
+    """``GET …/roles/<role>``."""
+    return ApiRequest(
+        "GetRole", "GET", _role(service_name, deployment_name, role_name), parser=model_parser(models.VMRole)
+    )
+
+
+def add_role(
+    service_name: str, deployment_name: str, vm_role: models.VMRole | Mapping[str, Any]
+) -> ApiRequest[None]:
+    """``POST …/deployments/<dep>/roles`` — add a VM to a deployment (``202``)."""
+    path = f"{_deployment(service_name, deployment_name)}/roles"
+    role = _checked_role(vm_role, "VMRole", creating=True)
+    return ApiRequest("AddRole", "POST", path, expected=ACCEPTED, is_async=True, **with_body(role))
+
+
+def modify_role(
+    service_name: str,
+    deployment_name: str,
+    role_name: str,
+    vm_role: models.VMRole | Mapping[str, Any],
+) -> ApiRequest[None]:
+    """``PUT …/roles/<role>`` — change endpoints, size, disks' caching … (``202``).
+
+    The network configuration set given replaces the role's endpoint list. Provisioning
+    sets cannot be changed this way.
+    """
+    path = _role(service_name, deployment_name, role_name)
+    role = coerce(models.VMRole, vm_role, "VMRole")
+    if role.role_name is None:
+        role = dataclasses.replace(role, role_name=role_name)
+    elif role.role_name != role_name:
+        raise ValidationError(
+            "RoleName", f"{role.role_name!r} differs from the role addressed, {role_name!r}"
+        )
+    role = _checked_role(role, "VMRole", creating=False)
+    if any(not isinstance(s, models.NetworkConfiguration) for s in role.configuration_sets):
+        raise ValidationError("ConfigurationSets", "Update Role accepts only a NetworkConfiguration set")
+    return ApiRequest("ModifyRole", "PUT", path, expected=ACCEPTED, is_async=True, **with_body(role))
+
+
+def delete_role(
+    service_name: str, deployment_name: str, role_name: str, delete_media: bool = False
+) -> ApiRequest[None]:
+    """``DELETE …/roles/<role>[?comp=media]`` (``202``)."""
+    return ApiRequest(
+        "DeleteRole",
+        "DELETE",
+        _role(service_name, deployment_name, role_name),
+        query=media_query(delete_media),
+        expected=ACCEPTED,
+        is_async=True,
+    )
+
+
+def _checked_role(
+    value: models.VMRole | Mapping[str, Any], field_name: str, *, creating: bool
+) -> models.VMRole:
+    role = coerce(models.VMRole, value, field_name)
+    require_text(role.role_name, "RoleName")
+    if role.role_type is None:
+        role = dataclasses.replace(role, role_type=ROLE_TYPE)
+    elif role.role_type != ROLE_TYPE:
+        raise ValidationError("RoleType", f"must be {ROLE_TYPE}, got {role.role_type!r}")
+    if creating and role.os_virtual_hard_disk is None and not role.vm_image_name:
+        raise ValidationError("OSVirtualHardDisk", "is required (or VMImageName)")
+    if role.os_virtual_hard_disk is not None and role.os_virtual_hard_disk.host_caching is not None:
+        choice(role.os_virtual_hard_disk.host_caching, "OSVirtualHardDisk.HostCaching", HOST_CACHING)
+    seen: set[int] = set()
+    for disk in role.data_virtual_hard_disks:
+        number = _checked_disk(disk, adding=creating)
+        if number in seen:
+            raise ValidationError("Lun", f"LUN {number} is used by two data disks")
+        seen.add(number)
+    return role
+
+
+# ------------------------------------------------------------------ data disks
+
+
+def _disk_path(service_name: str, deployment_name: str, role_name: str) -> str:
+    return f"{_role(service_name, deployment_name, role_name)}/DataDisks"
+
+
+def _checked_disk(disk: models.DataDisk, *, adding: bool) -> int:
+    number = lun(disk.lun)
+    if disk.host_caching is not None:
+        choice(disk.host_caching, "HostCaching", HOST_CACHING)
+    size = disk.logical_disk_size_in_gb
+    if size is not None and not 1 <= int(size) <= MAX_DISK_GB:
+        raise ValidationError("LogicalDiskSizeInGB", f"must be between 1 and {MAX_DISK_GB}, got {size}")
+    if adding and not (disk.disk_name or disk.source_media_link or size):
+        raise ValidationError(
+            "DataVirtualHardDisk",
+            "give DiskName (existing disk), SourceMediaLink (blob) or LogicalDiskSizeInGB",
+        )
+    return number
+
+
+def get_data_disk(
+    service_name: str, deployment_name: str, role_name: str, lun_number: int
+) -> ApiRequest[models.DataDisk]:
+    """``GET …/roles/<role>/DataDisks/<lun>``."""
+    path = f"{_disk_path(service_name, deployment_name, role_name)}/{lun(lun_number)}"
+    return ApiRequest("GetDataDisk", "GET", path, parser=model_parser(models.DataDisk))
+
+
+def add_data_disk(
+    service_name: str,
+    deployment_name: str,
+    role_name: str,
+    data_disk: models.DataDisk | Mapping[str, Any],
+) -> ApiRequest[None]:
+    """``POST …/roles/<role>/DataDisks`` — attach a new, registered or blob disk (``202``).
+
+    Modes (see :class:`~smtui.api.models.DataDisk`): ``LogicalDiskSizeInGB`` + ``MediaLink``
+    (new empty disk), ``DiskName`` (registered disk), ``SourceMediaLink`` (existing blob).
+    ``Lun`` (0–15) is required.
+    """
+    path = _disk_path(service_name, deployment_name, role_name)
+    disk = coerce(models.DataDisk, data_disk, "DataVirtualHardDisk")
+    _checked_disk(disk, adding=True)
+    return ApiRequest("AddDataDisk", "POST", path, expected=ACCEPTED, is_async=True, **with_body(disk))
+
+
+def modify_data_disk(
+    service_name: str,
+    deployment_name: str,
+    role_name: str,
+    lun_number: int,
+    data_disk: models.DataDisk | Mapping[str, Any],
+) -> ApiRequest[None]:
+    """``PUT …/roles/<role>/DataDisks/<lun>`` — change caching, label or LUN.
+
+    The body's ``Lun`` is the disk's new LUN (defaults to ``lun_number``). SDKs disagree on
+    the status (202 vs 200); both count as success.
+    """
+    path = f"{_disk_path(service_name, deployment_name, role_name)}/{lun(lun_number)}"
+    disk = coerce(models.DataDisk, data_disk, "DataVirtualHardDisk")
+    if disk.lun is None:
+        disk = dataclasses.replace(disk, lun=lun(lun_number))
+    _checked_disk(disk, adding=False)
+    if disk.source_media_link:
+        raise ValidationError("SourceMediaLink", "cannot be changed on an attached disk")
+    return ApiRequest(
+        "ModifyDataDisk", "PUT", path, expected=frozenset({200, 202}), is_async=True, **with_body(disk)
+    )
+
+
+def remove_data_disk(
+    service_name: str, deployment_name: str, role_name: str, lun_number: int, delete_media: bool = False
+) -> ApiRequest[None]:
+    """``DELETE …/roles/<role>/DataDisks/<lun>[?comp=media]`` (``202``)."""
+    path = f"{_disk_path(service_name, deployment_name, role_name)}/{lun(lun_number)}"
+    return ApiRequest(
+        "RemoveDataDisk", "DELETE", path, query=media_query(delete_media), expected=ACCEPTED, is_async=True
+    )
+
+
+# ------------------------------------------------------------------ role instances
+
+
+def shutdown_role_instance(
+    service_name: str, deployment_name: str, role_instance: str, post_shutdown_action: str | None = None
+) -> ApiRequest[None]:
+    """``POST …/roleinstances/<role>/Operations`` with ``ShutdownRoleOperation`` (``202``).
+
+    Args:
+        post_shutdown_action: ``Stopped`` (keeps the VM allocated and billed) or
+            ``StoppedDeallocated``; omitted, the service applies ``Stopped``.
+    """
+    action = (
+        None
+        if post_shutdown_action is None
+        else choice(post_shutdown_action, "PostShutdownAction", POST_SHUTDOWN_ACTIONS)
+    )
+    body = models.ShutdownRoleOperation(post_shutdown_action=action)
+    return ApiRequest(
+        "ShutdownRoleInstance",
+        "POST",
+        _instance_operations(service_name, deployment_name, role_instance),
+        expected=ACCEPTED,
+        is_async=True,
+        **with_body(body),
+    )
+
+
+def start_role_instance(service_name: str, deployment_name: str, role_instance: str) -> ApiRequest[None]:
+    """``POST …/roleinstances/<role>/Operations`` with ``StartRoleOperation`` (``202``)."""
+    return ApiRequest(
+        "StartRoleInstance",
+        "POST",
+        _instance_operations(service_name, deployment_name, role_instance),
+        expected=ACCEPTED,
+        is_async=True,
+        **with_body(models.StartRoleOperation()),
+    )
+
+
+def restart_role_instance(service_name: str, deployment_name: str, role_instance: str) -> ApiRequest[None]:
+    """``POST …/roleinstances/<role>/Operations`` with ``RestartRoleOperation`` (``202``)."""
+    return ApiRequest(
+        "RestartRoleInstance",
+        "POST",
+        _instance_operations(service_name, deployment_name, role_instance),
+        expected=ACCEPTED,
+        is_async=True,
+        **with_body(models.RestartRoleOperation()),
+    )
+
+
+def capture_role_instance(
+    service_name: str,
+    deployment_name: str,
+    role_instance: str,
+    capture_options: models.CaptureRoleOperation | Mapping[str, Any],
+) -> ApiRequest[None]:
+    """``POST …/roleinstances/<role>/Operations`` with ``CaptureRoleOperation`` (``202``).
+
+    Args:
+        capture_options: ``PostCaptureAction`` (``Delete`` | ``Reprovision``), ``TargetImageName``,
+            ``TargetImageLabel`` (default: the image name) and, for ``Reprovision``, a
+            ``ProvisioningConfiguration`` (Windows or Linux set).
+    """
+    path = _instance_operations(service_name, deployment_name, role_instance)
+    body = coerce(models.CaptureRoleOperation, capture_options, "capture_options")
+    action = choice(body.post_capture_action, "PostCaptureAction", POST_CAPTURE_ACTIONS)
+    name = require_text(body.target_image_name, "TargetImageName")
+    if action == "Reprovision" and body.provisioning_configuration is None:
+        raise ValidationError("ProvisioningConfiguration", "is required with PostCaptureAction Reprovision")
+    body = dataclasses.replace(
+        body,
+        operation_type="CaptureRoleOperation",
+        post_capture_action=action,
+        target_image_label=body.target_image_label or name,
+    )
+    return ApiRequest(
+        "CaptureRoleInstance", "POST", path, expected=ACCEPTED, is_async=True, **with_body(body)
+    )
