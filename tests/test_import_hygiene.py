@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-HEADLESS_MODULES = ["smtui.api", "smtui.emulator", "smtui.cli", "smtui.forms"]
+HEADLESS_MODULES = ["smtui.api", "smtui.emulator", "smtui.cli", "smtui.forms", "smtui.profiles"]
 
 
 @pytest.mark.parametrize("module", HEADLESS_MODULES)

@@ -1,0 +1,69 @@
+"""Connection profiles: config file, certificate paths in the OS keyring, ``.publishsettings`` import.
+
+No Textual or Rich here: the CLI and the TUI share it. The TUI's entry points:
+
+* :func:`resolve_connection` / :func:`aresolve_connection` — what to connect to;
+* :func:`list_profiles`, :func:`get_profile`, :func:`save_profile`, :func:`remove_profile`,
+  :func:`default_profile_name`, :func:`set_default_profile` — the profile screen;
+* :func:`import_publishsettings` — the import dialog;
+* :func:`keyring_status`, :func:`pending_keyring_notice`, :func:`mark_keyring_notice_shown`;
+* :mod:`smtui.profiles.operations_store` — pending operations;
+* :func:`run_off_loop` — run any of the blocking calls above from the event loop.
+"""
+
+from __future__ import annotations
+
+from smtui.profiles.blocking import call_with_timeout, run_off_loop
+from smtui.profiles.connection import Connection, aresolve_connection, resolve_connection
+from smtui.profiles.credentials import (
+    CertPaths,
+    KeyringStatus,
+    keyring_status,
+    mark_keyring_notice_shown,
+    pending_keyring_notice,
+)
+from smtui.profiles.model import EMULATOR_PROFILE, Profile
+from smtui.profiles.paths import config_dir, data_dir
+from smtui.profiles.publishsettings import (
+    ImportResult,
+    PublishSettings,
+    PublishSubscription,
+    import_publishsettings,
+    parse_publishsettings,
+)
+from smtui.profiles.store import (
+    default_profile_name,
+    get_profile,
+    list_profiles,
+    remove_profile,
+    save_profile,
+    set_default_profile,
+)
+
+__all__ = [
+    "EMULATOR_PROFILE",
+    "CertPaths",
+    "Connection",
+    "ImportResult",
+    "KeyringStatus",
+    "Profile",
+    "PublishSettings",
+    "PublishSubscription",
+    "aresolve_connection",
+    "call_with_timeout",
+    "config_dir",
+    "data_dir",
+    "default_profile_name",
+    "get_profile",
+    "import_publishsettings",
+    "keyring_status",
+    "list_profiles",
+    "mark_keyring_notice_shown",
+    "parse_publishsettings",
+    "pending_keyring_notice",
+    "remove_profile",
+    "resolve_connection",
+    "run_off_loop",
+    "save_profile",
+    "set_default_profile",
+]

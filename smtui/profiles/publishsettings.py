@@ -1,0 +1,319 @@
+"""Import a ``.publishsettings`` file: one profile per subscription, PEM files from the PKCS#12.
+
+Both schema versions are read (SPEC.md §5):
+
+* 1.0 (no ``SchemaVersion``): ``PublishProfile@Url`` and ``PublishProfile@ManagementCertificate``
+  are shared by every ``<Subscription Id Name/>``;
+* 2.0: each ``<Subscription>`` carries ``ServiceManagementUrl`` and ``ManagementCertificate``.
+
+To be lenient with hand-edited files, a subscription attribute wins over the profile-level one
+in either version. ``ManagementCertificate`` is a base64 PKCS#12 with an empty password; it is
+converted with ``cryptography`` into ``<config dir>/certs/<thumbprint>.pem`` (certificate) and
+``<thumbprint>.key`` (unencrypted PKCS#8 key), both 0600 in a 0700 directory. File names by
+thumbprint make a re-import (or a schema 1.0 file with one certificate for many
+subscriptions) reuse the same pair.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from smtui.api.errors import PublishSettingsError, SmError
+from smtui.api.xml import local_name, parse_xml
+from smtui.profiles import paths, store
+from smtui.profiles.model import DEFAULT_API_VERSION, DEFAULT_HOST, Profile, normalize_host
+
+PUBLISH_METHOD = "AzureServiceManagementAPI"
+
+
+@dataclass(frozen=True)
+class PublishSubscription:
+    """One ``<Subscription>`` of a ``.publishsettings`` file.
+
+    Attributes:
+        id: Subscription id.
+        name: Subscription display name (the id when the file has none).
+        service_management_url: Endpoint URL (``https://management.core.windows.net``).
+        management_certificate: Base64 PKCS#12 — key material, so excluded from ``repr``.
+    """
+
+    id: str
+    name: str
+    service_management_url: str
+    management_certificate: str = field(repr=False)
+
+    @property
+    def host(self) -> str:
+        """``host[:port]`` of :attr:`service_management_url`."""
+        return normalize_host(self.service_management_url)
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    """A parsed ``.publishsettings`` file."""
+
+    schema_version: str
+    subscriptions: list[PublishSubscription]
+
+
+@dataclass(frozen=True)
+class ManagementCertificate:
+    """A management certificate converted to PEM.
+
+    Attributes:
+        cert_pem: The certificate, PEM.
+        key_pem: Its private key, unencrypted PKCS#8 PEM. Never shown (excluded from ``repr``).
+        thumbprint: SHA-1 of the DER certificate, upper-case hex (what the portal shows).
+        subject: RFC 4514 subject.
+    """
+
+    cert_pem: bytes
+    key_pem: bytes = field(repr=False)
+    thumbprint: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What :func:`import_publishsettings` did.
+
+    Attributes:
+        profiles: The profiles created or updated (with their certificate paths).
+        created: Names of profiles that did not exist before.
+        updated: Names of existing profiles (same name and subscription id) that were refreshed.
+        files: Certificate and key files written.
+        schema_version: ``"1.0"`` or ``"2.0"``.
+    """
+
+    profiles: list[Profile]
+    created: list[str]
+    updated: list[str]
+    files: list[Path]
+    schema_version: str
+
+
+def parse_publishsettings(data: bytes | str) -> PublishSettings:
+    """Parse a ``.publishsettings`` document (hardened parser; either schema version).
+
+    Certificates are not decoded here (see :func:`convert_management_certificate`), so files
+    whose certificates were redacted still parse.
+
+    Raises:
+        PublishSettingsError: Not a publishsettings document, or a subscription lacks an id,
+            an endpoint or a certificate.
+    """
+    try:
+        root = parse_xml(data)
+    except SmError as exc:
+        raise PublishSettingsError(f"not a readable .publishsettings file: {exc}") from None
+    if local_name(root) != "PublishData":
+        raise PublishSettingsError(f"not a .publishsettings file: root element is <{local_name(root)}>")
+    profiles = [
+        el for el in root
+        if local_name(el) == "PublishProfile" and el.get("PublishMethod", PUBLISH_METHOD) == PUBLISH_METHOD
+    ]
+    if not profiles:
+        raise PublishSettingsError(f"no <PublishProfile PublishMethod=\"{PUBLISH_METHOD}\"> in the file")
+    schema = "1.0"
+    subscriptions: list[PublishSubscription] = []
+    for profile in profiles:
+        version = (profile.get("SchemaVersion") or "1.0").strip()
+        if version == "2.0":
+            schema = "2.0"
+        elif version not in ("1.0", "1"):
+            raise PublishSettingsError(f"unsupported .publishsettings SchemaVersion {version!r}")
+        shared_url = profile.get("Url") or profile.get("ServiceManagementUrl")
+        shared_cert = profile.get("ManagementCertificate")
+        for index, sub in enumerate(el for el in profile if local_name(el) == "Subscription"):
+            sub_id = (sub.get("Id") or "").strip()
+            if not sub_id:
+                raise PublishSettingsError(f"<Subscription> number {index + 1} has no Id")
+            name = (sub.get("Name") or "").strip() or sub_id
+            url = sub.get("ServiceManagementUrl") or shared_url or f"https://{DEFAULT_HOST}"
+            cert = sub.get("ManagementCertificate") or shared_cert
+            if not cert:
+                raise PublishSettingsError(f"subscription {name!r} ({sub_id}) has no ManagementCertificate")
+            try:
+                normalize_host(url)
+            except ValueError:
+                raise PublishSettingsError(
+                    f"subscription {name!r} ({sub_id}): ServiceManagementUrl {url!r} is not an https URL"
+                ) from None
+            subscriptions.append(PublishSubscription(sub_id, name, url.strip(), cert.strip()))
+    if not subscriptions:
+        raise PublishSettingsError("the file lists no <Subscription>")
+    return PublishSettings(schema_version=schema, subscriptions=subscriptions)
+
+
+def convert_management_certificate(
+    value: str, *, label: str = "ManagementCertificate"
+) -> ManagementCertificate:
+    """Turn a base64 PKCS#12 with an empty password into PEM certificate and key.
+
+    Args:
+        value: The ``ManagementCertificate`` attribute.
+        label: Names the certificate in error messages (never the value itself).
+
+    Raises:
+        PublishSettingsError: Not base64, not a PKCS#12 with an empty password, no key or no
+            certificate inside, or the key does not belong to the certificate.
+    """
+    try:
+        der = base64.b64decode("".join(value.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise PublishSettingsError(
+            f"{label} is not base64 (was the file redacted, or cut short?)"
+        ) from None
+    loaded = None
+    for password in (b"", None):
+        try:
+            loaded = pkcs12.load_key_and_certificates(der, password)
+            break
+        except (ValueError, TypeError):
+            continue
+    if loaded is None:
+        raise PublishSettingsError(f"{label} is not a PKCS#12 (PFX) with an empty password")
+    key, cert, _extra = loaded
+    if key is None or cert is None:
+        raise PublishSettingsError(f"{label} must hold a certificate and its private key")
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    if key.public_key().public_bytes(serialization.Encoding.DER, spki) != cert.public_key().public_bytes(
+        serialization.Encoding.DER, spki
+    ):
+        raise PublishSettingsError(f"{label}: the private key does not belong to the certificate")
+    cert_der = cert.public_bytes(serialization.Encoding.DER)
+    return ManagementCertificate(
+        cert_pem=cert.public_bytes(serialization.Encoding.PEM),
+        key_pem=key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+        thumbprint=hashlib.sha1(cert_der).hexdigest().upper(),  # noqa: S324 - a thumbprint, not security
+        subject=cert.subject.rfc4514_string(),
+    )
+
+
+def write_certificate(cert: ManagementCertificate, directory: Path | None = None) -> tuple[Path, Path]:
+    """Write the PEM certificate and key (0600, directory 0700) and return their paths."""
+    target = paths.ensure_private_dir(directory or paths.certs_dir())
+    cert_path = target / f"{cert.thumbprint}.pem"
+    key_path = target / f"{cert.thumbprint}.key"
+    paths.write_private_file(cert_path, cert.cert_pem)
+    paths.write_private_file(key_path, cert.key_pem)
+    return cert_path, key_path
+
+
+def _unique_name(base: str, sub_id: str, taken: dict[str, str]) -> tuple[str, bool]:
+    """A free profile name for ``base``; (name, True) when an entry of the same subscription is reused."""
+    candidate = base
+    counter = 1
+    while candidate in taken:
+        if taken[candidate] == sub_id:
+            return candidate, True
+        counter += 1
+        candidate = f"{base}-{counter}"
+    return candidate, False
+
+
+def import_publishsettings(
+    source: Path | str | bytes,
+    *,
+    subscription_ids: list[str] | None = None,
+    ca_file: str | None = None,
+    read_only: bool = False,
+    api_version: str = DEFAULT_API_VERSION,
+    make_default: bool | None = None,
+) -> ImportResult:
+    """Create (or refresh) one profile per subscription of a ``.publishsettings`` file.
+
+    Every certificate is converted before anything is written, so a file with one bad
+    certificate changes nothing. Profile names come from the subscription names; a name
+    taken by a profile of a different subscription gets a ``-2``, ``-3`` … suffix, while a
+    profile of the same name and subscription is updated (re-importing a fresh file).
+
+    Args:
+        source: Path of the file, or its content.
+        subscription_ids: Import only these subscriptions (case-insensitive ids).
+        ca_file: CA bundle to trust for the endpoint (e.g. the emulator's CA).
+        read_only: Mark the new profiles read-only.
+        api_version: ``x-ms-version`` of the new profiles.
+        make_default: As in :func:`smtui.profiles.store.save_profile`, for the first profile.
+
+    Raises:
+        PublishSettingsError: The file cannot be read, or a certificate cannot be converted.
+        CredentialStoreError: The certificate paths could not be stored.
+    """
+    if isinstance(source, bytes):
+        data = source
+    else:
+        try:
+            data = Path(source).expanduser().read_bytes()
+        except OSError as exc:
+            raise PublishSettingsError(f"cannot read {source}: {exc.strerror or exc}") from None
+    settings = parse_publishsettings(data)
+    chosen = settings.subscriptions
+    if subscription_ids:
+        wanted = {sid.lower() for sid in subscription_ids}
+        chosen = [sub for sub in chosen if sub.id.lower() in wanted]
+        missing = wanted - {sub.id.lower() for sub in chosen}
+        if missing:
+            raise PublishSettingsError(f"subscription(s) not in the file: {', '.join(sorted(missing))}")
+    converted: list[tuple[PublishSubscription, ManagementCertificate]] = []
+    cache: dict[str, ManagementCertificate] = {}
+    for sub in chosen:
+        if sub.management_certificate not in cache:
+            cache[sub.management_certificate] = convert_management_certificate(
+                sub.management_certificate, label=f"the ManagementCertificate of subscription {sub.name!r}"
+            )
+        converted.append((sub, cache[sub.management_certificate]))
+    paths.ensure_private_dir(paths.config_dir())
+    files: list[Path] = []
+    written: dict[str, tuple[Path, Path]] = {}
+    for _sub, cert in converted:
+        if cert.thumbprint not in written:
+            written[cert.thumbprint] = write_certificate(cert)
+            files.extend(written[cert.thumbprint])
+    taken = {p.name: p.subscription_id for p in store.list_profiles()}
+    result_profiles: list[Profile] = []
+    created: list[str] = []
+    updated: list[str] = []
+    for index, (sub, cert) in enumerate(converted):
+        name, existing = _unique_name(sub.name, sub.id, taken)
+        cert_path, key_path = written[cert.thumbprint]
+        if existing:
+            # A re-import refreshes endpoint and certificate but keeps what the user set.
+            before = store.get_profile(name, with_credentials=False)
+            profile = replace(
+                before,
+                host=sub.host,
+                subscription_name=sub.name,
+                ca_file=ca_file or before.ca_file,
+                read_only=read_only or before.read_only,
+                cert_path=str(cert_path),
+                key_path=str(key_path),
+            )
+        else:
+            profile = Profile(
+                name=name,
+                subscription_id=sub.id,
+                host=sub.host,
+                api_version=api_version,
+                read_only=read_only,
+                subscription_name=sub.name,
+                ca_file=ca_file,
+                cert_path=str(cert_path),
+                key_path=str(key_path),
+            )
+        saved = store.save_profile(
+            profile, overwrite=existing, make_default=make_default if index == 0 else None
+        )
+        taken[saved.name] = saved.subscription_id
+        result_profiles.append(saved)
+        (updated if existing else created).append(saved.name)
+    return ImportResult(result_profiles, created, updated, files, settings.schema_version)
