@@ -91,7 +91,8 @@ class Field:
 class Spec:
     """The wire table of one model class."""
 
-    __slots__ = ("cls", "root", "fields", "by_tag", "by_key", "template", "list_indexes", "root_order")
+    __slots__ = ("cls", "root", "fields", "by_tag", "by_key", "template", "list_indexes", "root_order",
+                 "request_order")
 
     def __init__(self, cls: type) -> None:
         self.cls = cls
@@ -102,6 +103,7 @@ class Spec:
         self.template: list[Any] = []
         self.list_indexes: tuple[int, ...] = ()
         self.root_order: tuple[Field, ...] | None = None
+        self.request_order: tuple[Field, ...] | None = None
 
 
 _specs: dict[type, Spec] = {}
@@ -189,13 +191,17 @@ def _build(cls: type) -> Spec:
         spec.by_key[f.name] = f
     spec.template = template
     spec.list_indexes = tuple(lists)
-    root_order = getattr(cls, "__wire_root_order__", None)
-    if root_order:
-        by_wire = {f.wire: f for f in fields}
-        ordered = [by_wire[w] for w in root_order]
-        ordered += [f for f in fields if f.wire not in root_order]
-        spec.root_order = tuple(ordered)
+    spec.root_order = _reordered(fields, getattr(cls, "__wire_root_order__", None))
+    spec.request_order = _reordered(fields, getattr(cls, "__wire_request_order__", None))
     return spec
+
+
+def _reordered(fields: list[Field], order: tuple[str, ...] | None) -> tuple[Field, ...] | None:
+    """``fields`` with the wire names of ``order`` first, in that order (None if no override)."""
+    if not order:
+        return None
+    by_wire = {f.wire: f for f in fields}
+    return tuple([by_wire[w] for w in order] + [f for f in fields if f.wire not in order])
 
 
 def poly_discriminator(choices: tuple[type, ...]) -> tuple[str, dict[str, type], dict[str, type]]:

@@ -240,7 +240,8 @@ def write(obj: Any, root: str | None = None, request: bool = False) -> bytes:
     spec = spec_of(type(obj))
     tag = clark(root or spec.root)
     elem = etree.Element(tag, nsmap=NSMAP)
-    _fill(elem, obj, spec, request, spec.root_order or spec.fields)
+    fields = (spec.request_order if request else None) or spec.root_order or spec.fields
+    _fill(elem, obj, spec, request, fields)
     return etree.tostring(elem)
 
 

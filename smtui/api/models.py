@@ -106,6 +106,12 @@ class OSImage(WireObject):
 
     __wire__: ClassVar[str] = "OSImage"
     __wire_list__: ClassVar[str] = "Images"
+    # Add/Update OS Image bodies follow the request DataContract (as sent by .NET 2015-04-01),
+    # which orders the optional members differently from the OSImage the service returns.
+    __wire_request_order__: ClassVar[tuple[str, ...]] = (
+        "Label", "MediaLink", "Name", "OS", "Eula", "Description", "ImageFamily", "PublishedDate",
+        "IsPremium", "ShowInGui", "PrivacyUri", "IconUri", "RecommendedVMSize", "SmallIconUri", "Language",
+    )
     affinity_group: str | None = wire("AffinityGroup")
     category: str | None = wire("Category")
     label: str | None = wire("Label")
