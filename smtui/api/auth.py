@@ -54,9 +54,7 @@ DEFAULT_CERTFILE = "pub.pem"
 AuthValue = Union[str, bytes, "os.PathLike[str]"]
 """What an ``auth`` mapping may hold: PEM text/bytes for ``*value``, a path for ``*file``."""
 
-_PEM_BLOCK = re.compile(
-    rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n.*?-----END \1-----", re.DOTALL
-)
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n.*?-----END \1-----", re.DOTALL)
 _KEY_LABELS = {b"PRIVATE KEY", b"RSA PRIVATE KEY", b"EC PRIVATE KEY", b"ENCRYPTED PRIVATE KEY"}
 _CERT_LABELS = {b"CERTIFICATE", b"TRUSTED CERTIFICATE"}
 
@@ -117,8 +115,9 @@ def resolve_certificate(
     given = dict(auth or {})
     unknown = sorted(set(given) - {"keyvalue", "keyfile", "certvalue", "certfile"})
     if unknown:
-        raise CertificateError(f"unknown auth option(s) {', '.join(unknown)}; "
-                               "expected keyvalue, keyfile, certvalue, certfile")
+        raise CertificateError(
+            f"unknown auth option(s) {', '.join(unknown)}; expected keyvalue, keyfile, certvalue, certfile"
+        )
     key = _find("key", given, "keyvalue", "keyfile", env, ENV_KEYFILE, base / DEFAULT_KEYFILE)
     cert = _find("certificate", given, "certvalue", "certfile", env, ENV_CERTFILE, base / DEFAULT_CERTFILE)
     return _check(key, cert)

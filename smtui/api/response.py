@@ -17,8 +17,16 @@ from smtui.api.errors import ServiceError, TransportError
 T = TypeVar("T")
 
 TRANSPORT_ERROR_CODES = frozenset(
-    {"ConnectError", "Timeout", "TLSError", "ProxyError", "ProtocolError", "NetworkError",
-     "TooManyRedirects", "RedirectError"}
+    {
+        "ConnectError",
+        "Timeout",
+        "TLSError",
+        "ProxyError",
+        "ProtocolError",
+        "NetworkError",
+        "TooManyRedirects",
+        "RedirectError",
+    }
 )
 """Codes of our own for requests that got no usable HTTP answer."""
 
