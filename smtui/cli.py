@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from smtui import __version__
+from smtui.emulator.cli import register as register_emulator
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"smtui {__version__}")
     parser.add_argument("--profile", help="use the configured subscription profile NAME")
     parser.add_argument("--read-only", action="store_true", help="hide every action that changes something")
-    parser.add_subparsers(dest="command")
+    subcommands = parser.add_subparsers(dest="command")
+    register_emulator(subcommands)
     return parser
 
 
@@ -29,5 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         print(f"smtui {__version__}: the console is not built yet.", file=sys.stderr)
         return 0
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args))
     parser.error(f"unknown command {args.command}")
     return 2

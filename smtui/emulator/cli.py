@@ -1,0 +1,75 @@
+"""The ``smtui emulator`` subcommand: run the Service Management emulator in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``emulator`` subcommand to ``smtui``'s subparsers."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "emulator",
+        help="run the local Service Management emulator (HTTPS + client certificate)",
+        description="Run a local Azure Service Management endpoint with generated certificates.",
+    )
+    parser.add_argument("--port", type=int, default=8443, help="HTTPS port (0: any free port; default 8443)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--data-dir", default=None, help="state and certificates (default: user data dir)")
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="time scale of long-running operations (10 = ten times faster)"
+    )
+    parser.add_argument("--seed", choices=("demo", "empty"), default="demo", help="initial content on first start")
+    parser.add_argument("--scale", type=int, default=0, help="also create N hosted services (benchmarks)")
+    parser.add_argument(
+        "--faults", default=None, help="fault injection, e.g. latency=0.2,503=0.1,drop=0.05,redirect,retry-after=1"
+    )
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the emulator and serve until interrupted."""
+    from smtui.emulator.faults import Faults
+    from smtui.emulator.server import Emulator
+
+    try:
+        faults = Faults.parse(args.faults)
+    except ValueError as exc:
+        print(f"smtui emulator: {exc}", file=sys.stderr)
+        return 2
+    emu = Emulator(
+        args.data_dir, seed=args.seed, speed=args.speed, port=args.port, host=args.host, scale=args.scale, faults=faults
+    )
+    emu.prepare()
+    try:
+        emu.bind()
+    except OSError as exc:
+        print(f"smtui emulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    print(banner(emu), flush=True)
+    try:
+        emu.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def banner(emu: Any) -> str:
+    """What ``smtui emulator`` prints on start."""
+    return (
+        "smtui Service Management emulator\n"
+        f"  subscription id : {emu.subscription_id}\n"
+        f"  endpoint        : {emu.base_url}\n"
+        f"  CA certificate  : {emu.ca_file}\n"
+        f"  client cert     : {emu.client_cert}\n"
+        f"  client key      : {emu.client_key}\n"
+        f"  publishsettings : {emu.publishsettings}\n"
+        f"  data dir        : {emu.data_dir}\n"
+        f"  speed           : {emu.speed}x\n"
+        "\nConnect with smtui's client:\n\n" + emu.client_snippet() + "\nor curl:\n\n"
+        f"  curl --cacert {emu.ca_file} --cert {emu.client_cert} --key {emu.client_key} "
+        f'-H "x-ms-version: 2014-10-01" {emu.base_url}/{emu.subscription_id}/services/hostedservices\n'
+        "\nPress Ctrl-C to stop."
+    )

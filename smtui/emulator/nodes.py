@@ -1,0 +1,153 @@
+"""The emulator's one data shape: wire-named nested dicts ("nodes").
+
+A node mirrors a Service Management XML element by element name: a ``dict`` for an
+element with children (insertion order = wire order), a ``list`` for a wrapper of
+repeated items (``InputEndpoints`` → list of ``InputEndpoint`` nodes), a ``str`` for a
+leaf, ``None`` for ``i:nil="true"``. The special key ``"@type"`` carries ``i:type``.
+The same shape is what JSON bodies use (element names as keys), so one parser and one
+renderer serve both formats.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lxml import etree
+
+from smtui.api.xml import AZURE_NS, XSI_NS, local_name, parse_xml
+
+Node = dict[str, Any]
+
+NSMAP = {None: AZURE_NS, "i": XSI_NS}
+_NIL = f"{{{XSI_NS}}}nil"
+_TYPE = f"{{{XSI_NS}}}type"
+
+LIST_ITEMS: dict[str, str] = {
+    "HostedServices": "HostedService",
+    "Deployments": "Deployment",
+    "RoleInstanceList": "RoleInstance",
+    "RoleList": "Role",
+    "ConfigurationSets": "ConfigurationSet",
+    "InputEndpoints": "InputEndpoint",
+    "InstanceEndpoints": "InstanceEndpoint",
+    "SubnetNames": "SubnetName",
+    "DataVirtualHardDisks": "DataVirtualHardDisk",
+    "ExtendedProperties": "ExtendedProperty",
+    "VirtualIPs": "VirtualIP",
+    "PublicKeys": "PublicKey",
+    "KeyPairs": "KeyPair",
+    "StoredCertificateSettings": "CertificateSetting",
+    "Listeners": "Listener",
+    "Rules": "Rule",
+    "ResourceExtensionReferences": "ResourceExtensionReference",
+    "ResourceExtensionParameterValues": "ResourceExtensionParameterValue",
+    "DnsServers": "DnsServer",
+    "LoadBalancers": "LoadBalancer",
+    "PublicIPs": "PublicIP",
+    "AvailableServices": "AvailableService",
+    "WebWorkerRoleSizes": "RoleSize",
+    "VirtualMachinesRoleSizes": "RoleSize",
+    "StorageAccountTypes": "StorageAccountType",
+    "Endpoints": "Endpoint",
+    "CustomDomains": "CustomDomain",
+    "Capabilities": "Capability",
+    "Images": "OSImage",
+    "VMImages": "VMImage",
+    "Disks": "Disk",
+    "StorageServices": "StorageService",
+    "Locations": "Location",
+    "RoleSizes": "RoleSize",
+    "AffinityGroups": "AffinityGroup",
+    "DataDiskConfigurations": "DataDiskConfiguration",
+    "Roles": "Name",
+    "SubscriptionCertificates": "SubscriptionCertificate",
+    "Certificates": "Certificate",
+    "Passes": "UnattendPass",
+    "Components": "UnattendComponent",
+    "ComponentSettings": "ComponentSetting",
+}
+"""Wrapper element → item element, for every list the emulator reads or writes."""
+
+
+def element_to_node(element: etree._Element) -> Any:
+    """Convert a parsed element (namespace-insensitive) into a node."""
+    name = local_name(element)
+    children = [c for c in element if isinstance(c.tag, str)]
+    if name in LIST_ITEMS:
+        return [element_to_node(c) for c in children]
+    if not children:
+        if element.get(_NIL) == "true":
+            return None
+        text = element.text or ""
+        return "" if not text.strip() else text
+    node: Node = {}
+    itype = element.get(_TYPE)
+    if itype:
+        node["@type"] = itype.rpartition(":")[2]
+    for child in children:
+        node[local_name(child)] = element_to_node(child)
+    return node
+
+
+def parse_body(raw: bytes, content_type: str) -> tuple[str, Any]:
+    """Parse a request body (XML or JSON) into ``(root name, node)``.
+
+    JSON bodies have no root element; the root name is then ``""``.
+
+    Raises:
+        smtui.api.errors.XmlError: malformed or unsafe XML.
+        ValueError: malformed JSON.
+    """
+    if "json" in content_type.lower():
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("JSON body must be an object")
+        if len(data) == 1:
+            ((key, value),) = data.items()
+            if isinstance(value, dict) and key[:1].isupper() and key not in _SCALAR_ROOT_KEYS:
+                return key, value
+        return "", data
+    root = parse_xml(raw)
+    return local_name(root), element_to_node(root)
+
+
+_SCALAR_ROOT_KEYS = {"Label", "Name", "ServiceName", "ConfigurationSets", "RoleName"}
+
+
+def to_xml(tag: str, value: Any) -> bytes:
+    """Serialise a node as a one-line Service Management document (no XML declaration)."""
+    root = etree.Element(f"{{{AZURE_NS}}}{tag}", nsmap=NSMAP)
+    _fill(root, value)
+    return etree.tostring(root, encoding="utf-8")
+
+
+def _fill(el: etree._Element, value: Any) -> None:
+    if value is None:
+        el.set(_NIL, "true")
+    elif isinstance(value, dict):
+        itype = value.get("@type")
+        if itype:
+            el.set(_TYPE, itype)
+        for key, child in value.items():
+            if key != "@type":
+                _fill(etree.SubElement(el, f"{{{AZURE_NS}}}{key}"), child)
+    elif isinstance(value, list):
+        item = f"{{{AZURE_NS}}}{LIST_ITEMS.get(local_name(el), local_name(el)[:-1])}"
+        for child in value:
+            _fill(etree.SubElement(el, item), child)
+    elif value != "":
+        el.text = str(value)
+
+
+def to_json(tag: str, value: Any) -> bytes:
+    """Serialise a node as JSON, element names as keys, wrapped in its root name."""
+    return json.dumps({tag: _strip_types(value)}, ensure_ascii=False).encode("utf-8")
+
+
+def _strip_types(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_types(v) for k, v in value.items() if k != "@type"}
+    if isinstance(value, list):
+        return [_strip_types(v) for v in value]
+    return value

@@ -1,0 +1,123 @@
+"""Request context, replies and a path router with case-insensitive literal segments (as RDFE had)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from smtui.api.errors import XmlError
+from smtui.emulator.engine import ApiError, Engine
+from smtui.emulator.nodes import parse_body
+
+
+class CertRegistry(Protocol):
+    """What handlers need from the server to register uploaded management certificates."""
+
+    def trust(self, pem: bytes) -> None:
+        """Start accepting ``pem`` at the TLS layer."""
+
+
+@dataclass
+class Ctx:
+    """Everything a handler sees of one request."""
+
+    engine: Engine
+    sub: str
+    request_id: str
+    method: str
+    query: dict[str, str]
+    body: bytes
+    content_type: str
+    version: str
+    certs: CertRegistry | None = None
+
+    def flag(self, name: str) -> bool:
+        """A boolean query parameter (``embed-detail=true``)."""
+        return self.query.get(name.lower(), "").lower() == "true"
+
+    @property
+    def media(self) -> bool:
+        """``comp=media`` on a delete."""
+        return self.query.get("comp", "").lower() == "media"
+
+    def node(self, *roots: str) -> dict[str, Any]:
+        """The parsed body, whose XML root must be one of ``roots``.
+
+        Raises:
+            ApiError: 400 InvalidXmlRequest for a missing, malformed or unexpected body.
+        """
+        if not self.body.strip():
+            raise ApiError(
+                400, "InvalidXmlRequest", "The request body's XML was invalid or not correctly specified."
+            )
+        try:
+            root, node = parse_body(self.body, self.content_type)
+        except (XmlError, ValueError, UnicodeDecodeError):
+            raise ApiError(
+                400, "InvalidXmlRequest", "The request body's XML was invalid or not correctly specified."
+            ) from None
+        if root and roots and root not in roots:
+            raise ApiError(
+                400,
+                "InvalidXmlRequest",
+                f"The request body's XML was invalid or not correctly specified: unexpected root element {root}"  # noqa: E501
+                f" (expected {' or '.join(roots)}).",
+            )
+        if not isinstance(node, dict):
+            raise ApiError(
+                400, "InvalidXmlRequest", "The request body's XML was invalid or not correctly specified."
+            )
+        return node
+
+
+@dataclass
+class Reply:
+    """A handler's answer; ``tag``/``node`` become the XML (or JSON) body."""
+
+    status: int = 200
+    tag: str | None = None
+    node: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+    raw_type: str = "application/xml; charset=utf-8"
+
+
+Handler = Callable[..., Reply]
+
+
+class Router:
+    """Routes ``(method, /<sub>/...)`` to handlers; ``{name}`` segments capture values."""
+
+    def __init__(self) -> None:
+        self._routes: dict[tuple[str, int], list[tuple[tuple[str, ...], Handler, bool]]] = {}
+
+    def add(self, method: str, pattern: str, handler: Handler, *, mutating: bool | None = None) -> None:
+        """Register ``handler`` for ``method`` and a pattern relative to the subscription."""
+        segments = tuple(
+            s.lower() if not s.startswith("{") else s for s in pattern.strip("/").split("/") if s
+        )
+        is_mutating = method != "GET" if mutating is None else mutating
+        self._routes.setdefault((method, len(segments)), []).append((segments, handler, is_mutating))
+
+    def match(self, method: str, segments: list[str]) -> tuple[Handler, dict[str, str], bool] | None | bool:
+        """``(handler, params, mutating)``; ``False`` when the path exists for another method; None otherwise."""  # noqa: E501
+        found = self._match(method, segments)
+        if found is not None:
+            return found
+        for (other, length), _ in self._routes.items():
+            if other != method and length == len(segments) and self._match(other, segments):
+                return False
+        return None
+
+    def _match(self, method: str, segments: list[str]) -> tuple[Handler, dict[str, str], bool] | None:
+        for pattern, handler, mutating in self._routes.get((method, len(segments)), []):
+            params: dict[str, str] = {}
+            for pat, seg in zip(pattern, segments, strict=True):
+                if pat.startswith("{"):
+                    params[pat[1:-1]] = seg
+                elif pat != seg.lower():
+                    break
+            else:
+                return handler, params, mutating
+        return None
