@@ -92,7 +92,7 @@ class Spec:
     """The wire table of one model class."""
 
     __slots__ = ("cls", "root", "fields", "by_tag", "by_key", "template", "list_indexes", "root_order",
-                 "request_order")
+                 "request_order", "tables")
 
     def __init__(self, cls: type) -> None:
         self.cls = cls
@@ -104,6 +104,8 @@ class Spec:
         self.list_indexes: tuple[int, ...] = ()
         self.root_order: tuple[Field, ...] | None = None
         self.request_order: tuple[Field, ...] | None = None
+        # Parse tables of the codec, by mode (response, request); built on first use.
+        self.tables: list[Any] = [None, None]
 
 
 _specs: dict[type, Spec] = {}

@@ -78,17 +78,21 @@ def _converter(field: Field, request: bool) -> Converter | None:
     return None
 
 
-# Per (class, mode): Clark tag -> (position, kind, converter, wire name, field).
-Entry = tuple[int, int, "Converter | None", str, Field]
-_tables: dict[tuple[type, bool], dict[str, Entry]] = {}
+# Per class and mode: Clark tag -> (position, converter, field). The converter is None for plain
+# text, a function for typed text (int, bool, base64) and _COMPLEX for nested elements, so the
+# common case (a text element) costs one dict lookup and two tuple reads.
+_COMPLEX: Any = object()
+Entry = tuple[int, Any, Field]
 
 
 def _table(spec: Spec, request: bool) -> dict[str, Entry]:
-    key = (spec.cls, request)
-    table = _tables.get(key)
+    table = spec.tables[request]
     if table is None:
-        table = {f.tag: (f.index, f.kind, _converter(f, request), f.wire, f) for f in spec.fields}
-        _tables[key] = table
+        table = {
+            f.tag: (f.index, _converter(f, request) if f.kind == SCALAR else _COMPLEX, f)
+            for f in spec.fields
+        }
+        spec.tables[request] = table
     return table
 
 
@@ -110,82 +114,76 @@ def _read(spec: Spec, elem: etree._Element, request: bool) -> Any:
     values = spec.template.copy()
     for i in spec.list_indexes:
         values[i] = []
-    table = _tables.get((spec.cls, request)) or _table(spec, request)
+    table = spec.tables[request] or _table(spec, request)
+    get = table.get
     extra: list[UnknownElement] | None = None
     nil: set[str] | None = None
     empty: set[str] | None = None
-    last: str | None = None
     for child in elem:
-        entry = table.get(child.tag)  # type: ignore[arg-type]
+        entry = get(child.tag)  # type: ignore[arg-type]
         if entry is None:
             if isinstance(child.tag, str):
                 if extra is None:
                     extra = []
-                extra.append(UnknownElement(last, canonical(child)))
+                extra.append(UnknownElement(_anchor(child, table), canonical(child)))
             continue
-        index, kind, conv, wire, field = entry
-        last = wire
-        if kind == SCALAR:
+        conv = entry[1]
+        if conv is None:
             text = child.text
-            if text is None:
-                if child.get(NIL) in ("true", "1"):
-                    if nil is None:
-                        nil = set()
-                    nil.add(wire)
-                    values[index] = None
-                    continue
-                if len(child):
-                    raise XmlError(f"<{wire}> in <{local_name(elem)}>: expected text, got child elements")
-                text = ""
-            if conv is not None:
+            if text is not None:
+                values[entry[0]] = text
+                continue
+        elif conv is not _COMPLEX:
+            text = child.text
+            if text is not None:
                 try:
-                    text = conv(text)
+                    values[entry[0]] = conv(text)
                 except (ValueError, KeyError):
-                    raise _bad_value(elem, wire, text, field) from None
-            values[index] = text
-            continue
+                    raise _bad_value(elem, entry[2].wire, text, entry[2]) from None
+                continue
+        field = entry[2]
+        wire = field.wire
         if child.text is None and not len(child) and child.get(NIL) in ("true", "1"):
             if nil is None:
                 nil = set()
             nil.add(wire)
+            values[entry[0]] = None
             continue
-        if kind == MODEL:
+        kind = field.kind
+        index = entry[0]
+        if kind == SCALAR:  # empty element
+            if len(child):
+                raise XmlError(f"<{wire}> in <{local_name(elem)}>: expected text, got child elements")
+            try:
+                values[index] = "" if conv is None else conv("")
+            except (ValueError, KeyError):
+                raise _bad_value(elem, wire, "", field) from None
+        elif kind == MODEL:
             values[index] = _read(spec_of(field.cls), child, request)  # type: ignore[arg-type]
-        elif kind == LIST_MODEL:
-            items = values[index]
-            item_tag = field.item_tag
-            sub = spec_of(field.cls)  # type: ignore[arg-type]
-            for item in child:
-                if item.tag == item_tag:
-                    items.append(_read(sub, item, request))
-                elif isinstance(item.tag, str):
-                    raise _unexpected(item, child)
-            if not items:
-                if empty is None:
-                    empty = set()
-                empty.add(wire)
-        elif kind == LIST_SCALAR:
-            items = values[index]
-            item_tag = field.item_tag
-            for item in child:
-                if item.tag == item_tag:
-                    items.append(item.text or "")
-                elif isinstance(item.tag, str):
-                    raise _unexpected(item, child)
-            if not items:
-                if empty is None:
-                    empty = set()
-                empty.add(wire)
         elif kind == POLY:
             values[index] = _read(spec_of(_dispatch(field, child)), child, request)
-        elif kind == LIST_POLY:
+        else:
             items = values[index]
             item_tag = field.item_tag
-            for item in child:
-                if item.tag == item_tag:
-                    items.append(_read(spec_of(_dispatch(field, item)), item, request))
-                elif isinstance(item.tag, str):
-                    raise _unexpected(item, child)
+            if kind == LIST_MODEL:
+                sub = spec_of(field.cls)  # type: ignore[arg-type]
+                for item in child:
+                    if item.tag == item_tag:
+                        items.append(_read(sub, item, request))
+                    elif isinstance(item.tag, str):
+                        raise _unexpected(item, child)
+            elif kind == LIST_SCALAR:
+                for item in child:
+                    if item.tag == item_tag:
+                        items.append(item.text or "")
+                    elif isinstance(item.tag, str):
+                        raise _unexpected(item, child)
+            else:
+                for item in child:
+                    if item.tag == item_tag:
+                        items.append(_read(spec_of(_dispatch(field, item)), item, request))
+                    elif isinstance(item.tag, str):
+                        raise _unexpected(item, child)
             if not items:
                 if empty is None:
                     empty = set()
@@ -198,6 +196,15 @@ def _read(spec: Spec, elem: etree._Element, request: bool) -> Any:
     if empty is not None:
         obj.empty = frozenset(empty)
     return obj
+
+
+def _anchor(child: etree._Element, table: dict[str, Entry]) -> str | None:
+    """Wire name of the nearest preceding known sibling (where the unknown goes back)."""
+    for sibling in child.itersiblings(preceding=True):
+        entry = table.get(sibling.tag)  # type: ignore[arg-type]
+        if entry is not None:
+            return entry[2].wire
+    return None
 
 
 def _unexpected(item: etree._Element, parent: etree._Element) -> XmlError:
