@@ -36,8 +36,8 @@ RECORDING = Path("/work/shared/asm/recordings/azure-sdk-for-net/129-ListOSImages
 
 def _legacy() -> Callable[[bytes], Any] | None:
     try:
-        from azure.servicemanagement import Images
-        from azure.servicemanagement._serialization import _MinidomXmlToObject
+        from azure.servicemanagement import Images  # type: ignore[import-untyped]
+        from azure.servicemanagement._serialization import _MinidomXmlToObject  # type: ignore[import-untyped]
     except ImportError:
         return None
 

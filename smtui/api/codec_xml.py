@@ -86,7 +86,7 @@ Entry = tuple[int, Any, Field]
 
 
 def _table(spec: Spec, request: bool) -> dict[str, Entry]:
-    table = spec.tables[request]
+    table: dict[str, Entry] | None = spec.tables[request]
     if table is None:
         table = {
             f.tag: (f.index, _converter(f, request) if f.kind == SCALAR else _COMPLEX, f)
