@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from smtui import __version__
+from smtui.commands import register as register_commands
 from smtui.emulator.cli import register as register_emulator
 
 
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", help="use the configured subscription profile NAME")
     parser.add_argument("--read-only", action="store_true", help="hide every action that changes something")
     subcommands = parser.add_subparsers(dest="command")
+    register_commands(subcommands)
     register_emulator(subcommands)
     return parser
 

@@ -6,6 +6,8 @@ import base64
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import keyring.backend
@@ -19,10 +21,27 @@ from cryptography.x509.oid import NameOID
 SUPPORT_DIR = Path(__file__).parent
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that keeps entries in a dict (in-process tests)."""
+@dataclass
+class Result:
+    """Outcome of one `smtui` run in a subprocess (tests/cli's ``run_smtui`` fixture)."""
 
-    priority = 1  # type: ignore[assignment]
+    returncode: int
+    stdout: str
+    stderr: str
+    modules: set[str]
+
+
+RunSmtui = Callable[..., Result]
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that keeps entries in a dict (in-process tests, installed with keyring.set_keyring).
+
+    Negative priority: keyring registers every backend class, and this one must never be
+    picked by auto-detection or a chainer in the test process.
+    """
+
+    priority = -1  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,10 +63,10 @@ class JsonFileKeyring(keyring.backend.KeyringBackend):
     """A keyring in the JSON file ``$SMTUI_TEST_KEYRING_FILE`` (for subprocess tests).
 
     Selected with ``PYTHON_KEYRING_BACKEND=smtui_profile_support.JsonFileKeyring`` and this
-    directory on ``PYTHONPATH``. Priority 0 keeps keyring from ever choosing it on its own.
+    directory on ``PYTHONPATH``. Negative priority keeps keyring from ever choosing it on its own.
     """
 
-    priority = 0  # type: ignore[assignment]
+    priority = -1  # type: ignore[assignment]
 
     def _path(self) -> Path:
         return Path(os.environ["SMTUI_TEST_KEYRING_FILE"])

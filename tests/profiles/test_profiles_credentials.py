@@ -39,7 +39,7 @@ def _profile(name: str = "prod") -> Profile:
 class EncryptedKeyring(keyring.backend.KeyringBackend):
     """Stands in for keyrings.alt's EncryptedKeyring, which prompts with getpass()."""
 
-    priority = 0  # type: ignore[assignment]
+    priority = -1  # type: ignore[assignment]
 
     def get_password(self, service: str, username: str) -> str | None:
         raise AssertionError("a prompting backend must never be called")

@@ -1,0 +1,142 @@
+"""``smtui ls …``: read-only listings as JSON, for scripts.
+
+Each listing is one client call on the connection :func:`smtui.profiles.resolve_connection`
+picks (``--profile``, the default profile, or the embedded emulator). Models are printed
+with :func:`smtui.api.codec.to_json`: the service's element names as keys and wire values,
+exactly what the API's JSON serialization carries. ``ls operations`` reads the pending
+operations the TUI persisted and needs no connection.
+
+Exit codes: 0 success, 1 the service (or the network) answered with an error — printed as
+``{"error": {...}}`` on stderr —, 2 a configuration problem (profile, certificate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from smtui.commands.output import guarded, note, print_json
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One ``smtui ls`` kind.
+
+    Attributes:
+        help: Help text.
+        args: Positional argument names.
+        fetch: ``(client, *args) -> awaitable Response``.
+        pick: Extracts the list to print from ``Response.response``.
+    """
+
+    help: str
+    args: tuple[str, ...]
+    fetch: Callable[..., Awaitable[Any]]
+    pick: Callable[[Any], Any] = lambda value: value
+
+
+LISTINGS: dict[str, Listing] = {
+    "images": Listing("OS images", (), lambda c: c.list_os_images()),
+    "services": Listing("hosted services", (), lambda c: c.list_hosted_services()),
+    "deployments": Listing(
+        "deployments of a hosted service", ("service",),
+        lambda c, service: c.get_hosted_service(service, embed_detail=True),
+        lambda hosted: hosted.deployments,
+    ),
+    "roles": Listing(
+        "roles (VM configuration) of a deployment", ("service", "deployment"),
+        lambda c, service, deployment: c.get_deployment(service, deployment),
+        lambda deployment: deployment.role_list,
+    ),
+    "instances": Listing(
+        "role instances (state, power state, IP) of a deployment", ("service", "deployment"),
+        lambda c, service, deployment: c.get_deployment(service, deployment),
+        lambda deployment: deployment.role_instance_list,
+    ),
+    "disks": Listing("disks of the disk repository", (), lambda c: c.list_disks()),
+    "storage-accounts": Listing("storage accounts", (), lambda c: c.list_storage_accounts()),
+    "locations": Listing("locations", (), lambda c: c.list_locations()),
+    "role-sizes": Listing("role sizes", (), lambda c: c.list_role_sizes()),
+}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``smtui ls`` and its kinds."""
+    parser = subparsers.add_parser("ls", help="print objects of the subscription as JSON (read-only)")
+    parser.set_defaults(handler=_usage(parser))
+    kinds = parser.add_subparsers(dest="ls_kind", metavar="{" + ",".join([*LISTINGS, "operations"]) + "}")
+    for kind, listing in LISTINGS.items():
+        p = kinds.add_parser(kind, help=listing.help)
+        for name in listing.args:
+            p.add_argument(name)
+        _connection_options(p)
+        p.set_defaults(handler=run_listing, listing=kind)
+    p = kinds.add_parser("operations", help="long-running operations the console is tracking")
+    p.add_argument("--pending", action="store_true", help="only those still InProgress")
+    p.set_defaults(handler=run_operations)
+
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: `smtui --profile X ls …` and `smtui ls … --profile X` both work.
+    parser.add_argument("--profile", default=argparse.SUPPRESS,
+                        help="profile to use (default: the default profile, else the embedded emulator)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
+
+
+def _usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    def run(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    return run
+
+
+def _to_json(value: Any) -> Any:
+    from smtui.api.codec import to_json
+
+    if isinstance(value, list):
+        return [to_json(item) for item in value]
+    return to_json(value)
+
+
+async def _fetch(connection: Any, listing: Listing, positional: list[str], timeout: float) -> Any:
+    async with connection.create_client(timeout=timeout) as client:
+        return await listing.fetch(client, *positional)
+
+
+@guarded
+def run_listing(args: argparse.Namespace) -> int:
+    """``smtui ls KIND …`` against the resolved connection."""
+    from smtui.profiles import resolve_connection
+
+    listing = LISTINGS[args.listing]
+    positional = [getattr(args, name) for name in listing.args]
+    with resolve_connection(getattr(args, "profile", None), read_only=True) as connection:
+        if connection.is_emulator and sys.stderr.isatty():
+            note(f"no profile configured: listing the embedded emulator ({connection.base_url})")
+        response = asyncio.run(_fetch(connection, listing, positional, args.timeout))
+    if not response.is_successful:
+        code, message = response.error or ("UnknownError", "request failed")
+        detail = {"code": code, "message": message, "status_code": response.status_code,
+                  "request_id": response.request_id}
+        sys.stderr.write(json.dumps({"error": detail}, indent=2) + "\n")
+        return 1
+    print_json(_to_json(listing.pick(response.response)))
+    return 0
+
+
+@guarded
+def run_operations(args: argparse.Namespace) -> int:
+    """``smtui ls operations``: the persisted operations file, no connection needed."""
+    from smtui.profiles import operations_store
+
+    operations = operations_store.load_operations()
+    if args.pending:
+        operations = [op for op in operations if op.is_pending]
+    print_json([op.to_dict() for op in operations])
+    return 0

@@ -1,0 +1,79 @@
+"""Fixtures of the CLI tests: private config/data dirs, keyrings, and a runner for `smtui`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+
+PROFILE_SUPPORT = Path(__file__).resolve().parents[1] / "profiles"
+sys.path.insert(0, str(PROFILE_SUPPORT))
+
+from smtui_profile_support import MemoryKeyring, Result, RunSmtui  # noqa: E402
+
+from smtui.profiles import credentials  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def smtui_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Fresh config and data dirs (env overrides), inherited by subprocesses too."""
+    dirs = {"config": tmp_path / "config", "data": tmp_path / "data"}
+    monkeypatch.setenv("SMTUI_CONFIG_DIR", str(dirs["config"]))
+    monkeypatch.setenv("SMTUI_DATA_DIR", str(dirs["data"]))
+    return dirs
+
+
+@pytest.fixture(autouse=True)
+def _restore_keyring() -> Iterator[None]:
+    before = keyring.get_keyring()
+    credentials.reset_keyring_state()
+    yield
+    keyring.set_keyring(before)
+    credentials.reset_keyring_state()
+
+
+@pytest.fixture
+def memory_keyring() -> MemoryKeyring:
+    """An in-memory keyring for in-process `main(argv)` calls."""
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+@pytest.fixture
+def run_smtui(tmp_path: Path) -> RunSmtui:
+    """Run `smtui ARGS` in a fresh interpreter; also reports which top-level modules got imported.
+
+    ``keyring_file=True`` selects a file-backed test keyring (PYTHON_KEYRING_BACKEND); otherwise
+    the subprocess sees this host's real keyring setup (headless CI: the fail backend).
+    """
+
+    def run(*args: str, keyring_file: bool = False, timeout: float = 120) -> Result:
+        env = dict(os.environ)
+        env.pop("PYTHON_KEYRING_BACKEND", None)
+        if keyring_file:
+            env["PYTHON_KEYRING_BACKEND"] = "smtui_profile_support.JsonFileKeyring"
+            env["SMTUI_TEST_KEYRING_FILE"] = str(tmp_path / "test-keyring.json")
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROFILE_SUPPORT), env.get("PYTHONPATH")]))
+        code = (
+            "import sys\n"
+            "from smtui.cli import main\n"
+            "rc = main(sys.argv[1:])\n"
+            "sys.stdout.flush()\n"
+            "mods = sorted({m.split('.')[0] for m in sys.modules})\n"
+            "sys.stderr.write('\\nMODULES:' + ','.join(mods) + '\\n')\n"
+            "raise SystemExit(rc)\n"
+        )
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
+                              timeout=timeout)
+        if "\nMODULES:" not in proc.stderr:  # argparse exited before main returned
+            return Result(proc.returncode, proc.stdout, proc.stderr, set())
+        stderr, _, mods = proc.stderr.rpartition("\nMODULES:")
+        return Result(proc.returncode, proc.stdout, stderr, set(mods.strip().split(",")))
+
+    return run
