@@ -297,3 +297,14 @@ def test_json_preview_redacts_passwords(auth: dict[str, str]) -> None:
     assert preview.headers["Content-Type"] == "application/json"
     assert preview.body is not None and "Adm1nS3cret!" not in preview.body
     assert json.loads(preview.body)["Name"] == "dep"
+
+
+def test_role_read_back_from_the_service_can_be_modified() -> None:
+    """RDFE omits <Lun> for LUN 0; Update Role with such a role must not fail validation."""
+    from smtui.api import codec, models
+
+    body = json.loads(Path("/work/shared/asm/recordings/azure-sdk-for-net/116-GetRole.json").read_text())
+    role = codec.from_xml(models.VMRole, body["response_body"].encode())
+    assert role.data_virtual_hard_disks and role.data_virtual_hard_disks[0].lun is None
+    request = compute.modify_role("svc", "dep", str(role.role_name), role)
+    assert request.body is not None and b"<Lun>0</Lun>" in request.body
