@@ -306,6 +306,7 @@ def _error_from_body(status: int, body: bytes, content_type: str) -> ErrorInfo:
 
 
 _STATUS_NAMES = {
+    307: "TemporaryRedirect",
     400: "BadRequest",
     401: "AuthenticationFailed",
     403: "ForbiddenError",
