@@ -103,6 +103,7 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
         self._submit = submit
         self._preview = preview
         self._title = title or self.TITLE
+        self._field_cache: dict[str, FormField] | None = None
         self.sending = False
         """True while the request is in flight (the buttons are disabled)."""
 
@@ -152,6 +153,8 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
 
     def field(self, key: str) -> FormField:
         """The field with ``key``."""
+        if self._field_cache is not None and key in self._field_cache:
+            return self._field_cache[key]
         for f in self.query(FormField):
             if f.key == key:
                 return f
@@ -189,8 +192,12 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
 
     def revalidate(self) -> dict[str, str]:
         """Validate the current values and refresh the messages of touched fields."""
-        errors = self.validate_values(self.collect())
-        self.show_errors(errors)
+        self._field_cache = {f.key: f for f in self.query(FormField)}
+        try:
+            errors = self.validate_values(self.collect())
+            self.show_errors(errors)
+        finally:
+            self._field_cache = None
         return errors
 
     def _owner(self, widget: Any) -> FormField | None:

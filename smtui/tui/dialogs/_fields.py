@@ -65,6 +65,7 @@ class FormField(Vertical):
         self.label = label
         self.control = control
         self.key = key
+        self._shown = ""
         self.touched = False
         """Whether the user changed or left this field; live validation only reports touched fields."""
 
@@ -86,13 +87,16 @@ class FormField(Vertical):
     @property
     def error(self) -> str:
         """The message currently shown under the field ("" when none)."""
-        return str(self.query_one(".field-error", Static).content) if self.has_class("-invalid") else ""
+        return self._shown
 
     def set_error(self, message: str | None) -> None:
         """Show ``message`` under the field, or clear it."""
-        line = self.query_one(".field-error", Static)
-        line.update(message or "")
-        self.set_class(bool(message), "-invalid")
+        text = message or ""
+        if text == self._shown:
+            return  # unchanged: don't make Textual lay the form out again on every keystroke
+        self._shown = text
+        self.query_one(".field-error", Static).update(text)
+        self.set_class(bool(text), "-invalid")
 
 
 def text_field(

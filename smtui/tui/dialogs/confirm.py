@@ -45,7 +45,7 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
     DEFAULT_CSS = """
     ConfirmDialog {
         align: center middle;
-        & > #confirm {
+        & > #confirm-box {
             width: 90%; max-width: 90; height: auto; max-height: 96%;
             border: round $error; background: $surface; padding: 0 1;
         }
@@ -100,7 +100,7 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
         return "\n".join((self.title_text, self.target, self.call))
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm"):
+        with Vertical(id="confirm-box"):
             yield Static(self.title_text, id="confirm-title", markup=False)
             yield Static(self.target, id="confirm-target", markup=False)
             yield Static(f"Will call: {self.call}", id="confirm-call", markup=False)

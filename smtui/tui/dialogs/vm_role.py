@@ -188,6 +188,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             role = values or VMRoleValues(endpoints=[EndpointValues("SSH", "tcp", "22", "22")])
             self.deployment = DeploymentValues(name=service_name, label=service_name, role=role)
         self._media_link_auto = not self.deployment.role.os_disk.media_link
+        self._suggested_link = ""
 
     # ------------------------------------------------------------------ layout
 
@@ -260,13 +261,13 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         elif key == "provisioning.os":
             self.query_one(ProvisioningFields).apply_os()
         elif key == "os_disk.media_link":
-            self._media_link_auto = False
+            # Our own suggestion echoes back as a change; only the user's typing stops the suggestions.
+            self._media_link_auto = field.value == self._suggested_link
         elif key == "role_name" and self._media_link_auto and self.media_base:
             name = str(field.value).strip()
             link = f"{self.media_base}/{self.service_name or 'vm'}-{name}-os.vhd" if name else ""
-            media = self.field("os_disk.media_link")
-            media.value = link
-            self._media_link_auto = True
+            self._suggested_link = link
+            self.field("os_disk.media_link").value = link
         elif key.endswith(".mode") and key.startswith("data_disks."):
             for row in self.query(DataDiskFields):
                 row.apply_mode()
