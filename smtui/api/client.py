@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from smtui.api import codec
 from smtui.api.auth import AuthValue, ClientCertificate, build_ssl_context, resolve_certificate
 from smtui.api.errors import SmError, TransportError, XmlError
-from smtui.api.operations import ApiRequest
+from smtui.api.operations import ApiRequest, require_text
 from smtui.api.operations_client import OperationsMixin
 from smtui.api.response import INVALID_RESPONSE, ErrorInfo, RequestOptions, Response
 from smtui.api.transport import ClientOptions, HttpExchange, Transport, proxy_from_environment
@@ -83,8 +83,6 @@ class ServiceManagementClient(OperationsMixin):
         *,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        from smtui.api.operations import require_text
-
         self._subscription_id = require_text(subscription_id, "subscription_id").strip()
         self._options = ClientOptions.from_value(options)
         env = os.environ if environ is None else environ

@@ -26,6 +26,8 @@ TRANSPORT_ERROR_CODES = frozenset(
         "NetworkError",
         "TooManyRedirects",
         "RedirectError",
+        "InvalidURL",
+        "Closed",
     }
 )
 """Codes of our own for requests that got no usable HTTP answer."""

@@ -26,6 +26,7 @@ import logging
 import os
 import random
 import ssl
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -33,7 +34,13 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+# httpx's package __init__ imports its optional command-line client (httpx._main), which pulls in
+# rich, click and pygments when they are installed (Textual brings rich). smtui.api must not load
+# the TUI toolkit, so that optional import is made to fail; httpx then falls back to a stub.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+import httpx  # noqa: E402
 
 from smtui.api.errors import TransportError, ValidationError
 
