@@ -114,7 +114,7 @@ def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
         return "no keyring backend is available on this host"
     if isinstance(backend, null.Keyring):
         return "the null keyring backend stores nothing"
-    if any(type(backend).__name__ == name or name in type(backend).__name__ for name in _PROMPTING):
+    if any(name in type(backend).__name__ for name in _PROMPTING):
         return f"{_backend_name(backend)} would ask for a password on the terminal"
     return None
 
