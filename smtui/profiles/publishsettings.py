@@ -28,7 +28,13 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from smtui.api.errors import PublishSettingsError, SmError
 from smtui.api.xml import local_name, parse_xml
 from smtui.profiles import paths, store
-from smtui.profiles.model import DEFAULT_API_VERSION, DEFAULT_HOST, Profile, normalize_host
+from smtui.profiles.model import (
+    DEFAULT_API_VERSION,
+    DEFAULT_HOST,
+    EMULATOR_PROFILE,
+    Profile,
+    normalize_host,
+)
 
 PUBLISH_METHOD = "AzureServiceManagementAPI"
 
@@ -199,22 +205,33 @@ def convert_management_certificate(
     )
 
 
+def certificate_paths(cert: ManagementCertificate, directory: Path | None = None) -> tuple[Path, Path]:
+    """Where :func:`write_certificate` puts ``cert``: ``<certs dir>/<thumbprint>.pem`` and ``.key``."""
+    target = directory or paths.certs_dir()
+    return target / f"{cert.thumbprint}.pem", target / f"{cert.thumbprint}.key"
+
+
 def write_certificate(cert: ManagementCertificate, directory: Path | None = None) -> tuple[Path, Path]:
     """Write the PEM certificate and key (0600, directory 0700) and return their paths."""
-    target = paths.ensure_private_dir(directory or paths.certs_dir())
-    cert_path = target / f"{cert.thumbprint}.pem"
-    key_path = target / f"{cert.thumbprint}.key"
+    paths.ensure_private_dir(directory or paths.certs_dir())
+    cert_path, key_path = certificate_paths(cert, directory)
     paths.write_private_file(cert_path, cert.cert_pem)
     paths.write_private_file(key_path, cert.key_pem)
     return cert_path, key_path
 
 
-def _unique_name(base: str, sub_id: str, taken: dict[str, str]) -> tuple[str, bool]:
-    """A free profile name for ``base``; (name, True) when an entry of the same subscription is reused."""
+def _profile_name(sub: PublishSubscription) -> str:
+    """The subscription name made fit for a profile name (printable, at most 80 characters)."""
+    cleaned = "".join(ch for ch in sub.name if ch.isprintable()).strip()[:72]
+    return cleaned or sub.id[:72]
+
+
+def _unique_name(base: str, sub_id: str, taken: dict[str, str | None]) -> tuple[str, bool]:
+    """A free profile name for ``base``; (name, True) when a profile of the same subscription is reused."""
     candidate = base
     counter = 1
-    while candidate in taken:
-        if taken[candidate] == sub_id:
+    while candidate in taken or candidate.lower() == EMULATOR_PROFILE:
+        if taken.get(candidate) == sub_id:
             return candidate, True
         counter += 1
         candidate = f"{base}-{counter}"
@@ -232,10 +249,11 @@ def import_publishsettings(
 ) -> ImportResult:
     """Create (or refresh) one profile per subscription of a ``.publishsettings`` file.
 
-    Every certificate is converted before anything is written, so a file with one bad
-    certificate changes nothing. Profile names come from the subscription names; a name
-    taken by a profile of a different subscription gets a ``-2``, ``-3`` … suffix, while a
-    profile of the same name and subscription is updated (re-importing a fresh file).
+    Every certificate is converted and every profile validated before anything is written,
+    so a file with one bad subscription changes nothing. Profile names come from the
+    subscription names; a name taken by a profile of a different subscription (or the
+    reserved ``emulator``) gets a ``-2``, ``-3`` … suffix, while a profile of the same name
+    and subscription is updated (re-importing a fresh file).
 
     Args:
         source: Path of the file, or its content.
@@ -272,20 +290,12 @@ def import_publishsettings(
                 sub.management_certificate, label=f"the ManagementCertificate of subscription {sub.name!r}"
             )
         converted.append((sub, cache[sub.management_certificate]))
-    paths.ensure_private_dir(paths.config_dir())
-    files: list[Path] = []
-    written: dict[str, tuple[Path, Path]] = {}
-    for _sub, cert in converted:
-        if cert.thumbprint not in written:
-            written[cert.thumbprint] = write_certificate(cert)
-            files.extend(written[cert.thumbprint])
-    taken = {p.name: p.subscription_id for p in store.list_profiles()}
-    result_profiles: list[Profile] = []
-    created: list[str] = []
-    updated: list[str] = []
-    for index, (sub, cert) in enumerate(converted):
-        name, existing = _unique_name(sub.name, sub.id, taken)
-        cert_path, key_path = written[cert.thumbprint]
+    # Plan and validate every profile before writing anything.
+    taken: dict[str, str | None] = {p.name: p.subscription_id for p in store.list_profiles()}
+    planned: list[tuple[Profile, bool, ManagementCertificate]] = []
+    for sub, cert in converted:
+        name, existing = _unique_name(_profile_name(sub), sub.id, taken)
+        cert_path, key_path = certificate_paths(cert)
         if existing:
             # A re-import refreshes endpoint and certificate but keeps what the user set.
             before = store.get_profile(name, with_credentials=False)
@@ -310,10 +320,25 @@ def import_publishsettings(
                 cert_path=str(cert_path),
                 key_path=str(key_path),
             )
+        try:
+            planned.append((profile.validated(), existing, cert))
+        except ValueError as exc:
+            raise PublishSettingsError(f"subscription {sub.name!r} ({sub.id}): {exc}") from None
+        taken[name] = sub.id
+    paths.ensure_private_dir(paths.config_dir())
+    files: list[Path] = []
+    for _profile, _existing, cert in planned:
+        cert_path, key_path = certificate_paths(cert)
+        if cert_path not in files:
+            write_certificate(cert)
+            files.extend((cert_path, key_path))
+    result_profiles: list[Profile] = []
+    created: list[str] = []
+    updated: list[str] = []
+    for index, (profile, existing, _cert) in enumerate(planned):
         saved = store.save_profile(
             profile, overwrite=existing, make_default=make_default if index == 0 else None
         )
-        taken[saved.name] = saved.subscription_id
         result_profiles.append(saved)
         (updated if existing else created).append(saved.name)
     return ImportResult(result_profiles, created, updated, files, settings.schema_version)

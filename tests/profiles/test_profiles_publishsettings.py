@@ -235,3 +235,24 @@ def test_xxe_is_refused_by_the_hardened_parser() -> None:
 def test_missing_file_is_explained(tmp_path: Path) -> None:
     with pytest.raises(PublishSettingsError, match="cannot read"):
         import_publishsettings(tmp_path / "nope.publishsettings")
+
+
+def test_reserved_and_unprintable_names_are_adjusted(memory_keyring: MemoryKeyring) -> None:
+    pfx, _ = make_pfx_b64()
+    data = publishsettings_v1(pfx, [("sub-e", "Emulator"), ("sub-t", "Tab&#9;bed"), ("sub-x", "  ")])
+
+    result = import_publishsettings(data)
+
+    assert result.created == ["Emulator-2", "Tabbed", "sub-x"]
+
+
+def test_one_invalid_subscription_writes_nothing(memory_keyring: MemoryKeyring,
+                                                 smtui_dirs: dict[str, Path]) -> None:
+    pfx, _ = make_pfx_b64()
+    data = publishsettings_v1(pfx, [("good", "Good"), ("bad/id", "Bad")])
+
+    with pytest.raises(PublishSettingsError, match=r"'Bad' \(bad/id\): subscription_id"):
+        import_publishsettings(data)
+
+    assert list_profiles() == []
+    assert not (smtui_dirs["config"] / "certs").exists()
