@@ -323,8 +323,13 @@ def load_cert_paths(profile_name: str) -> CertPaths | None:
         entry = _read_fallback().get(_username(profile_name))
         if entry is not None:
             return _decode(entry, profile_name)
-        chosen, name, _reason = _active_backend()
+        chosen, name, reason = _active_backend()
         if chosen is None:
+            if name in ("unresponsive", "error"):
+                # The paths may well be in that keyring: "none stored" would be misleading.
+                raise CredentialStoreError(
+                    f"cannot read the certificate paths of profile {profile_name!r}: {reason}"
+                )
             return None
         try:
             raw = call_with_timeout(

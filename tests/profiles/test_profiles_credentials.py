@@ -201,3 +201,17 @@ def test_unreadable_stored_value_is_reported(memory_keyring: MemoryKeyring) -> N
 
     with pytest.raises(CredentialStoreError, match="unreadable"):
         load_cert_paths("prod")
+
+
+def test_read_after_the_keyring_hung_is_an_error_not_an_empty_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMTUI_KEYRING_TIMEOUT", "0.2")
+    backend = HangingKeyring()
+    keyring.set_keyring(backend)
+    try:
+        store_cert_paths("stored-before", CertPaths("/c", "/k"))  # times out, marks the keyring unresponsive
+
+        with pytest.raises(CredentialStoreError, match="did not answer"):
+            load_cert_paths("elsewhere")
+        assert load_cert_paths("stored-before") == CertPaths("/c", "/k")  # from the fallback file
+    finally:
+        backend.release.set()
