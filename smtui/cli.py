@@ -6,7 +6,6 @@ Subcommands that do not open the console must not import Textual, so they start 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
 from smtui import __version__
@@ -31,8 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        print(f"smtui {__version__}: the console is not built yet.", file=sys.stderr)
-        return 0
+        from smtui.tui.run import run_console  # Textual is imported on this path only
+
+        return run_console(args.profile, read_only=args.read_only)
     handler = getattr(args, "handler", None)
     if handler is not None:
         return int(handler(args))

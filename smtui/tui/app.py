@@ -1,0 +1,428 @@
+"""The smtui console application: connection, header, auto-refresh, operations, palette."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import socket
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from smtui.tui import registry
+from smtui.tui.clipboard import osc52_sequence
+from smtui.tui.diagnose import Diagnosis, diagnose_exception, diagnose_response
+from smtui.tui.nodes import CATEGORY_TITLES, NodeRef
+from smtui.tui.operations_tracker import FAILED, OperationsTracker, TrackedOperation
+from smtui.tui.screens.browse import JUMPS, BrowseScreen
+from smtui.tui.widgets.header_bar import ConnectionInfo, HeaderBar
+from smtui.tui.widgets.ops_sidebar import OpsSidebar
+
+DEFAULT_REFRESH_INTERVAL = 15.0
+"""Seconds between automatic reloads of the list on screen."""
+
+
+def default_user_host() -> str:
+    """``user@host`` of this machine (on a jump host: where the certificate lives)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in some containers
+        user = "?"
+    return f"{user}@{socket.gethostname()}"
+
+
+class SmtuiApp(App[None]):
+    """The console.
+
+    Args:
+        profile: ``--profile`` (None: the default profile, or the embedded emulator).
+        read_only: ``--read-only``: hide every mutating action.
+        connection: An already resolved ``smtui.profiles.connection.Connection`` (tests, the
+            benchmark); the app then does not close it.
+        clock: Wall clock (epoch seconds) for "updated Ns ago" and elapsed times; tests freeze it.
+        user_host: Override ``user@host`` (snapshots).
+        refresh_interval: Auto-refresh period in seconds (0 disables it).
+        operations_file: Where pending operations are persisted (default: the data dir's).
+        emulator_data: State directory of the embedded emulator (default: the data dir's).
+    """
+
+    TITLE = "smtui"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("o", "toggle_operations", "Ops", id="app.operations"),
+        Binding("p", "toggle_pause", "Pause refresh", show=False, id="app.pause"),
+        Binding("P", "profiles", "Profiles", show=False, id="app.profiles"),
+        Binding("T", "track_request", "Track request id", show=False, id="app.track-request"),
+    ]
+
+    CSS = """
+    Screen { background: $surface; }
+    """
+
+    def __init__(
+        self,
+        profile: str | None = None,
+        *,
+        read_only: bool = False,
+        connection: Any = None,
+        clock: Callable[[], float] | None = None,
+        user_host: str | None = None,
+        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
+        operations_file: Path | None = None,
+        emulator_data: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.profile = profile
+        self.read_only = read_only
+        self.connection = connection
+        self._owns_connection = connection is None
+        self.now: Callable[[], float] = clock or time.time
+        self.user_host = user_host or default_user_host()
+        self.refresh_interval = refresh_interval
+        self.operations_file = operations_file
+        self.emulator_data = emulator_data
+        self.client: Any = None
+        self.connection_info: ConnectionInfo | None = None
+        self.tracker: OperationsTracker | None = None
+        self.paused = False
+        self._refresh_timer: Any = None
+        self.startup_error: Diagnosis | None = None
+
+    def get_default_screen(self) -> Screen[Any]:
+        return BrowseScreen()
+
+    @property
+    def browse(self) -> BrowseScreen | None:
+        """The main screen (always at the bottom of the stack)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, BrowseScreen):
+                return screen
+        return None
+
+    def on_mount(self) -> None:
+        self.update_header()
+        self.connect()
+        self.set_interval(1.0, self._tick)
+
+    async def on_unmount(self) -> None:
+        await self._disconnect()
+
+    # ------------------------------------------------------------------ connection
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self, profile: str | None = None, *, use_emulator: bool = False) -> None:
+        """Resolve the connection (keyring, embedded emulator) off the UI thread and probe it."""
+        if profile is not None or use_emulator:
+            await self._disconnect()
+            self.profile = "emulator" if use_emulator else profile
+            self._owns_connection = True
+        conn = self.connection
+        if conn is None:
+            from smtui.profiles.blocking import run_off_loop
+            from smtui.profiles.connection import resolve_connection
+
+            name, read_only, data = self.profile, self.read_only, self.emulator_data
+
+            def resolve() -> Any:
+                return resolve_connection(name, read_only=read_only, emulator_data=data)
+
+            try:
+                conn = await run_off_loop(resolve, timeout=60.0)
+            except Exception as exc:  # every failure is explained on screen, none is a crash
+                self._show_startup_error(diagnose_exception(exc))
+                return
+            self.connection = conn
+        self.read_only = self.read_only or bool(conn.read_only)
+        self.connection_info = ConnectionInfo(
+            profile=conn.profile_name,
+            subscription_id=conn.subscription_id,
+            subscription_name=conn.subscription_name,
+            host=conn.host,
+            user_host=self.user_host,
+            is_emulator=conn.is_emulator,
+            read_only=self.read_only,
+        )
+        self.update_header()
+        try:
+            client = conn.create_client()
+        except Exception as exc:
+            self._show_startup_error(diagnose_exception(exc, conn.host))
+            return
+        probe = await client.list_locations()
+        problem = diagnose_response(probe, conn.host)
+        if problem is not None:
+            await client.aclose()
+            self._show_startup_error(problem)
+            return
+        self.client = client
+        self.startup_error = None
+        self.tracker = OperationsTracker(
+            conn.subscription_id, conn.profile_name, store_path=self.operations_file, wall=self.now
+        )
+        resumed = self.tracker.resume()
+        if resumed:
+            self.notify(f"Resumed tracking {len(resumed)} pending operation(s)", title="Operations")
+            self._poll_operations()
+        self._redraw_operations()
+        browse = self.browse
+        if browse is not None:
+            browse.connected()
+        if self.refresh_interval > 0:
+            self._refresh_timer = self.set_interval(
+                self.refresh_interval, self._auto_refresh_tick, pause=self.paused
+            )
+        self.refresh_bindings()
+
+    def switch_connection(self, profile: str | None) -> None:
+        """Connect to another profile (None: the embedded emulator), back on the browse screen."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowseScreen):
+            self.pop_screen()
+        browse = self.browse
+        if browse is not None:
+            browse.reset()
+        self.connection_info = None
+        self.update_header()
+        if profile is None:
+            self.connect(use_emulator=True)
+        else:
+            self.connect(profile)
+
+    async def _disconnect(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+        client, self.client = self.client, None
+        if client is not None:
+            await client.aclose()
+        conn = self.connection
+        if conn is not None and self._owns_connection:
+            self.connection = None
+            await asyncio.to_thread(conn.close)
+
+    def _show_startup_error(self, diagnosis: Diagnosis) -> None:
+        from smtui.tui.screens.startup_error import StartupErrorScreen
+
+        self.startup_error = diagnosis
+
+        def chosen(choice: str | None) -> None:
+            if choice == "retry":
+                self.connect(self.profile)
+            elif choice == "emulator":
+                self.connect(use_emulator=True)
+            elif choice == "profiles":
+                self.action_profiles()
+
+        self.push_screen(StartupErrorScreen(diagnosis.title, diagnosis.detail, diagnosis.hints), chosen)
+
+    # ------------------------------------------------------------------ header, refresh
+
+    def update_header(self) -> None:
+        """Redraw the header of every screen in the stack (connection, freshness)."""
+        status = self._freshness()
+        for screen in self.screen_stack:
+            for header in screen.query(HeaderBar):
+                header.info = self.connection_info
+                header.status = status
+
+    def _freshness(self) -> str:
+        if self.connection_info is None:
+            return "connecting…"
+        if self.client is None:
+            return "not connected"
+        browse = self.browse
+        listing = browse.listings.get(browse.current.key) if browse is not None else None
+        pause = " ⏸ paused" if self.paused else ""
+        if listing is None:
+            return "loading…" + pause
+        age = max(int(self.now() - listing.fetched_at), 0)
+        return f"updated {age}s ago{pause}"
+
+    def _tick(self) -> None:
+        self.update_header()
+        tracker = self.tracker
+        if tracker is not None and tracker.pending:
+            self._redraw_operations()
+
+    def _auto_refresh_tick(self) -> None:
+        browse = self.browse
+        if browse is not None and self.client is not None and self.screen is browse:
+            browse.refresh_current()
+
+    def action_toggle_pause(self) -> None:
+        """Pause or resume auto-refresh."""
+        self.paused = not self.paused
+        if self._refresh_timer is not None:
+            if self.paused:
+                self._refresh_timer.pause()
+            else:
+                self._refresh_timer.resume()
+        self.notify("Auto-refresh paused" if self.paused else "Auto-refresh resumed", timeout=2)
+        self.update_header()
+
+    # ------------------------------------------------------------------ operations
+
+    def track_operation(
+        self, request_id: str, operation: str, target: str, node: NodeRef | None = None
+    ) -> None:
+        """Track a long-running operation in the sidebar until it completes.
+
+        Args:
+            request_id: The ``x-ms-request-id`` of the accepted (202) call.
+            operation: What was done (``ShutdownRoleInstance`` …).
+            target: What it was done to (``svc/dep/role``).
+            node: The node to refresh when it completes (its ancestors are refreshed too).
+        """
+        if self.tracker is None:
+            self.notify("Not connected: cannot track the operation", severity="error")
+            return
+        self.tracker.add(request_id, operation, target, node)
+        self._redraw_operations()
+        sidebar = self._sidebar()
+        if sidebar is not None and self.size.width >= 100:
+            sidebar.add_class("-visible")
+        self._poll_operations()
+
+    def _sidebar(self) -> OpsSidebar | None:
+        browse = self.browse
+        if browse is None:
+            return None
+        found = browse.query(OpsSidebar)
+        return found.first() if found else None
+
+    def _redraw_operations(self) -> None:
+        sidebar = self._sidebar()
+        if sidebar is not None and self.tracker is not None:
+            sidebar.refresh_operations(list(self.tracker.operations.values()))
+            sidebar.on_clear = self._clear_finished
+
+    def _clear_finished(self) -> None:
+        if self.tracker is not None:
+            self.tracker.forget_finished()
+            self._redraw_operations()
+
+    @work(exclusive=True, group="operations-poller", exit_on_error=False)
+    async def _poll_operations(self) -> None:
+        """Poll every pending operation (one App-level worker; backoff per operation)."""
+        while True:
+            tracker, client = self.tracker, self.client
+            if tracker is None or client is None:
+                return
+            for op in tracker.due():
+                response = await client.get_operation_status(op.request_id)
+                finished = tracker.apply(op.request_id, response)
+                if finished is not None:
+                    self._operation_finished(finished)
+            self._redraw_operations()
+            wait = tracker.next_wait()
+            if wait is None:
+                return
+            await asyncio.sleep(max(wait, 0.05))
+
+    def _operation_finished(self, op: TrackedOperation) -> None:
+        if op.status == FAILED:
+            detail = f"{op.http_status_code or ''} {op.error_code or ''}: {op.error_message or ''}".strip()
+            self.notify(
+                f"{op.operation} on {op.target} failed\n{detail}\nrequest id {op.request_id}",
+                title="Operation failed",
+                severity="error",
+                timeout=10,
+            )
+        else:
+            self.notify(f"{op.operation} on {op.target} succeeded", title="Operation completed")
+        browse = self.browse
+        if browse is not None:
+            if op.node is not None:
+                browse.invalidate(op.node)
+            else:
+                browse.refresh_current()
+
+    def action_toggle_operations(self) -> None:
+        """Show or hide the operations sidebar."""
+        sidebar = self._sidebar()
+        if sidebar is None:
+            return
+        sidebar.toggle_class("-visible")
+        self._redraw_operations()
+
+    def action_track_request(self) -> None:
+        """Ask for a request id and track it."""
+        from smtui.tui.screens.prompt import PromptScreen
+
+        def got(value: str | None) -> None:
+            if value:
+                self.track_operation(value.strip(), "Pasted request id", "(pasted)")
+
+        self.push_screen(PromptScreen("Track an operation", "x-ms-request-id to poll"), got)
+
+    # ------------------------------------------------------------------ misc actions
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 copy, wrapped for tmux/screen (Textual's own version is not).
+
+        Raises:
+            ValueError: The text is too large for a terminal clipboard sequence.
+        """
+        sequence = osc52_sequence(text)
+        self._clipboard = text
+        if self._driver is not None:
+            self._driver.write(sequence)
+
+    def action_help(self) -> None:
+        """Help for the focused view: its keys, grouped."""
+        from smtui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_profiles(self) -> None:
+        """Open the profile (connection) screen."""
+        from smtui.tui.screens.profiles import ProfilesScreen
+
+        if not isinstance(self.screen, ProfilesScreen):
+            self.push_screen(ProfilesScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action of the console for the command palette (ctrl+p)."""
+        browse = self.browse
+        if browse is not None and self.client is not None:
+            for key, kind in JUMPS.items():
+                yield SystemCommand(
+                    f"Go to {CATEGORY_TITLES[kind]}", f"key {key}", lambda k=kind: browse.action_jump(k.value)
+                )
+            yield SystemCommand("Refresh", "reload the list (r)", browse.action_refresh)
+            yield SystemCommand("Copy name", "copy the selected name (y)", browse.action_copy_name)
+            yield SystemCommand("Copy XML", "copy the selected object's XML (Y)", browse.action_copy_xml)
+            yield SystemCommand("Zoom details", "details full screen (z)", browse.action_zoom)
+            yield SystemCommand("Toggle tree", "hide/show the navigation tree (t)", browse.action_toggle_tree)
+            yield SystemCommand(
+                "Storage keys", "fetch a storage account's keys, masked (K)", browse.action_storage_keys
+            )
+            yield SystemCommand(
+                "Reveal/mask keys", "show storage keys in clear (v)", browse.action_reveal_keys
+            )
+            for action in registry.actions():
+                if action.mutating and self.read_only:
+                    continue
+                yield SystemCommand(
+                    action.description,
+                    action.help or f"key {action.key}",
+                    lambda a=action: self.run_worker(browse.action_resource_action(a.action_id)),
+                )
+        yield SystemCommand("Operations sidebar", "show/hide (o)", self.action_toggle_operations)
+        yield SystemCommand(
+            "Track a request id", "poll an operation by its x-ms-request-id (T)", self.action_track_request
+        )
+        yield SystemCommand("Pause/resume auto-refresh", "(p)", self.action_toggle_pause)
+        yield SystemCommand(
+            "Profiles", "add, edit, remove, import .publishsettings (P)", self.action_profiles
+        )
+        yield SystemCommand("Help", "keys of the focused view (?)", self.action_help)
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,374 @@
+"""Load the children of a node with the client and turn them into :class:`Listing` objects.
+
+One function per container kind. They never raise for service or network failures: a failed
+response becomes a listing with ``error`` set (code, message and request id), which the
+browser shows in place of the rows. No Textual import.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from smtui.tui.nodes import (
+    CATEGORY_TITLES,
+    COLUMNS,
+    Item,
+    Kind,
+    Listing,
+    NodeRef,
+    Source,
+    category,
+    text,
+)
+
+CATEGORY_ABOUT: dict[Kind, str] = {
+    Kind.SERVICES: "cloud services, their deployments, roles and VMs",
+    Kind.IMAGES: "OS images you can create VMs from",
+    Kind.DISKS: "OS and data disks registered in the subscription",
+    Kind.STORAGE: "storage accounts (keys on demand)",
+    Kind.LOCATIONS: "regions and what they offer",
+    Kind.ROLE_SIZES: "VM sizes: cores, memory, data disks",
+}
+
+
+def describe_error(response: Any) -> str:
+    """``"404 ResourceNotFound: message (request id …)"`` for an unsuccessful response."""
+    error = getattr(response, "error", None)
+    code = getattr(error, "code", None) or "Error"
+    message = getattr(error, "message", None) or "request failed"
+    status = getattr(response, "status_code", None)
+    head = f"{status} {code}" if status else code
+    rid = getattr(response, "request_id", None)
+    return f"{head}: {message}" + (f" (request id {rid})" if rid else "")
+
+
+def _failed(node: NodeRef, response: Any) -> Listing:
+    return Listing(
+        node,
+        COLUMNS[node.kind],
+        [],
+        time.monotonic(),
+        source=Source(response),
+        error=describe_error(response),
+    )
+
+
+def _list_items(node: NodeRef, response: Any, make: Callable[[Any, Source], Item]) -> Listing:
+    if not response.is_successful:
+        return _failed(node, response)
+    items = [
+        make(model, Source(response, ((type(model).__wire__, i),)))
+        for i, model in enumerate(response.response or [])
+    ]
+    return Listing(node, COLUMNS[node.kind], items, time.monotonic(), source=Source(response))
+
+
+async def load_subscription(client: Any, node: NodeRef) -> Listing:
+    """The fixed categories (no request)."""
+    items = [Item(category(kind), (title, CATEGORY_ABOUT[kind])) for kind, title in CATEGORY_TITLES.items()]
+    return Listing(node, COLUMNS[Kind.SUBSCRIPTION], items, time.monotonic())
+
+
+async def load_services(client: Any, node: NodeRef) -> Listing:
+    """``List Hosted Services``."""
+
+    def make(svc: Any, source: Source) -> Item:
+        props = svc.hosted_service_properties
+        name = svc.service_name or ""
+        return Item(
+            NodeRef(Kind.SERVICE, (name,), name),
+            (
+                name,
+                text(props and (props.location or props.affinity_group)),
+                text(props and props.status),
+                text(props and props.label),
+                text(props and props.date_created),
+            ),
+            svc,
+            source,
+        )
+
+    return _list_items(node, await client.list_hosted_services(), make)
+
+
+def _instances_ready(deployment: Any) -> str:
+    instances = deployment.role_instance_list
+    ready = sum(1 for i in instances if i.instance_status == "ReadyRole")
+    return f"{ready}/{len(instances)}"
+
+
+async def load_service(client: Any, node: NodeRef) -> Listing:
+    """``Get Hosted Service`` with ``embed-detail=true``: the service and its deployments."""
+    service = node.parts[0]
+    response = await client.get_hosted_service(service, embed_detail=True)
+    if not response.is_successful:
+        return _failed(node, response)
+    svc = response.response
+    items = []
+    for index, dep in enumerate(svc.deployments):
+        name = dep.name or ""
+        items.append(
+            Item(
+                NodeRef(Kind.DEPLOYMENT, (service, name), f"{name} ({dep.deployment_slot or '?'})"),
+                (
+                    name,
+                    text(dep.deployment_slot),
+                    text(dep.status),
+                    str(len(dep.role_list)),
+                    _instances_ready(dep),
+                    text(dep.label),
+                ),
+                dep,
+                Source(response, (("Deployments", 0), ("Deployment", index))),
+            )
+        )
+    return Listing(node, COLUMNS[Kind.SERVICE], items, time.monotonic(), model=svc, source=Source(response))
+
+
+def _instance_for(deployment: Any, role_name: str) -> tuple[int, Any] | tuple[None, None]:
+    for index, inst in enumerate(deployment.role_instance_list):
+        if inst.role_name == role_name:
+            return index, inst
+    return None, None
+
+
+async def load_deployment(client: Any, node: NodeRef) -> Listing:
+    """``Get Deployment``: the roles, with the state of their instance."""
+    service, name = node.parts[:2]
+    response = await client.get_deployment(service, name)
+    if not response.is_successful:
+        return _failed(node, response)
+    dep = response.response
+    items = []
+    for index, role in enumerate(dep.role_list):
+        role_name = role.role_name or ""
+        _, inst = _instance_for(dep, role_name)
+        os_disk = role.os_virtual_hard_disk
+        items.append(
+            Item(
+                NodeRef(Kind.ROLE, (service, name, role_name), role_name),
+                (
+                    role_name,
+                    text(role.role_size),
+                    text(inst and inst.instance_status),
+                    text(inst and inst.power_state),
+                    text(inst and inst.ip_address),
+                    text(os_disk and os_disk.os),
+                ),
+                role,
+                Source(response, (("RoleList", 0), ("Role", index))),
+            )
+        )
+    return Listing(
+        node, COLUMNS[Kind.DEPLOYMENT], items, time.monotonic(), model=dep, source=Source(response)
+    )
+
+
+async def load_role(client: Any, node: NodeRef) -> Listing:
+    """``Get Deployment`` again (it is the one call with instance state): instance, OS disk, data disks."""
+    service, dep_name, role_name = node.parts[:3]
+    response = await client.get_deployment(service, dep_name)
+    if not response.is_successful:
+        return _failed(node, response)
+    dep = response.response
+    role_index, role = next(
+        ((i, r) for i, r in enumerate(dep.role_list) if r.role_name == role_name), (None, None)
+    )
+    if role is None or role_index is None:
+        listing = _failed(node, response)
+        return Listing(
+            node,
+            listing.columns,
+            [],
+            listing.fetched_at,
+            source=listing.source,
+            error=f"ResourceNotFound: role {role_name} is not in deployment {dep_name}",
+        )
+    base = (service, dep_name, role_name)
+    role_steps = (("RoleList", 0), ("Role", role_index))
+    items: list[Item] = []
+    inst_index, inst = _instance_for(dep, role_name)
+    if inst is not None and inst_index is not None:
+        iname = inst.instance_name or role_name
+        items.append(
+            Item(
+                NodeRef(Kind.INSTANCE, (*base, iname), f"instance {iname}"),
+                (
+                    "Instance",
+                    iname,
+                    text(inst.instance_status),
+                    f"power {text(inst.power_state)}  ip {text(inst.ip_address)}"
+                    f"  size {text(inst.instance_size)}",
+                ),
+                inst,
+                Source(response, (("RoleInstanceList", 0), ("RoleInstance", inst_index))),
+            )
+        )
+    os_disk = role.os_virtual_hard_disk
+    if os_disk is not None:
+        dname = os_disk.disk_name or "OS disk"
+        items.append(
+            Item(
+                NodeRef(Kind.OS_DISK, (*base, dname), f"OS disk {dname}"),
+                (
+                    "OS disk",
+                    dname,
+                    text(os_disk.os),
+                    f"{text(os_disk.source_image_name)}  {text(os_disk.media_link)}",
+                ),
+                os_disk,
+                Source(response, (*role_steps, ("OSVirtualHardDisk", 0))),
+            )
+        )
+    for index, disk in enumerate(role.data_virtual_hard_disks):
+        lun = text(disk.lun if disk.lun is not None else 0)
+        items.append(
+            Item(
+                NodeRef(Kind.DATA_DISK, (*base, lun), f"data disk LUN {lun}"),
+                (
+                    "Data disk",
+                    text(disk.disk_name),
+                    f"LUN {lun}",
+                    f"{text(disk.logical_disk_size_in_gb)} GB  caching {text(disk.host_caching)}"
+                    f"  {text(disk.media_link)}",
+                ),
+                disk,
+                Source(response, (*role_steps, ("DataVirtualHardDisks", 0), ("DataVirtualHardDisk", index))),
+            )
+        )
+    return Listing(
+        node, COLUMNS[Kind.ROLE], items, time.monotonic(), model=role, source=Source(response, role_steps)
+    )
+
+
+async def load_images(client: Any, node: NodeRef) -> Listing:
+    """``List OS Images``."""
+
+    def make(img: Any, source: Source) -> Item:
+        name = img.name or ""
+        return Item(
+            NodeRef(Kind.IMAGE, (name,), name),
+            (
+                name,
+                text(img.os),
+                text(img.category),
+                text(img.label),
+                text(img.logical_size_in_gb),
+                text(img.published_date),
+            ),
+            img,
+            source,
+        )
+
+    return _list_items(node, await client.list_os_images(), make)
+
+
+async def load_disks(client: Any, node: NodeRef) -> Listing:
+    """``List Disks``."""
+
+    def make(disk: Any, source: Source) -> Item:
+        name = disk.name or ""
+        att = disk.attached_to
+        attached = (
+            "/".join(p for p in (att.hosted_service_name, att.deployment_name, att.role_name) if p)
+            if att
+            else ""
+        )
+        return Item(
+            NodeRef(Kind.DISK, (name,), name),
+            (
+                name,
+                text(disk.os),
+                text(disk.logical_disk_size_in_gb),
+                attached,
+                text(disk.location),
+                text(disk.source_image_name),
+            ),
+            disk,
+            source,
+        )
+
+    return _list_items(node, await client.list_disks(), make)
+
+
+async def load_storage(client: Any, node: NodeRef) -> Listing:
+    """``List Storage Accounts``."""
+
+    def make(acct: Any, source: Source) -> Item:
+        props = acct.storage_service_properties
+        name = acct.service_name or ""
+        return Item(
+            NodeRef(Kind.STORAGE_ACCOUNT, (name,), name),
+            (
+                name,
+                text(props and (props.location or props.affinity_group)),
+                text(props and props.status),
+                text(props and props.account_type),
+                text(props and props.label),
+            ),
+            acct,
+            source,
+        )
+
+    return _list_items(node, await client.list_storage_accounts(), make)
+
+
+async def load_locations(client: Any, node: NodeRef) -> Listing:
+    """``List Locations``."""
+
+    def make(loc: Any, source: Source) -> Item:
+        name = loc.name or ""
+        return Item(
+            NodeRef(Kind.LOCATION, (name,), name),
+            (name, text(loc.display_name), ", ".join(loc.available_services)),
+            loc,
+            source,
+        )
+
+    return _list_items(node, await client.list_locations(), make)
+
+
+async def load_role_sizes(client: Any, node: NodeRef) -> Listing:
+    """``List Role Sizes``."""
+
+    def make(size: Any, source: Source) -> Item:
+        name = size.name or ""
+        return Item(
+            NodeRef(Kind.ROLE_SIZE, (name,), name),
+            (
+                name,
+                text(size.label),
+                text(size.cores),
+                text(size.memory_in_mb),
+                text(size.max_data_disk_count),
+            ),
+            size,
+            source,
+        )
+
+    return _list_items(node, await client.list_role_sizes(), make)
+
+
+LOADERS: dict[Kind, Callable[[Any, NodeRef], Awaitable[Listing]]] = {
+    Kind.SUBSCRIPTION: load_subscription,
+    Kind.SERVICES: load_services,
+    Kind.SERVICE: load_service,
+    Kind.DEPLOYMENT: load_deployment,
+    Kind.ROLE: load_role,
+    Kind.IMAGES: load_images,
+    Kind.DISKS: load_disks,
+    Kind.STORAGE: load_storage,
+    Kind.LOCATIONS: load_locations,
+    Kind.ROLE_SIZES: load_role_sizes,
+}
+
+
+async def load(client: Any, node: NodeRef) -> Listing:
+    """The children of ``node`` (a container kind).
+
+    Raises:
+        KeyError: ``node`` is not a container.
+    """
+    return await LOADERS[node.kind](client, node)

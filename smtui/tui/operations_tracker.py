@@ -1,0 +1,248 @@
+"""Long-running operations the console tracks: state, poll schedule with backoff, persistence.
+
+No Textual: the App's poller worker asks :meth:`OperationsTracker.due` what to poll, feeds
+results to :meth:`OperationsTracker.apply`, and sleeps :meth:`OperationsTracker.next_wait`.
+Persistence goes through ``smtui.profiles.operations_store`` (pending operations survive a
+restart and are resumed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from smtui.profiles import operations_store as store
+from smtui.tui.nodes import NodeRef
+
+IN_PROGRESS = store.IN_PROGRESS
+SUCCEEDED = store.SUCCEEDED
+FAILED = store.FAILED
+
+FIRST_DELAY = 1.0
+"""Seconds before the first poll of a new operation."""
+MAX_DELAY = 15.0
+"""Longest pause between two polls of one operation."""
+BACKOFF = 1.6
+"""Growth of the pause after each poll that found the operation still in progress."""
+
+
+def _parse_iso(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+@dataclass
+class TrackedOperation:
+    """One operation in the sidebar.
+
+    Attributes:
+        request_id: ``x-ms-request-id`` polled at ``/operations/<id>``.
+        operation: What was done (``ShutdownRoleInstance``, or ``Pasted`` for a pasted id).
+        target: What it was done to (``svc/dep/role``).
+        started: Wall-clock start (epoch seconds).
+        status: ``InProgress``, ``Succeeded`` or ``Failed``.
+        finished: Wall-clock end, once final.
+        http_status_code: Final ``HttpStatusCode``.
+        error_code: ``Error/Code`` of a failed operation, or of a failed poll.
+        error_message: ``Error/Message`` likewise.
+        node: The tree node to refresh when it completes.
+        resumed: Loaded from the store at start-up.
+        delay: Current pause between polls.
+        next_poll: Monotonic time of the next poll.
+    """
+
+    request_id: str
+    operation: str
+    target: str
+    started: float
+    status: str = IN_PROGRESS
+    finished: float | None = None
+    http_status_code: int | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    node: NodeRef | None = None
+    resumed: bool = False
+    delay: float = FIRST_DELAY
+    next_poll: float = 0.0
+    polls: int = field(default=0)
+
+    @property
+    def is_pending(self) -> bool:
+        """True until the operation reached a final status."""
+        return self.status == IN_PROGRESS
+
+    def elapsed(self, now: float) -> float:
+        """Seconds from start to ``now`` (or to the end, once finished)."""
+        end = self.finished if self.finished is not None else now
+        return max(end - self.started, 0.0)
+
+
+def format_elapsed(seconds: float) -> str:
+    """``42s``, ``3m05s``, ``1h02m``."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{(s % 3600) // 60:02d}m"
+
+
+class OperationsTracker:
+    """The operations of one subscription, newest last.
+
+    Args:
+        subscription_id: Only stored operations of this subscription are resumed.
+        profile: Profile name written with new operations.
+        store_path: The operations file (default: the data dir's ``operations.json``).
+        persist: Write to the store (tests of the sidebar alone turn it off).
+        wall: Wall clock (epoch seconds); injectable so snapshots are stable.
+        mono: Monotonic clock for the poll schedule.
+    """
+
+    def __init__(
+        self,
+        subscription_id: str,
+        profile: str | None = None,
+        *,
+        store_path: Path | None = None,
+        persist: bool = True,
+        wall: Callable[[], float] = time.time,
+        mono: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.subscription_id = subscription_id
+        self.profile = profile
+        self.store_path = store_path
+        self.persist = persist
+        self.wall = wall
+        self.mono = mono
+        self.operations: dict[str, TrackedOperation] = {}
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def pending(self) -> list[TrackedOperation]:
+        """Operations still in progress."""
+        return [op for op in self.operations.values() if op.is_pending]
+
+    def add(
+        self, request_id: str, operation: str, target: str, node: NodeRef | None = None
+    ) -> TrackedOperation:
+        """Start tracking (idempotent per request id); persisted as pending."""
+        request_id = request_id.strip()
+        existing = self.operations.get(request_id)
+        if existing is not None:
+            existing.next_poll = self.mono()
+            return existing
+        op = TrackedOperation(
+            request_id, operation, target, started=self.wall(), node=node, next_poll=self.mono() + FIRST_DELAY
+        )
+        self.operations[request_id] = op
+        if self.persist:
+            store.record_operation(
+                store.PendingOperation(
+                    request_id=request_id,
+                    operation=operation,
+                    target=target,
+                    profile=self.profile,
+                    subscription_id=self.subscription_id,
+                ),
+                self.store_path,
+            )
+        return op
+
+    def resume(self) -> list[TrackedOperation]:
+        """Load this subscription's pending operations from the store (polled right away)."""
+        resumed = []
+        for stored in store.pending_operations(self.store_path):
+            if stored.subscription_id not in (None, self.subscription_id):
+                continue
+            if stored.request_id in self.operations:
+                continue
+            started = _parse_iso(stored.started_at) or self.wall()
+            op = TrackedOperation(
+                stored.request_id,
+                stored.operation,
+                stored.target,
+                started=started,
+                resumed=True,
+                next_poll=self.mono(),
+            )
+            self.operations[op.request_id] = op
+            resumed.append(op)
+        return resumed
+
+    def forget_finished(self) -> None:
+        """Drop finished operations from the sidebar (the store keeps its history)."""
+        self.operations = {k: op for k, op in self.operations.items() if op.is_pending}
+
+    # ------------------------------------------------------------------ polling
+
+    def due(self) -> list[TrackedOperation]:
+        """Pending operations whose next poll time has come."""
+        now = self.mono()
+        return [op for op in self.pending if op.next_poll <= now]
+
+    def next_wait(self) -> float | None:
+        """Seconds until the next poll is due, or None when nothing is pending."""
+        pending = self.pending
+        if not pending:
+            return None
+        return max(min(op.next_poll for op in pending) - self.mono(), 0.0)
+
+    def apply(self, request_id: str, response: Any) -> TrackedOperation | None:
+        """Record a ``Get Operation Status`` response; returns the operation if it just finished.
+
+        A failed *poll* (network, 5xx) keeps the operation pending and backs off; a 404 means
+        the service forgot it (or the id is wrong) and ends it as Failed.
+        """
+        op = self.operations.get(request_id)
+        if op is None or not op.is_pending:
+            return None
+        op.polls += 1
+        if not getattr(response, "is_successful", False):
+            error = getattr(response, "error", None)
+            op.error_code = getattr(error, "code", None) or "PollFailed"
+            op.error_message = getattr(error, "message", None) or "could not get the operation status"
+            if getattr(response, "status_code", None) == 404:
+                return self._finish(op, FAILED, 404)
+            self._back_off(op)
+            return None
+        status = response.response
+        value = getattr(status, "status", None) or IN_PROGRESS
+        if value == IN_PROGRESS:
+            op.error_code = op.error_message = None
+            self._back_off(op)
+            return None
+        error = getattr(status, "error", None)
+        op.error_code = getattr(error, "code", None)
+        op.error_message = getattr(error, "message", None)
+        return self._finish(
+            op, SUCCEEDED if value == SUCCEEDED else FAILED, getattr(status, "http_status_code", None)
+        )
+
+    def _back_off(self, op: TrackedOperation) -> None:
+        op.next_poll = self.mono() + op.delay
+        op.delay = min(op.delay * BACKOFF, MAX_DELAY)
+
+    def _finish(self, op: TrackedOperation, status: str, http_status: int | None) -> TrackedOperation:
+        op.status = status
+        op.finished = self.wall()
+        op.http_status_code = http_status
+        if self.persist:
+            store.update_operation(
+                op.request_id,
+                self.store_path,
+                status=status,
+                http_status_code=http_status,
+                error_code=op.error_code,
+                error_message=op.error_message,
+            )
+        return op

@@ -1,0 +1,451 @@
+"""The main screen: navigation tree, the list of the current node, and the details pane."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Tree
+
+from smtui.tui import registry
+from smtui.tui.loaders import describe_error, load
+from smtui.tui.nodes import (
+    COLUMNS,
+    SUBSCRIPTION,
+    Item,
+    Kind,
+    Listing,
+    NodeRef,
+    Source,
+    category,
+)
+from smtui.tui.properties import mask
+from smtui.tui.table_model import TableRow
+from smtui.tui.widgets.big_table import BigTable
+from smtui.tui.widgets.breadcrumbs import Breadcrumbs
+from smtui.tui.widgets.details_pane import DetailsPane
+from smtui.tui.widgets.header_bar import HeaderBar
+from smtui.tui.widgets.nav_tree import NavTree
+from smtui.tui.widgets.ops_sidebar import OpsSidebar
+from smtui.tui.widgets.resource_list import ResourceList
+
+if TYPE_CHECKING:
+    from smtui.tui.app import SmtuiApp
+
+JUMPS = {
+    "1": Kind.SERVICES,
+    "2": Kind.IMAGES,
+    "3": Kind.DISKS,
+    "4": Kind.STORAGE,
+    "5": Kind.LOCATIONS,
+    "6": Kind.ROLE_SIZES,
+}
+"""Number keys that jump straight to a top-level list."""
+
+STALE_AFTER = 5.0
+"""Seconds after which a cached listing is reloaded when the user navigates back to it."""
+
+
+class BrowseScreen(Screen[None]):
+    """Tree on the left; on the right the children of the current node and the selected one's details.
+
+    Enter drills into a row (or zooms the details of a leaf), Esc goes back up with the cursor on
+    where you came from. Every load runs in a worker; cached lists show at once and refresh
+    behind. Resource actions come from :mod:`smtui.tui.registry`.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "back", "Back", id="browse.back"),
+        Binding("r", "refresh", "Refresh", id="browse.refresh"),
+        Binding("y", "copy_name", "Copy name", show=False, id="browse.copy-name"),
+        Binding("Y", "copy_xml", "Copy XML", show=False, id="browse.copy-xml"),
+        Binding("x", "next_tab", "XML/Request", id="browse.details-tab"),
+        Binding("z", "zoom", "Zoom details", show=False, id="browse.zoom"),
+        Binding("t", "toggle_tree", "Toggle tree", show=False, id="browse.toggle-tree"),
+        Binding("K", "storage_keys", "Storage keys", show=False, id="browse.storage-keys"),
+        Binding("v", "reveal_keys", "Reveal/mask keys", show=False, id="browse.reveal"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="browse.focus-next"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="browse.focus-previous"),
+        *(
+            Binding(key, f"jump('{kind.value}')", f"Go to {kind.value}", show=False, id=f"browse.jump-{key}")
+            for key, kind in JUMPS.items()
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    BrowseScreen {
+        & #main { height: 1fr; }
+        & #right { width: 1fr; }
+        & #right > ResourceList { height: 3fr; }
+        & #right > DetailsPane { height: 2fr; min-height: 6; }
+        & NavTree:focus, & BigTable:focus { background-tint: $foreground 4%; }
+        &.-no-tree NavTree { display: none; }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current: NodeRef = SUBSCRIPTION
+        self.listings: dict[str, Listing] = {}
+        self.items: dict[str, Item] = {}
+        self.storage_keys: dict[str, Any] = {}
+        self.reveal = False
+        self._details_timer: Any = None
+        self._from_tree = False
+        self._bind_resource_actions()
+
+    @property
+    def smtui(self) -> SmtuiApp:
+        """The app, typed."""
+        from smtui.tui.app import SmtuiApp
+
+        assert isinstance(self.app, SmtuiApp)
+        return self.app
+
+    def _bind_resource_actions(self) -> None:
+        for action in registry.actions():
+            for key in action.key.split(","):
+                binding = Binding(
+                    key.strip(),
+                    f"resource_action('{action.action_id}')",
+                    action.description,
+                    show=action.show,
+                    id=action.action_id,
+                )
+                self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar()
+        yield Breadcrumbs()
+        with Horizontal(id="main"):
+            yield NavTree(id="tree")
+            with Vertical(id="right"):
+                yield ResourceList(COLUMNS[Kind.SUBSCRIPTION], id="list")
+                yield DetailsPane(id="details")
+            yield OpsSidebar(self.smtui.now, id="ops")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> BigTable:
+        """The main list's table."""
+        return self.query_one(ResourceList).table
+
+    def on_mount(self) -> None:
+        self.query_one(ResourceList).table.empty_text = "Connecting…"
+        self.query_one(ResourceList).set_loading(True)
+        self.table.focus()
+
+    # ------------------------------------------------------------------ connection
+
+    def connected(self) -> None:
+        """The app has a client: show the subscription and start at the hosted services."""
+        info = self.smtui.connection_info
+        if info is not None:
+            self.query_one(NavTree).set_root_label(
+                info.subscription_name or f"Subscription {info.subscription_id[:8]}"
+            )
+        self.navigate(category(Kind.SERVICES))
+
+    def reset(self) -> None:
+        """Forget everything loaded (the connection is about to change)."""
+        self.workers.cancel_group(self, "listing")
+        self.listings.clear()
+        self.items.clear()
+        self.storage_keys.clear()
+        self.current = SUBSCRIPTION
+        self.query_one(NavTree).reset_to_subscription()
+        lst = self.query_one(ResourceList)
+        lst.set_columns(COLUMNS[Kind.SUBSCRIPTION])
+        lst.table.empty_text = "Connecting…"
+        lst.set_loading(True)
+        self._update_breadcrumbs()
+
+    # ------------------------------------------------------------------ navigation
+
+    def navigate(self, ref: NodeRef, focus_key: str | None = None, *, reveal_tree: bool = True) -> None:
+        """List the children of ``ref`` (from cache at once; reload if missing or stale)."""
+        if not ref.is_container:
+            parent = ref.parent()
+            if parent is None:
+                return
+            ref, focus_key = parent, ref.key
+        changed_kind = ref.kind != self.current.kind or not self.listings
+        self.current = ref
+        lst = self.query_one(ResourceList)
+        lst.noun = (ref.label or ref.kind.value).lower() if ref.kind in (Kind.SUBSCRIPTION,) else "items"
+        if changed_kind or ref.key not in self.listings:
+            lst.set_columns(COLUMNS[ref.kind])
+        self._update_breadcrumbs()
+        if reveal_tree:
+            self.query_one(NavTree).reveal(ref)
+        cached = self.listings.get(ref.key)
+        if cached is not None:
+            self._show_listing(cached, focus_key)
+            if self.smtui.now() - cached.fetched_at > STALE_AFTER:
+                self.load_listing(ref)
+        else:
+            lst.set_rows([])
+            self.table.empty_text = "Loading…"
+            self.load_listing(ref, focus_key)
+
+    def _update_breadcrumbs(self) -> None:
+        crumbs = [n.display for n in self.current.lineage()]
+        self.query_one(Breadcrumbs).set_path(crumbs)
+
+    @work(exclusive=True, group="listing", exit_on_error=False)
+    async def load_listing(self, ref: NodeRef, focus_key: str | None = None) -> None:
+        """Load the children of ``ref`` (cancels a previous load of the main list)."""
+        client = self.smtui.client
+        if client is None:
+            return
+        lst = self.query_one(ResourceList)
+        if ref == self.current:
+            lst.set_loading(True)
+        try:
+            listing = await load(client, ref)
+        finally:
+            if ref == self.current:
+                lst.set_loading(False)
+        self._store(listing)
+        if ref == self.current:
+            self._show_listing(self.listings[ref.key], focus_key)
+            if listing.error:
+                self.app.notify(
+                    listing.error, title=f"Could not list {ref.display}", severity="error", timeout=8
+                )
+
+    @work(group="tree-load", exit_on_error=False)
+    async def load_tree_node(self, ref: NodeRef) -> None:
+        """Load a node expanded in the tree (without changing the main list)."""
+        client = self.smtui.client
+        if client is None:
+            return
+        listing = await load(client, ref)
+        self._store(listing)
+        if ref == self.current:
+            self._show_listing(self.listings[ref.key])
+
+    def _store(self, listing: Listing) -> None:
+        listing = dataclasses.replace(listing, fetched_at=self.smtui.now())
+        self.listings[listing.node.key] = listing
+        if not listing.error:
+            self.query_one(NavTree).set_children(listing.node, listing.items)
+        self.smtui.update_header()
+
+    def _show_listing(self, listing: Listing, focus_key: str | None = None) -> None:
+        self.items = {item.ref.key: item for item in listing.items}
+        table = self.table
+        table.empty_text = f"Error: {listing.error}" if listing.error else "Nothing here"
+        table.set_rows(TableRow(item.ref.key, item.cells) for item in listing.items)
+        if focus_key is not None:
+            table.move_cursor_to_key(focus_key)
+        self._schedule_details()
+        self.refresh_bindings()
+        self.smtui.update_header()
+
+    @property
+    def selected(self) -> Item | None:
+        """The highlighted row's item."""
+        key = self.table.cursor_key
+        return self.items.get(key) if key is not None else None
+
+    # ------------------------------------------------------------------ details
+
+    def _schedule_details(self) -> None:
+        # Holding a key down over 50,000 rows must not parse XML for every row passed.
+        if self._details_timer is not None:
+            self._details_timer.stop()
+        self._details_timer = self.set_timer(0.05, self._update_details)
+
+    def _update_details(self) -> None:
+        details = self.query_one(DetailsPane)
+        item = self.selected
+        listing = self.listings.get(self.current.key)
+        if item is None:
+            if listing is not None and listing.error:
+                details.show(f"{self.current.display}: error", None, listing.source, message=listing.error)
+            elif listing is not None:
+                details.show(self.current.display, listing.model, listing.source)
+            return
+        extra_rows: list[tuple[str, str]] = []
+        keys_response = (
+            self.storage_keys.get(item.ref.name) if item.ref.kind is Kind.STORAGE_ACCOUNT else None
+        )
+        message = None
+        if item.ref.kind is Kind.STORAGE_ACCOUNT and keys_response is None:
+            message = "press K to fetch the access keys (shown masked; v reveals)"
+        if keys_response is not None:
+            if keys_response.is_successful:
+                keys = keys_response.response.storage_service_keys
+                for label, value in (("primary key", keys.primary), ("secondary key", keys.secondary)):
+                    if value:
+                        extra_rows.append((label, value if self.reveal else mask(value)))
+            else:
+                message = describe_error(keys_response)
+        details.show(
+            f"{item.ref.kind.value}: {item.ref.name}",
+            item.model,
+            item.source,
+            extra_rows=extra_rows,
+            reveal_keys=self.reveal,
+            extra_source=Source(keys_response) if keys_response is not None else None,
+            message=message,
+        )
+
+    # ------------------------------------------------------------------ events
+
+    @on(BigTable.CursorMoved, "#list BigTable")
+    def _cursor_moved(self, event: BigTable.CursorMoved) -> None:
+        if self.reveal:
+            self.reveal = False
+        self._schedule_details()
+        self.refresh_bindings()
+
+    @on(BigTable.Selected, "#list BigTable")
+    def _row_selected(self, event: BigTable.Selected) -> None:
+        item = self.items.get(event.key)
+        if item is None:
+            return
+        if item.ref.is_container:
+            self.navigate(item.ref)
+        else:
+            self.action_zoom()
+
+    @on(Tree.NodeHighlighted, "#tree")
+    def _tree_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        ref = event.node.data
+        if ref is None or self.focused is not self.query_one(NavTree):
+            return
+        if ref.is_container:
+            if ref != self.current:
+                self.navigate(ref, reveal_tree=False)
+        else:
+            parent = ref.parent()
+            if parent is not None and parent != self.current:
+                self.navigate(parent, ref.key, reveal_tree=False)
+            else:
+                self.table.move_cursor_to_key(ref.key)
+
+    @on(Tree.NodeSelected, "#tree")
+    def _tree_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
+        ref = event.node.data
+        if ref is not None and not event.node.allow_expand:
+            self.table.focus()
+
+    @on(NavTree.LoadRequested)
+    def _tree_load(self, event: NavTree.LoadRequested) -> None:
+        cached = self.listings.get(event.ref.key)
+        if cached is not None and not cached.error:
+            self.query_one(NavTree).set_children(event.ref, cached.items)
+        else:
+            self.load_tree_node(event.ref)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_back(self) -> None:
+        """Esc: leave zoom, then clear the filter, then go up one level."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        lst = self.query_one(ResourceList)
+        if lst.clear_filter():
+            return
+        parent = self.current.parent()
+        if parent is not None:
+            self.navigate(parent, focus_key=self.current.key)
+            self.table.focus()
+
+    def action_refresh(self) -> None:
+        """Reload the current list now."""
+        self.load_listing(self.current, self.table.cursor_key)
+
+    def refresh_current(self) -> None:
+        """Reload the current list unless a load is running (auto-refresh)."""
+        if not any(w.group == "listing" and w.is_running for w in self.workers):
+            self.load_listing(self.current, self.table.cursor_key)
+
+    def invalidate(self, ref: NodeRef) -> None:
+        """Forget cached lists of ``ref`` and its ancestors; reload what is on screen."""
+        for node in ref.lineage():
+            self.listings.pop(node.key, None)
+        self.refresh_current()
+
+    def action_jump(self, kind: str) -> None:
+        self.navigate(category(Kind(kind)))
+        self.table.focus()
+
+    def action_zoom(self) -> None:
+        """Show the details pane full screen (Esc returns)."""
+        if self.maximized is not None:
+            self.minimize()
+        else:
+            self.maximize(self.query_one(DetailsPane))
+
+    def action_next_tab(self) -> None:
+        """Cycle the details pane: properties, raw XML, request."""
+        self.query_one(DetailsPane).next_tab()
+
+    def action_toggle_tree(self) -> None:
+        self.toggle_class("-no-tree")
+
+    def _copy(self, text: str, what: str) -> None:
+        try:
+            self.smtui.copy_to_clipboard(text)
+        except ValueError as exc:
+            self.app.notify(str(exc), severity="warning")
+            return
+        self.app.notify(f"Copied {what}", timeout=2)
+
+    def action_copy_name(self) -> None:
+        item = self.selected
+        name = item.ref.name if item is not None else self.current.name
+        self._copy(name, repr(name))
+
+    def action_copy_xml(self) -> None:
+        self._update_details()
+        self._copy(self.query_one(DetailsPane).raw, "the XML")
+
+    def action_storage_keys(self) -> None:
+        item = self.selected
+        if item is not None and item.ref.kind is Kind.STORAGE_ACCOUNT:
+            self._fetch_keys(item.ref.name)
+
+    @work(group="storage-keys", exit_on_error=False)
+    async def _fetch_keys(self, account: str) -> None:
+        client = self.smtui.client
+        if client is None:
+            return
+        self.storage_keys[account] = await client.get_storage_account_keys(account)
+        self._update_details()
+
+    def action_reveal_keys(self) -> None:
+        self.reveal = not self.reveal
+        self._update_details()
+
+    async def action_resource_action(self, action_id: str) -> None:
+        action = registry.get(action_id)
+        if action is None or not self._action_allowed(action):
+            return
+        context = registry.ActionContext(self.app, self.current, self.selected, self.action_refresh)
+        result = action.run(context)
+        if result is not None:
+            await result
+
+    def _action_allowed(self, action: registry.ResourceAction) -> bool:
+        if action.mutating and self.smtui.read_only:
+            return False
+        return self.smtui.client is not None and registry.applies(action, self.current, self.selected)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resource_action" and parameters:
+            found = registry.get(str(parameters[0]))
+            return found is not None and self._action_allowed(found)
+        if action in ("storage_keys", "reveal_keys"):
+            item = self.selected
+            return item is not None and item.ref.kind is Kind.STORAGE_ACCOUNT
+        return True

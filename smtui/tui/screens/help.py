@@ -1,0 +1,97 @@
+"""Help for the focused view: the keys that work right now, grouped by where they come from."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+GROUPS = {
+    "BigTable": "List",
+    "ResourceList": "List",
+    "NavTree": "Tree",
+    "DetailsPane": "Details",
+    "FilterBar": "Filter",
+    "OpsSidebar": "Operations",
+    "BrowseScreen": "Browse",
+    "SmtuiApp": "Everywhere",
+}
+KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "backspace": "Backspace",
+    "shift+tab": "Shift+Tab",
+    "tab": "Tab",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+}
+
+EXTRA = (
+    "Filter syntax: text (any column), !text (rows without it), column:text (one column).\n"
+    "Enter drills down, Esc goes back up (and first clears a filter or leaves zoom).\n"
+    "ctrl+p lists every action. Storage keys stay masked until you press v."
+)
+
+
+def _key(key: str) -> str:
+    return KEY_NAMES.get(key, key)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the enabled bindings of the screen below, for the widget that has focus."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q,f1", "dismiss(None)", "Close", id="help.close"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        & > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: round $primary;
+                             background: $surface; padding: 0 1; }
+    }
+    """
+
+    def __init__(self, target: Screen[Any]) -> None:
+        super().__init__()
+        self.target = target
+
+    def compose(self) -> ComposeResult:
+        focused = self.target.focused
+        where = type(focused).__name__ if focused is not None else type(self.target).__name__
+        groups: dict[str, list[tuple[str, str]]] = {}
+        seen: set[tuple[str, str]] = set()
+        for key, active in self.target.active_bindings.items():
+            binding = active.binding
+            if not binding.description or not active.enabled:
+                continue
+            group = GROUPS.get(type(active.node).__name__, type(active.node).__name__)
+            entry = (binding.description, _key(key))
+            if (group, binding.description) in seen:
+                groups[group] = [
+                    (d, k + f", {_key(key)}" if d == binding.description else k) for d, k in groups[group]
+                ]
+                continue
+            seen.add((group, binding.description))
+            groups.setdefault(group, []).append(entry)
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        order = ["Filter", "List", "Tree", "Details", "Operations", "Browse", "Everywhere"]
+        for group in sorted(groups, key=lambda g: order.index(g) if g in order else 0):
+            table.add_row(Text(group, style="bold underline"), "")
+            for description, keys in groups[group]:
+                table.add_row(keys, description)
+        with VerticalScroll():
+            yield Static(Text(f"Keys for {GROUPS.get(where, where)} (focused: {where})", style="bold"))
+            yield Static(table)
+            yield Static(Text("\n" + EXTRA, style="dim"))
+            yield Static(Text("Esc or ? closes this help.", style="dim"))

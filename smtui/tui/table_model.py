@@ -1,0 +1,188 @@
+"""The data behind the big-list table: rows, sorting, filtering and the cursor key.
+
+Pure Python (no Textual) so it can be tested and benchmarked on its own. Rows are plain
+tuples of strings; everything here is a list comprehension or a ``sorted`` call over them,
+which keeps 50,000-row lists well under the 0.2 s first-paint budget.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+Cells = tuple[str, ...]
+"""The display text of one row, one string per column."""
+
+
+class TableRow(NamedTuple):
+    """One row of a table (a named tuple: 50,000 of them are cheap to build).
+
+    Attributes:
+        key: Stable identity of the row (resource name or path); the cursor follows it.
+        cells: Display text, one per column.
+    """
+
+    key: str
+    cells: Cells
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the big-list table.
+
+    Attributes:
+        key: Identifier used by ``sort_by`` and ``column:value`` filters.
+        label: Header text.
+        max_width: Widest the column may grow when sized from its content.
+        numeric: Sort by number (cells that are not numbers sort first).
+        style: Optional function giving a Rich style string for a cell value (e.g. status colours).
+    """
+
+    key: str
+    label: str
+    max_width: int = 48
+    numeric: bool = False
+    style: Callable[[str], str | None] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """A parsed filter expression.
+
+    Syntax: plain text matches any cell (case-insensitive substring); ``!text`` inverts;
+    ``column:text`` matches one column (by key or label).
+    """
+
+    needle: str
+    column: int | None = None
+    inverse: bool = False
+
+    @classmethod
+    def parse(cls, text: str, columns: Sequence[Column]) -> RowFilter | None:
+        """Parse ``text``; ``None`` for an empty filter."""
+        text = text.strip()
+        inverse = text.startswith("!")
+        if inverse:
+            text = text[1:].strip()
+        column: int | None = None
+        match = re.match(r"^([\w-]+):(.*)$", text)
+        if match:
+            name = match.group(1).casefold()
+            for index, col in enumerate(columns):
+                if name in (col.key.casefold(), col.label.casefold()):
+                    column, text = index, match.group(2).strip()
+                    break
+        if not text:
+            return None
+        return cls(text.casefold(), column, inverse)
+
+
+def _number(value: str) -> tuple[int, float, str]:
+    try:
+        return (1, float(value), value)
+    except ValueError:
+        return (0, 0.0, value.casefold())
+
+
+class TableModel:
+    """Rows with an optional sort and filter; ``view`` is what the table shows, in order.
+
+    The model never mutates the caller's sequences, and all operations are O(n) or
+    O(n log n) over plain tuples.
+    """
+
+    def __init__(self, columns: Sequence[Column] = ()) -> None:
+        self.columns: tuple[Column, ...] = tuple(columns)
+        self._rows: list[TableRow] = []
+        self._haystack: list[str] | None = None
+        self.view: list[TableRow] = []
+        self.sort_column: int | None = None
+        self.sort_reverse = False
+        self.filter_text = ""
+        self._filter: RowFilter | None = None
+        self._index: dict[str, int] | None = None
+        self.widths: list[int] = [len(c.label) for c in self.columns]
+
+    @property
+    def total(self) -> int:
+        """Number of rows before filtering."""
+        return len(self._rows)
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Replace the columns (clears sort and filter, which referred to the old ones)."""
+        self.columns = tuple(columns)
+        self.sort_column = None
+        self.sort_reverse = False
+        self._filter = RowFilter.parse(self.filter_text, self.columns)
+        self._rows = []
+        self._rebuild()
+
+    def set_rows(self, rows: Iterable[TableRow]) -> None:
+        """Replace every row, keeping the current sort and filter."""
+        self._rows = list(rows)
+        self._haystack = None
+        self._rebuild()
+
+    def set_filter(self, text: str) -> None:
+        """Apply a filter expression (see :class:`RowFilter`); empty text clears it."""
+        self.filter_text = text
+        self._filter = RowFilter.parse(text, self.columns)
+        self._rebuild(sizes=False)
+
+    def sort_by(self, column: int | str | None, reverse: bool = False) -> None:
+        """Sort by a column index or key (``None`` restores the original order)."""
+        if isinstance(column, str):
+            keys = [c.key for c in self.columns]
+            column = keys.index(column) if column in keys else None
+        self.sort_column = column
+        self.sort_reverse = reverse
+        self._rebuild(sizes=False)
+
+    def index_of(self, key: str) -> int | None:
+        """Position of the row with ``key`` in the view, or ``None``."""
+        if self._index is None:
+            self._index = {row.key: i for i, row in enumerate(self.view)}
+        return self._index.get(key)
+
+    def _rebuild(self, sizes: bool = True) -> None:
+        rows = self._rows
+        flt = self._filter
+        if flt is not None:
+            rows = self._filtered(flt)
+        if self.sort_column is not None and self.sort_column < len(self.columns):
+            col = self.sort_column
+            if self.columns[col].numeric:
+                rows = sorted(rows, key=lambda r: _number(r.cells[col]), reverse=self.sort_reverse)
+            else:
+                rows = sorted(rows, key=lambda r: r.cells[col].casefold(), reverse=self.sort_reverse)
+        elif rows is self._rows:
+            rows = list(rows)
+        self.view = rows
+        self._index = None
+        if sizes:
+            self._measure()
+
+    def _filtered(self, flt: RowFilter) -> list[TableRow]:
+        needle = flt.needle
+        if flt.column is not None:
+            col = flt.column
+            if flt.inverse:
+                return [r for r in self._rows if needle not in r.cells[col].casefold()]
+            return [r for r in self._rows if needle in r.cells[col].casefold()]
+        if self._haystack is None:
+            # Built once per data set: joining and case-folding every row is the costly part.
+            self._haystack = ["\x00".join(r.cells).casefold() for r in self._rows]
+        pairs = zip(self._rows, self._haystack, strict=True)
+        if flt.inverse:
+            return [r for r, text in pairs if needle not in text]
+        return [r for r, text in pairs if needle in text]
+
+    def _measure(self) -> None:
+        widths = []
+        for i, col in enumerate(self.columns):
+            # Sort indicator needs two cells next to the label.
+            longest = max(map(len, [r[1][i] for r in self._rows]), default=0)
+            widths.append(min(max(len(col.label) + 2, longest), col.max_width))
+        self.widths = widths

@@ -1,0 +1,128 @@
+"""Provides the details pane: properties, the raw XML the service returned, and the request."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static, TabbedContent, TabPane
+
+from smtui.tui.nodes import Source
+from smtui.tui.properties import properties, raw_text, request_rows
+from smtui.tui.table_model import Column, TableRow
+from smtui.tui.widgets.big_table import BigTable
+
+TABS = ("properties", "xml", "request")
+
+PROPERTY_COLUMNS = (Column("name", "Property", max_width=34), Column("value", "Value", max_width=400))
+
+
+class DetailsPane(Vertical):
+    """Three tabs about the selected object: *Properties* (flattened model), *XML* (its element
+    of the response body, pretty-printed, secrets masked) and *Request* (method, URL,
+    ``x-ms-version``, status, request id).
+    """
+
+    ALLOW_MAXIMIZE = True
+
+    DEFAULT_CSS = """
+    DetailsPane {
+        height: 1fr;
+        background: $surface;
+        border-top: solid $panel-lighten-1;
+        & > #details-title { height: 1; padding: 0 1; text-style: bold; background: $panel; }
+        & TabbedContent { height: 1fr; }
+        & TabPane { padding: 0; height: 1fr; }
+        & BigTable { height: 1fr; }
+        & #xml-scroll { height: 1fr; background: $surface; }
+        & #xml { width: auto; }
+        & ContentTabs { height: 1; }
+        & Tabs { height: 1; }
+        & Tab { height: 1; padding: 0 1; }
+        & Underline { display: none; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.raw = ""
+        self.title = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="details-title")
+        with TabbedContent(id="details-tabs"):
+            with TabPane("Properties", id="properties"):
+                yield BigTable(PROPERTY_COLUMNS, id="props")
+            with TabPane("XML", id="xml"), VerticalScroll(id="xml-scroll"):
+                yield Static("", id="xml-body")
+            with TabPane("Request", id="request"):
+                yield BigTable(PROPERTY_COLUMNS, id="req")
+
+    @property
+    def active_tab(self) -> str:
+        """``properties``, ``xml`` or ``request``."""
+        return self.query_one(TabbedContent).active or "properties"
+
+    def show_tab(self, tab: str) -> None:
+        """Switch to a tab (``properties``, ``xml``, ``request``)."""
+        self.query_one(TabbedContent).active = tab
+
+    def next_tab(self) -> None:
+        """Cycle Properties → XML → Request."""
+        index = TABS.index(self.active_tab) if self.active_tab in TABS else 0
+        self.show_tab(TABS[(index + 1) % len(TABS)])
+
+    def show(
+        self,
+        title: str,
+        model: Any,
+        source: Source | None,
+        *,
+        extra_rows: Sequence[tuple[str, str]] = (),
+        reveal_keys: bool = False,
+        extra_source: Source | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Show an object.
+
+        Args:
+            title: Heading (the object's name and kind).
+            model: The parsed model (properties tab).
+            source: The response it came from (XML and request tabs).
+            extra_rows: Rows appended to the properties (e.g. masked storage keys).
+            reveal_keys: Show storage keys in clear.
+            extra_source: A second response to show in the XML tab (the keys call).
+            message: A line shown first in the properties tab (errors, hints).
+        """
+        self.title = title
+        self.query_one("#details-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
+        rows: list[tuple[str, str]] = []
+        if message:
+            rows.append(("!", message))
+        rows.extend(properties(model, reveal=reveal_keys))
+        rows.extend(extra_rows)
+        self._fill(self.query_one("#props", BigTable), rows)
+        raw, lexer = raw_text(source, reveal_keys=reveal_keys)
+        if extra_source is not None:
+            more, _ = raw_text(extra_source, reveal_keys=reveal_keys)
+            raw = f"{raw}\n\n{more}"
+        self.raw = raw
+        body: Syntax | Text = (
+            Syntax(raw, lexer, theme="ansi_dark", background_color="default", word_wrap=True)
+            if lexer in ("xml", "json")
+            else Text(raw)
+        )
+        self.query_one("#xml-body", Static).update(body)
+        req = request_rows(source)
+        if extra_source is not None:
+            req = req + [("", "")] + request_rows(extra_source)
+        self._fill(self.query_one("#req", BigTable), req)
+
+    @staticmethod
+    def _fill(table: BigTable, rows: Sequence[tuple[str, str]]) -> None:
+        # Keys must be unique; a property name can repeat only across the two sources of "req".
+        table.set_rows(TableRow(f"{i}:{name}", (name, value)) for i, (name, value) in enumerate(rows))

@@ -1,0 +1,88 @@
+"""Provides the ``/`` filter input shown under a list."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+
+class FilterBar(Input):
+    """An input that filters a list as the user types; Esc clears and hides it, Enter keeps it.
+
+    Syntax (see :class:`smtui.tui.table_model.RowFilter`): ``text`` any cell, ``!text`` rows
+    without it, ``status:stopped`` one column.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
+        Binding("enter", "keep_filter", "Keep filter", id="filter.keep"),
+        Binding("down", "keep_filter", "To the list", show=False, id="filter.to-list"),
+    ]
+
+    DEFAULT_CSS = """
+    FilterBar {
+        dock: bottom;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+        display: none;
+        &.-active { display: block; }
+        &:focus { border: none; background: $boost; }
+    }
+    """
+
+    class Changed(Message):
+        """The filter text changed (sent as the user types)."""
+
+        def __init__(self, bar: FilterBar, text: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.text = text
+
+        @property
+        def control(self) -> FilterBar:
+            """The filter bar."""
+            return self.bar
+
+    class Done(Message):
+        """The user left the filter (Enter keeps it, Esc cleared it)."""
+
+        def __init__(self, bar: FilterBar, cleared: bool) -> None:
+            super().__init__()
+            self.bar = bar
+            self.cleared = cleared
+
+        @property
+        def control(self) -> FilterBar:
+            """The filter bar."""
+            return self.bar
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder="filter: text, !text, column:text  (Esc clears)", id=id, compact=True)
+
+    def open(self) -> None:
+        """Show the bar and focus it (keeping the current text)."""
+        self.add_class("-active")
+        self.focus()
+
+    def _on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self, event.value))
+
+    def _on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+
+    def action_clear_filter(self) -> None:
+        self.value = ""
+        self.remove_class("-active")
+        self.post_message(self.Changed(self, ""))
+        self.post_message(self.Done(self, cleared=True))
+
+    def action_keep_filter(self) -> None:
+        if not self.value:
+            self.remove_class("-active")
+        self.post_message(self.Done(self, cleared=False))

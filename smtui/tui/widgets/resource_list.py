@@ -1,0 +1,110 @@
+"""Provides a titled big-list table with its ``/`` filter bar: the list used everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import LoadingIndicator, Static
+
+from smtui.tui.table_model import Column, TableRow
+from smtui.tui.widgets.big_table import BigTable
+from smtui.tui.widgets.filter_bar import FilterBar
+
+
+class ResourceList(Vertical):
+    """A :class:`BigTable` with a status line (``12 of 340 · filter: web · sorted by name``)
+    and a filter bar opened with ``/``.
+
+    The table posts its own messages (``BigTable.CursorMoved``, ``BigTable.Selected``);
+    screens handle them.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "open_filter", "Filter", id="list.filter"),
+    ]
+
+    DEFAULT_CSS = """
+    ResourceList {
+        height: 1fr;
+        & > #list-status { height: 1; color: $text-muted; padding: 0 1; background: $surface; }
+        & > LoadingIndicator { height: 1; min-height: 1; display: none; }
+        &.-loading > LoadingIndicator { display: block; }
+    }
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column] = (),
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        noun: str = "items",
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.noun = noun
+        self.table = BigTable(columns)
+        self.filter_bar = FilterBar()
+
+    def compose(self) -> ComposeResult:
+        yield self.table
+        yield LoadingIndicator()
+        yield Static("", id="list-status")
+        yield self.filter_bar
+
+    # ------------------------------------------------------------------ API
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Replace the columns (drops the rows)."""
+        self.table.set_columns(columns)
+
+    def set_rows(self, rows: Iterable[TableRow]) -> None:
+        """Replace the rows; cursor, sort and filter stay."""
+        self.table.set_rows(rows)
+
+    def set_loading(self, loading: bool) -> None:
+        """Show or hide the one-line loading indicator (the old rows stay visible meanwhile)."""
+        self.set_class(loading, "-loading")
+
+    def clear_filter(self) -> bool:
+        """Drop the filter; True if there was one."""
+        if not self.table.model.filter_text:
+            self.filter_bar.remove_class("-active")
+            return False
+        self.filter_bar.value = ""
+        self.filter_bar.remove_class("-active")
+        self.table.set_filter("")
+        return True
+
+    def action_open_filter(self) -> None:
+        self.filter_bar.open()
+
+    # ------------------------------------------------------------------ events
+
+    @on(FilterBar.Changed)
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        self.table.set_filter(event.text)
+
+    @on(FilterBar.Done)
+    def _filter_done(self, event: FilterBar.Done) -> None:
+        self.table.focus()
+
+    @on(BigTable.ViewChanged)
+    def _view_changed(self, event: BigTable.ViewChanged) -> None:
+        self._update_status()
+
+    def _update_status(self) -> None:
+        model = self.table.model
+        shown, total = len(model.view), model.total
+        parts = [f"{total} {self.noun}" if shown == total else f"{shown} of {total} {self.noun}"]
+        if model.filter_text:
+            parts.append(f"filter: {model.filter_text}")
+        if model.sort_column is not None:
+            label = model.columns[model.sort_column].label
+            parts.append(f"sorted by {label}{' (desc)' if model.sort_reverse else ''}")
+        self.query_one("#list-status", Static).update(Text(" · ".join(parts)))
