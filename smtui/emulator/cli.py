@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from smtui.emulator.server import Emulator
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -18,12 +21,19 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--data-dir", default=None, help="state and certificates (default: user data dir)")
     parser.add_argument(
-        "--speed", type=float, default=1.0, help="time scale of long-running operations (10 = ten times faster)"
+        "--speed",
+        type=float,
+        default=1.0,
+        help="time scale of long-running operations (10 = ten times faster)",
     )
-    parser.add_argument("--seed", choices=("demo", "empty"), default="demo", help="initial content on first start")
+    parser.add_argument(
+        "--seed", choices=("demo", "empty"), default="demo", help="initial content on first start"
+    )
     parser.add_argument("--scale", type=int, default=0, help="also create N hosted services (benchmarks)")
     parser.add_argument(
-        "--faults", default=None, help="fault injection, e.g. latency=0.2,503=0.1,drop=0.05,redirect,retry-after=1"
+        "--faults",
+        default=None,
+        help="fault injection, e.g. latency=0.2,503=0.1,drop=0.05,redirect,retry-after=1",
     )
     parser.set_defaults(handler=run)
     return parser
@@ -40,7 +50,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"smtui emulator: {exc}", file=sys.stderr)
         return 2
     emu = Emulator(
-        args.data_dir, seed=args.seed, speed=args.speed, port=args.port, host=args.host, scale=args.scale, faults=faults
+        args.data_dir,
+        seed=args.seed,
+        speed=args.speed,
+        port=args.port,
+        host=args.host,
+        scale=args.scale,
+        faults=faults,
     )
     emu.prepare()
     try:
@@ -56,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def banner(emu: Any) -> str:
+def banner(emu: Emulator) -> str:
     """What ``smtui emulator`` prints on start."""
     return (
         "smtui Service Management emulator\n"

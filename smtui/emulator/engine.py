@@ -72,6 +72,9 @@ class Catalog:
         self.vm_by_name = {i["Name"].lower(): i for i in self.vm_images}
         self.size_by_name = {s["Name"].lower(): s for s in self.role_sizes}
         self.location_names = {loc["Name"].lower(): loc["Name"] for loc in self.locations}
+        # Internal regions that whitelisted (test) subscriptions could use; never listed.
+        for hidden in data.get("hidden_locations", []):
+            self.location_names.setdefault(hidden.lower(), hidden)
         self.vm_sizes = [s["Name"] for s in self.role_sizes if s.get("SupportedByVirtualMachines") == "true"]
 
 

@@ -48,29 +48,35 @@ def get_os_image(ctx: Ctx, name: str) -> Reply:
     return Reply(200, "OSImage", rcat.os_image(_image(ctx, name)))
 
 
-def _image_fields(ctx: Ctx, node: dict[str, Any], image: dict[str, Any]) -> None:
-    image["Label"] = v.text(node, "Label", required=True, max_len=100)
-    media = v.text(node, "MediaLink", required=True)
-    assert media is not None
-    if not media.lower().startswith(("http://", "https://")) or ".blob." not in media.lower():
-        raise bad_request(f"The MediaLink {media} is not a valid blob URL.")
-    image["MediaLink"] = media
-    image["OS"] = v.choice(node, "OS", ("Linux", "Windows"), required=True)
-    for field in (
-        "Eula",
-        "Description",
-        "ImageFamily",
-        "PublishedDate",
-        "PrivacyUri",
-        "IconUri",
-        "RecommendedVMSize",
-        "SmallIconUri",
-        "Language",
-    ):
-        if v.text(node, field):
-            image[field] = v.text(node, field)
-    if v.boolean(node, "ShowInGui") is not None:
-        image["ShowInGui"] = v.boolean(node, "ShowInGui")
+_IMAGE_OPTIONAL = ("Eula", "ImageFamily", "PublishedDate", "PrivacyUri", "RecommendedVMSize", "SmallIconUri")
+_IMAGE_KEEP_EMPTY = ("Description", "Language")  # RDFE echoed these two even when set to ""
+
+
+def _image_fields(ctx: Ctx, node: dict[str, Any], image: dict[str, Any], *, update: bool = False) -> None:
+    label = v.text(node, "Label", required=not update, max_len=100)
+    if label is not None:
+        image["Label"] = label
+    media = v.text(node, "MediaLink", required=not update)
+    if media is not None:
+        if not media.lower().startswith(("http://", "https://")) or ".blob." not in media.lower():
+            raise bad_request(f"The MediaLink {media} is not a valid blob URL.")
+        image["MediaLink"] = media
+    os_name = v.choice(node, "OS", ("Linux", "Windows"), required=not update)
+    if os_name is not None:
+        image["OS"] = os_name
+    for field in _IMAGE_OPTIONAL:
+        if field in node:
+            value = v.text(node, field)
+            if value:
+                image[field] = value
+            else:
+                image.pop(field, None)
+    for field in _IMAGE_KEEP_EMPTY:
+        if field in node:
+            image[field] = v.text(node, field) or ""
+    # IconUri and ShowInGui are accepted but, as RDFE did for User images, not echoed.
+    v.text(node, "IconUri")
+    v.boolean(node, "ShowInGui")
 
 
 def create_os_image(ctx: Ctx) -> Reply:
@@ -102,7 +108,7 @@ def update_os_image(ctx: Ctx, name: str) -> Reply:
     image = _image(ctx, name)
     if image.get("Category") != "User":
         raise _PLATFORM
-    _image_fields(ctx, node, image)
+    _image_fields(ctx, node, image, update=True)
     ctx.engine.store.put("image", ctx.sub, image["Name"], image)
     ctx.engine.done(ctx.sub, ctx.request_id)
     return Reply(200, "OSImage", rcat.os_image(image))

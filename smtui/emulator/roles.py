@@ -41,9 +41,12 @@ def clean_endpoints(raw: Any) -> list[dict[str, Any]]:
         assert name is not None
         protocol = v.choice(ep, "Protocol", ("tcp", "udp"), required=True)
         assert protocol is not None
-        port = v.integer(ep, "Port", 1, 65535, required=True)
         local = v.integer(ep, "LocalPort", 1, 65535, required=True)
-        assert port is not None and local is not None
+        port = v.integer(ep, "Port", 1, 65535)
+        assert local is not None
+        if port is None:
+            # RDFE picked a free public port when none was given (the .NET SDK relies on it for RDP).
+            port = next(p for p in range(57000, 65536) if (protocol, p) not in ports)
         if name.lower() in names:
             raise bad_request(f"The endpoint name {name} (InputEndpoint Name) is used more than once.")
         lb_set = v.text(ep, "LoadBalancedEndpointSetName")

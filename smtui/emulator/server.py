@@ -190,6 +190,14 @@ class Emulator:
         with self.trusted_file.open("ab") as fh:
             fh.write(pem)
 
+    def reset(self, seed: str | None = None) -> None:
+        """Forget all content and operations and seed again (``seed`` defaults to the emulator's)."""
+        self.store.clear()
+        with self.store.tx():
+            if (seed or self.seed) == "demo":
+                seed_demo(self.engine, self.subscription_id)
+            self.store.set_meta("seeded", seed or self.seed)
+
     def advance(self) -> int:
         """Apply every timed step that is due now (requests do this on their own)."""
         return self.engine.advance()

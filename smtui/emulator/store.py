@@ -111,6 +111,14 @@ class Store:
             finally:
                 self._depth = 0
 
+    def clear(self) -> None:
+        """Delete every document, operation and pending step (subscriptions and certificates stay)."""
+        with self.tx():
+            for table in ("docs", "operations", "steps"):
+                self._db.execute(f"DELETE FROM {table}")
+            self._db.execute("DELETE FROM meta WHERE key='seeded'")
+        self._next_due_known = False
+
     # -- meta -------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         """A value of the ``meta`` table."""

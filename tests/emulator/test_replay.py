@@ -1,0 +1,290 @@
+"""Replay every recorded request with a body (Python and .NET SDK recordings) against the emulator.
+
+For each exchange the emulator is put in a matching state through its API (hosted service,
+deployment and roles named as in the URL, images and affinity groups the body refers to),
+then the recorded request is sent as recorded (method, path, query, x-ms-version,
+Content-Type, body) and the emulator must answer with the recorded status and — when the
+recording has a body — the same element names in the same order.
+
+Operations the emulator does not implement (DNS servers, extensions, reserved IPs, PaaS
+package deployments, VM image capture …) are listed in ``NOT_EMULATED`` and counted; the
+coverage summary test prints the figures.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from smtui.api.xml import parse_xml
+from tests.emulator import wire
+
+RECORDINGS = Path("/work/shared/asm/recordings")
+SOURCES = ("azure-sdk-for-python", "azure-sdk-for-net")
+RECORDED_SUB = "00000000-0000-0000-0000-000000000000"
+
+NOT_EMULATED = {
+    "AddDNSServer": "DNS server management on deployments",
+    "UpdateDNSServer": "DNS server management on deployments",
+    "AddExtension": "cloud-service extensions",
+    "AddServiceCertificate": "service certificates (PFX upload)",
+    "CaptureVMImage": "capture as VM image",
+    "ChangeDeploymentConfiguration": "PaaS configuration change",
+    "CreateDeploymentBySlot": "PaaS package deployments",
+    "CreateReservedIP": "reserved IPs",
+    "CreateVMImage": "VM image registration",
+    "UpdateVMImage": "VM image registration",
+    "DeleteRoleInstances": "PaaS role instance deletion",
+    "PerformMaintenanceOnRole": "user-initiated maintenance",
+    "ReplicateOSImage": "publisher image replication",
+    "UpdateLoadBalancedEndpointSet": "load-balanced endpoint sets",
+    "UpgradeDeployment": "PaaS upgrades",
+}
+SCRUBBED = {
+    "AddManagementCertificate": "certificate data was replaced by REDACTED in the recording",
+    "CreateHostedService-401": "bearer-token (Azure AD) authentication, not certificates",
+}
+
+
+def _cases() -> list[Path]:
+    if not RECORDINGS.exists():
+        return []
+    out = []
+    for source in SOURCES:
+        for path in sorted((RECORDINGS / source).glob("*.json")):
+            if json.loads(path.read_text()).get("request_body"):
+                out.append(path)
+    return out
+
+
+CASES = _cases()
+
+
+def _status(case: dict[str, Any], name: str) -> str | None:
+    if case["operation"] in NOT_EMULATED:
+        return f"not emulated: {NOT_EMULATED[case['operation']]}"
+    for key, why in SCRUBBED.items():
+        if name.split("-", 1)[1].startswith(key):
+            return f"not replayable: {why}"
+    return None
+
+
+SUPPORTED = [p for p in CASES if _status(json.loads(p.read_text()), p.stem) is None]
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.name.removeprefix('azure-sdk-for-')}/{path.stem}"
+
+
+class Setup:
+    """Puts an emulator in the state a recorded request expects, through the API."""
+
+    def __init__(self, emu: Any, c: httpx.Client) -> None:
+        self.emu = emu
+        self.c = c
+
+    def service(self, name: str) -> None:
+        if self.c.get(f"/services/hostedservices/{name}").status_code == 404:
+            assert wire.create_service(self.c, name).status_code == 201
+
+    def deployment(self, svc: str, dep: str, roles: list[str], slot: str = "Production") -> None:
+        self.service(svc)
+        if self.c.get(f"/services/hostedservices/{svc}/deployments/{dep}").status_code == 404:
+            body = wire.linux_deployment(dep, roles[0], image=wire.UBUNTU, storage="replaysetup", port=65001)
+            body = body.replace(
+                b"<DeploymentSlot>Production</DeploymentSlot>",
+                f"<DeploymentSlot>{slot}</DeploymentSlot>".encode(),
+            )
+            r = self.c.post(
+                f"/services/hostedservices/{svc}/deployments",
+                content=body,
+                headers={"Content-Type": wire.XML},
+            )
+            assert r.status_code == 202, r.text
+            wire.wait_op(self.c, r.headers["x-ms-request-id"])
+        base = f"/services/hostedservices/{svc}/deployments/{dep}/roles"
+        for i, role in enumerate(roles[1:]):
+            if self.c.get(f"{base}/{role}").status_code == 404:
+                body = wire.linux_role(role, image=wire.UBUNTU, storage="replaysetup", port=65002 + i)
+                r = self.c.post(base, content=body, headers={"Content-Type": wire.XML})
+                assert r.status_code == 202, r.text
+                wire.wait_op(self.c, r.headers["x-ms-request-id"])
+
+    def stopped(self, svc: str, dep: str, role: str) -> None:
+        body = (
+            '<ShutdownRoleOperation xmlns="http://schemas.microsoft.com/windowsazure">'
+            "<OperationType>ShutdownRoleOperation</OperationType></ShutdownRoleOperation>"
+        )
+        r = self.c.post(
+            f"/services/hostedservices/{svc}/deployments/{dep}/roleinstances/{role}/Operations",
+            content=body,
+            headers={"Content-Type": wire.XML},
+        )
+        assert r.status_code == 202, r.text
+        wire.wait_op(self.c, r.headers["x-ms-request-id"])
+
+    def os_image(self, name: str, os_name: str = "Linux") -> None:
+        if self.c.get(f"/services/images/{name}").status_code == 404:
+            body = (
+                '<OSImage xmlns="http://schemas.microsoft.com/windowsazure"><Label>replay</Label>'
+                f"<MediaLink>https://replaysetup.blob.core.windows.net/img/{name}.vhd</MediaLink>"
+                f"<Name>{name}</Name><OS>{os_name}</OS></OSImage>"
+            )
+            assert (
+                self.c.post("/services/images", content=body, headers={"Content-Type": wire.XML}).status_code
+                == 200
+            )
+
+    def vm_image(self, name: str) -> None:
+        # No API creates VM images in the emulator (CreateVMImage is not emulated): write the state directly.
+        disk = {"HostCaching": "ReadWrite", "OSState": "Generalized", "OS": "Linux"}
+        doc = {
+            "Name": name, "Label": name, "Category": "User", "OSDiskConfiguration": disk,
+            "DataDiskConfigurations": [], "Location": "West US", "IsPremium": "false",
+        }  # fmt: skip
+        self.emu.store.put("vmimage", self.emu.subscription_id, name, doc)
+
+    def affinity_group(self, name: str) -> None:
+        if self.c.get(f"/affinitygroups/{name}").status_code == 404:
+            label = base64.b64encode(name.encode()).decode()
+            body = (
+                '<CreateAffinityGroup xmlns="http://schemas.microsoft.com/windowsazure">'
+                f"<Name>{name}</Name><Label>{label}</Label><Location>West US</Location></CreateAffinityGroup>"
+            )
+            assert (
+                self.c.post("/affinitygroups", content=body, headers={"Content-Type": wire.XML}).status_code
+                == 201
+            )
+
+    def storage(self, name: str) -> None:
+        if self.c.get(f"/services/storageservices/{name}").status_code == 404:
+            label = base64.b64encode(name.encode()).decode()
+            body = (
+                '<CreateStorageServiceInput xmlns="http://schemas.microsoft.com/windowsazure">'
+                f"<ServiceName>{name}</ServiceName><Label>{label}</Label><Location>West US</Location>"
+                "</CreateStorageServiceInput>"
+            )
+            r = self.c.post("/services/storageservices", content=body, headers={"Content-Type": wire.XML})
+            assert r.status_code == 202, r.text
+            wire.wait_op(self.c, r.headers["x-ms-request-id"])
+
+    def disk(self, name: str) -> None:
+        if self.c.get(f"/services/disks/{name}").status_code == 404:
+            body = (
+                '<Disk xmlns="http://schemas.microsoft.com/windowsazure"><Label>replay</Label>'
+                f"<MediaLink>https://replaysetup.blob.core.windows.net/d/{name}.vhd</MediaLink><Name>{name}</Name></Disk>"
+            )
+            assert (
+                self.c.post("/services/disks", content=body, headers={"Content-Type": wire.XML}).status_code
+                == 200
+            )
+
+
+def prepare(setup: Setup, case: dict[str, Any]) -> None:
+    """Create what the recorded request refers to."""
+    op, path, body = case["operation"], case["path"], case["request_body"] or ""
+    parts = path.strip("/").split("/")
+    low = [p.lower() for p in parts]
+    for image in re.findall(r"<SourceImageName>([^<]+)</SourceImageName>", body):
+        if not image.count("__"):
+            setup.os_image(image, "Windows" if "Windows" in body else "Linux")
+    for image in re.findall(r"<VMImageName>([^<]+)</VMImageName>", body):
+        setup.vm_image(image)
+    for group in re.findall(r"<AffinityGroup>([^<]+)</AffinityGroup>", body):
+        setup.affinity_group(group)
+    if "hostedservices" in low and len(low) > low.index("hostedservices") + 1:
+        svc = parts[low.index("hostedservices") + 1]
+        if "deployments" in low and len(low) > low.index("deployments") + 1:
+            dep = parts[low.index("deployments") + 1]
+            roles = (
+                re.findall(r"<Name>([^<]+)</Name>", body.split("<Roles>", 1)[1]) if "<Roles>" in body else []
+            )
+            for seg in ("roleinstances", "roles"):
+                if seg in low and len(low) > low.index(seg) + 1 and low[low.index(seg) + 1] != "operations":
+                    roles.append(parts[low.index(seg) + 1])
+            if op == "AddRole":
+                roles = []
+            setup.deployment(svc, dep, roles or [f"{dep[:10]}setup"])
+            if op == "CaptureRole":
+                setup.stopped(svc, dep, roles[0])
+        else:
+            setup.service(svc)
+    if op in ("UpdateOSImage",):
+        setup.os_image(parts[-1])
+    if op == "UpdateAffinityGroup":
+        setup.affinity_group(parts[-1])
+    if op in ("UpdateStorageAccount",):
+        setup.storage(parts[-1])
+    if op == "RegenerateStorageAccountKeys":
+        setup.storage(parts[-2])
+    if op == "UpdateDisk":
+        setup.disk(parts[-1])
+
+
+def send(emu: Any, c: httpx.Client, case: dict[str, Any]) -> httpx.Response:
+    headers = {
+        k: v for k, v in case["request_headers"].items() if k.lower() in ("content-type", "x-ms-version")
+    }
+    path = case["path"].replace(RECORDED_SUB, emu.subscription_id)
+    return c.request(
+        case["method"],
+        f"{emu.base_url}{path}",
+        params=case.get("query") or None,
+        content=case["request_body"].encode("utf-8"),
+        headers=headers,
+    )
+
+
+@pytest.fixture(scope="module")
+def _replay_server(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path) -> Any:
+    import shutil
+
+    from smtui.emulator import Emulator
+
+    data = tmp_path_factory.mktemp("replay") / "data"
+    shutil.copytree(emulator_certs, data / "certs")
+    with Emulator.running(data, seed="empty", speed=2000) as emu:
+        yield emu
+
+
+@pytest.fixture
+def replay_emulator(_replay_server: Any) -> Any:
+    """An emptied emulator per recorded exchange: recordings reuse names across tests."""
+    _replay_server.reset("empty")
+    return _replay_server
+
+
+@pytest.mark.skipif(not CASES, reason="recordings are not available")
+@pytest.mark.parametrize("path", SUPPORTED, ids=[_id(p) for p in SUPPORTED])
+def test_recorded_request_replays(replay_emulator: Any, path: Path) -> None:
+    case = json.loads(path.read_text())
+    with wire.client(replay_emulator) as c:
+        prepare(Setup(replay_emulator, c), case)
+        r = send(replay_emulator, c, case)
+    assert r.status_code == case["status"], r.text
+    recorded = case.get("response_body")
+    if recorded:
+        want = wire.shape(parse_xml(recorded.encode("utf-8")))
+        got = wire.shape(wire.xml(r))
+        assert got == want
+    else:
+        assert r.content == b""
+    assert re.fullmatch(r"[0-9a-f]{32}", r.headers["x-ms-request-id"])
+
+
+@pytest.mark.skipif(not CASES, reason="recordings are not available")
+def test_replay_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+    total = len(CASES)
+    per_source = {s: sum(1 for p in CASES if p.parent.name == s) for s in SOURCES}
+    supported = {s: sum(1 for p in SUPPORTED if p.parent.name == s) for s in SOURCES}
+    with capsys.disabled():
+        print(f"\nreplay coverage: {len(SUPPORTED)}/{total} recorded requests with a body", end=" ")
+        print(", ".join(f"{s}: {supported[s]}/{per_source[s]}" for s in SOURCES))
+    # every operation the issue lists is replayed; the rest are documented in NOT_EMULATED
+    assert len(SUPPORTED) >= 80
