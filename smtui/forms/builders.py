@@ -111,20 +111,11 @@ def data_disk(
     )  # fmt: skip
 
 
-def _data_disks(values: VMRoleValues, media_base: str | None) -> list[models.DataDisk]:
-    disks = []
-    for disk in values.data_disks:
-        default = f"{media_base.rstrip('/')}/{values.role_name}-data-{disk.lun}.vhd" if media_base else None
-        disks.append(data_disk(disk, default_media_link=default))
-    return disks
-
-
-def vm_role(values: VMRoleValues, *, media_base: str | None = None) -> models.VMRole:
+def vm_role(values: VMRoleValues) -> models.VMRole:
     """A new role: provisioning set, network set, OS disk from an image, data disks, size.
 
-    Args:
-        values: The VMRole builder's values.
-        media_base: Container URL for data-disk blobs the user did not name.
+    A new empty data disk without a media link is left for the service to place (it creates the
+    blob next to the OS disk), so no name of ours can collide with an existing blob.
     """
     sets: list[models.ConfigurationSet] = []
     if values.provisioning is not None:
@@ -136,7 +127,7 @@ def vm_role(values: VMRoleValues, *, media_base: str | None = None) -> models.VM
         role_name=values.role_name,
         configuration_sets=sets,
         availability_set_name=_opt(values.availability_set_name),
-        data_virtual_hard_disks=_data_disks(values, media_base),
+        data_virtual_hard_disks=[data_disk(d) for d in values.data_disks],
         os_virtual_hard_disk=models.OSDisk(
             host_caching=_opt(os_disk.host_caching),
             disk_label=_opt(os_disk.disk_label),
@@ -161,7 +152,7 @@ def vm_role_update(values: VMRoleValues) -> models.VMRole:
     )
 
 
-def deployment(values: DeploymentValues, *, media_base: str | None = None) -> models.Deployment:
+def deployment(values: DeploymentValues) -> models.Deployment:
     """A new VM deployment holding its first role."""
     count = values.upgrade_domain_count.strip()
     return models.Deployment(
@@ -169,7 +160,7 @@ def deployment(values: DeploymentValues, *, media_base: str | None = None) -> mo
         deployment_slot=values.slot,
         label=values.label or values.name,
         upgrade_domain_count=int(count) if count else None,
-        role_list=[vm_role(values.role, media_base=media_base)],
+        role_list=[vm_role(values.role)],
     )
 
 

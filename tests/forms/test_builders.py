@@ -41,7 +41,6 @@ def _role() -> VMRoleValues:
 def test_deployment_holds_the_role() -> None:
     dep = builders.deployment(
         DeploymentValues(name="svc", label="", role=_role()),
-        media_base="https://a.blob.core.windows.net/vhds",
     )
     assert (dep.name, dep.deployment_slot, dep.label, dep.upgrade_domain_count) == (
         "svc",
@@ -63,7 +62,7 @@ def test_deployment_holds_the_role() -> None:
     ]
     empty, existing, blob = role.data_virtual_hard_disks
     assert (empty.lun, empty.logical_disk_size_in_gb, empty.disk_label) == (1, 100, "data1")
-    assert empty.media_link == "https://a.blob.core.windows.net/vhds/myvm-data-1.vhd"
+    assert empty.media_link is None  # the service places it
     assert (existing.lun, existing.disk_name, existing.host_caching) == (2, "disk-a", "None")
     assert (blob.lun, blob.source_media_link) == (3, "https://a.blob.core.windows.net/b/x.vhd")
 

@@ -50,7 +50,13 @@ class SubmitResult(Protocol):
     def error(self) -> Any: ...
 
 
-Submitter = Callable[[ModelT], Awaitable[SubmitResult | None]]
+class KeepOpen:
+    """Returned by a submit coroutine when the user backed out of a follow-up question."""
+
+
+KEEP_OPEN = KeepOpen()
+
+Submitter = Callable[[ModelT], Awaitable["SubmitResult | KeepOpen | None"]]
 Previewer = Callable[[ModelT], PreviewableRequest]
 
 
@@ -265,6 +271,8 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
             return
         finally:
             self._set_sending(False)
+        if isinstance(result, KeepOpen):
+            return
         if result is not None and not result.is_successful:
             self.show_service_error(describe_failure(result))
             return

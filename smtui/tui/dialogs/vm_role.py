@@ -371,9 +371,8 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         )
 
     def build(self, values: DeploymentValues | VMRoleValues) -> Any:
-        media_base = self.media_base or None
         if isinstance(values, DeploymentValues):
-            return builders.deployment(values, media_base=media_base)
+            return builders.deployment(values)
         if self.mode == "modify":
             return builders.vm_role_update(values)
-        return builders.vm_role(values, media_base=media_base)
+        return builders.vm_role(values)

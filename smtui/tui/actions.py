@@ -1,0 +1,331 @@
+"""Mutating actions, part 1: the shared flow, hosted services and deployments.
+
+Every action follows one shape: gather what its dialog needs (images, sizes, locations …),
+open the dialog, build the request with the client's *pure* request builder
+(``smtui.api.operations_*``) so the preview shows exactly what is then sent, send it with
+``client.execute`` and hand the request id to the app's operations sidebar. Failures are shown
+with code, message and request id — in the dialog, which stays open, when there is one.
+
+Actions register themselves with :mod:`smtui.tui.registry`; the browse screen binds their keys,
+lists them in the command palette and hides them in read-only mode. The other action modules
+(``actions_roles``, ``actions_disks``, ``actions_images``) use the helpers defined here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from smtui.api import operations_compute as compute
+from smtui.api import operations_services as services
+from smtui.api.errors import SmError
+from smtui.api.operations import ApiRequest
+from smtui.tui.dialogs._base import describe_failure
+from smtui.tui.dialogs.confirm import ConfirmDialog, Confirmed
+from smtui.tui.dialogs.hosted_service import CreateHostedServiceDialog
+from smtui.tui.dialogs.vm_role import ImageChoice, VMRoleBuilder
+from smtui.tui.nodes import Kind, NodeRef
+from smtui.tui.registry import ActionContext, ResourceAction, register
+
+logger = logging.getLogger(__name__)
+
+Flow = Callable[[ActionContext], Awaitable[None]]
+
+
+# ----------------------------------------------------------------------------- shared flow
+
+
+def start(flow: Flow) -> Callable[[ActionContext], None]:
+    """Wrap an async flow as a registry ``run``: it runs in a worker, so it may wait on dialogs."""
+
+    def run(ctx: ActionContext) -> None:
+        async def guarded() -> None:
+            try:
+                await flow(ctx)
+            except SmError as exc:
+                ctx.app.notify(str(exc), title="Not sent", severity="error", timeout=10)
+
+        ctx.app.run_worker(guarded(), group="resource-action", exit_on_error=False)
+
+    return run
+
+
+def call_line(ctx: ActionContext, request: ApiRequest[Any]) -> str:
+    """``METHOD https://host/<sub>/path?query`` of ``request``, as the client would send it."""
+    preview = ctx.client.preview(request)
+    return f"{preview.method} {preview.url}"
+
+
+async def send(
+    ctx: ActionContext, request: ApiRequest[Any], target: str, *, node: NodeRef | None = None
+) -> Any:
+    """Send ``request``; on success put its request id in the operations sidebar.
+
+    The service registers every mutating call as a pollable operation (synchronous ones report
+    ``Succeeded`` at once), so the sidebar shows each action until it completes.
+
+    Returns:
+        The client's ``Response``.
+    """
+    response = await ctx.client.execute(request)
+    if response.is_successful:
+        logger.info("%s %s accepted (%s)", request.operation, target, response.request_id)
+        if response.request_id:
+            ctx.app.track_operation(
+                response.request_id, request.operation, target, node=node or _refresh_node(ctx)
+            )
+        else:
+            ctx.refresh()
+    else:
+        logger.info("%s %s failed: %s", request.operation, target, describe_failure(response))
+    return response
+
+
+def _refresh_node(ctx: ActionContext) -> NodeRef:
+    return ctx.item.ref if ctx.item is not None else ctx.node
+
+
+def report_failure(ctx: ActionContext, response: Any, what: str) -> None:
+    """A failed call outside a dialog: a notification with code, message and request id."""
+    ctx.app.notify(describe_failure(response), title=f"{what} failed", severity="error", timeout=12)
+
+
+async def send_confirmed(
+    ctx: ActionContext,
+    dialog: ConfirmDialog,
+    make_request: Callable[[Mapping[str, bool]], ApiRequest[Any]],
+    target: str,
+    *,
+    node: NodeRef | None = None,
+) -> Any:
+    """Ask with ``dialog``; if confirmed, build the request from its options and send it."""
+    answer: Confirmed | None = await ctx.app.push_screen_wait(dialog)
+    if answer is None:
+        return None
+    request = make_request(answer.options)
+    response = await send(ctx, request, target, node=node)
+    if not response.is_successful:
+        report_failure(ctx, response, request.operation)
+    return response
+
+
+def form_hooks(
+    ctx: ActionContext, make_request: Callable[[Any], ApiRequest[Any]], target: Callable[[Any], str]
+) -> dict[str, Any]:
+    """``preview`` and ``submit`` for a form dialog, both from the same pure request builder."""
+
+    async def submit(model: Any) -> Any:
+        return await send(ctx, make_request(model), target(model))
+
+    return {"preview": lambda model: ctx.client.preview(make_request(model)), "submit": submit}
+
+
+def path(ref: NodeRef) -> str:
+    """``service/deployment/role`` of a node, for messages and the sidebar."""
+    return "/".join(ref.parts)
+
+
+@dataclass
+class Choices:
+    """Lists the dialogs offer, fetched together; a failed list stays empty and is reported."""
+
+    images: list[ImageChoice] = field(default_factory=list)
+    role_sizes: list[tuple[str, str]] = field(default_factory=list)
+    locations: list[tuple[str, str]] = field(default_factory=list)
+    free_disks: list[str] = field(default_factory=list)
+    media_base: str = ""
+    service_names: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+async def fetch_choices(ctx: ActionContext, *wanted: str) -> Choices:
+    """Fetch the lists named in ``wanted`` (``images``, ``sizes``, ``locations``, ``disks``,
+    ``storage``, ``services``) concurrently."""
+    client = ctx.client
+    calls = {
+        "images": client.list_os_images,
+        "sizes": client.list_role_sizes,
+        "locations": client.list_locations,
+        "disks": client.list_disks,
+        "storage": client.list_storage_accounts,
+        "services": client.list_hosted_services,
+    }
+    names = [w for w in wanted if w in calls]
+    responses = await asyncio.gather(*(calls[n]() for n in names))
+    out = Choices()
+    for name, response in zip(names, responses, strict=True):
+        if not response.is_successful:
+            out.problems.append(f"{name}: {describe_failure(response)}")
+            continue
+        items = response.response or []
+        if name == "images":
+            out.images = [ImageChoice(i.name or "", i.os or "Linux", i.label or "") for i in items if i.name]
+        elif name == "sizes":
+            out.role_sizes = [
+                (s.label or s.name or "", s.name or "")
+                for s in items
+                if s.name and s.supported_by_virtual_machines is not False
+            ]
+        elif name == "locations":
+            out.locations = [
+                (loc.display_name or loc.name or "", loc.name or "")
+                for loc in items
+                if loc.name and (not loc.available_services or "Compute" in loc.available_services)
+            ]
+        elif name == "disks":
+            out.free_disks = [d.name for d in items if d.name and not d.os and d.attached_to is None]
+        elif name == "storage":
+            out.media_base = _media_base(items)
+        elif name == "services":
+            out.service_names = [s.service_name for s in items if s.service_name]
+    if out.problems:
+        ctx.app.notify("\n".join(out.problems), title="Some lists could not be loaded", severity="warning")
+    return out
+
+
+def _media_base(accounts: list[Any]) -> str:
+    for account in accounts:
+        props = account.storage_service_properties
+        for endpoint in props.endpoints if props is not None else []:
+            if ".blob." in endpoint:
+                return str(endpoint).rstrip("/") + "/vhds"
+    if accounts and accounts[0].service_name:
+        return f"https://{accounts[0].service_name}.blob.core.windows.net/vhds"
+    return ""
+
+
+# ----------------------------------------------------------------------------- hosted services
+
+
+async def create_hosted_service(ctx: ActionContext) -> None:
+    """Create a hosted service (Location from ``list_locations``)."""
+    choices = await fetch_choices(ctx, "locations", "services")
+
+    def make(model: Any) -> ApiRequest[Any]:
+        options = {"Label": model.label, "Description": model.description, "Location": model.location}
+        return services.create_hosted_service(model.service_name, {k: v for k, v in options.items() if v})
+
+    dialog = CreateHostedServiceDialog(
+        choices.locations,
+        taken_names=choices.service_names,
+        **form_hooks(ctx, make, lambda m: m.service_name),
+    )
+    await ctx.app.push_screen_wait(dialog)
+
+
+async def delete_hosted_service(ctx: ActionContext) -> None:
+    """Delete a hosted service (type its name; optionally with deployments, disks and blobs)."""
+    assert ctx.item is not None
+    name = ctx.item.ref.name
+    dialog = ConfirmDialog(
+        f"Delete hosted service {name}?",
+        f"Hosted service {name} (https://{name}.cloudapp.net). Without the option below the service "
+        "must have no deployments left.",
+        lambda o: call_line(ctx, services.delete_hosted_service(name, o.get("media", False))),
+        options={"media": ("Also delete its deployments, disks and VHD blobs (comp=media)", False)},
+        type_to_confirm=name,
+    )
+    await send_confirmed(
+        ctx,
+        dialog,
+        lambda o: services.delete_hosted_service(name, o.get("media", False)),
+        name,
+        node=ctx.node,
+    )
+
+
+# ----------------------------------------------------------------------------- deployments
+
+
+async def create_deployment(ctx: ActionContext) -> None:
+    """Create a VM deployment in the listed hosted service with the VMRole builder."""
+    service = ctx.node.parts[0]
+    choices = await fetch_choices(ctx, "images", "sizes", "disks", "storage")
+
+    def make(model: Any) -> ApiRequest[Any]:
+        options: dict[str, Any] = {"DeploymentSlot": model.deployment_slot, "Label": model.label}
+        if model.upgrade_domain_count is not None:
+            options["UpgradeDomainCount"] = model.upgrade_domain_count
+        return compute.create_deployment(service, model.name, model.role_list[0], options)
+
+    dialog = VMRoleBuilder(
+        "deployment",
+        images=choices.images,
+        role_sizes=choices.role_sizes,
+        disk_names=choices.free_disks,
+        media_base=choices.media_base,
+        service_name=service,
+        **form_hooks(ctx, make, lambda m: f"{service}/{m.name}"),
+    )
+    await ctx.app.push_screen_wait(dialog)
+
+
+async def delete_deployment(ctx: ActionContext) -> None:
+    """Delete a deployment (type its name; optionally with its disks and blobs)."""
+    assert ctx.item is not None
+    service, name = ctx.item.ref.parts[:2]
+    dialog = ConfirmDialog(
+        f"Delete deployment {name}?",
+        f"Deployment {name} of hosted service {service}, with all its roles (VMs).",
+        lambda o: call_line(ctx, compute.delete_deployment(service, name, o.get("media", False))),
+        options={"media": ("Also delete its disks and VHD blobs (comp=media)", False)},
+        type_to_confirm=name,
+    )
+    await send_confirmed(
+        ctx,
+        dialog,
+        lambda o: compute.delete_deployment(service, name, o.get("media", False)),
+        f"{service}/{name}",
+        node=ctx.node,
+    )
+
+
+register(
+    ResourceAction(
+        "service.create",
+        "c",
+        "Create hosted service",
+        frozenset({Kind.SERVICES}),
+        start(create_hosted_service),
+        scope="node",
+        show=True,
+        help="create a hosted (cloud) service (c)",
+    )
+)
+register(
+    ResourceAction(
+        "service.delete",
+        "d",
+        "Delete hosted service",
+        frozenset({Kind.SERVICE}),
+        start(delete_hosted_service),
+        show=True,
+        help="delete the selected hosted service, typing its name (d)",
+    )
+)
+register(
+    ResourceAction(
+        "deployment.create",
+        "c",
+        "Create VM deployment",
+        frozenset({Kind.SERVICE}),
+        start(create_deployment),
+        scope="node",
+        show=True,
+        help="create a VM deployment in this hosted service (c)",
+    )
+)
+register(
+    ResourceAction(
+        "deployment.delete",
+        "d",
+        "Delete deployment",
+        frozenset({Kind.DEPLOYMENT}),
+        start(delete_deployment),
+        show=True,
+        help="delete the selected deployment, typing its name (d)",
+    )
+)

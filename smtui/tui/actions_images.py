@@ -1,0 +1,78 @@
+"""Actions, part 4: OS images (create) and storage account keys (show, masked, copy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smtui.api import operations_services as services
+from smtui.api.operations import ApiRequest
+from smtui.tui.actions import fetch_choices, form_hooks, report_failure, start
+from smtui.tui.dialogs.images import CreateOSImageDialog
+from smtui.tui.dialogs.storage_keys import StorageKeysDialog
+from smtui.tui.nodes import Kind
+from smtui.tui.registry import ActionContext, ResourceAction, register
+
+
+async def create_os_image(ctx: ActionContext) -> None:
+    """Register a VHD blob as a user OS image."""
+    choices = await fetch_choices(ctx, "locations", "sizes")
+
+    def make(image: Any) -> ApiRequest[Any]:
+        options = {
+            "Label": image.label,
+            "Description": image.description,
+            "Location": image.location,
+            "RecommendedVMSize": image.recommended_vm_size,
+        }
+        return services.create_os_image(
+            image.os, image.name, image.media_link, {k: v for k, v in options.items() if v}
+        )
+
+    dialog = CreateOSImageDialog(
+        locations=choices.locations,
+        role_sizes=choices.role_sizes,
+        **form_hooks(ctx, make, lambda image: image.name),
+    )
+    await ctx.app.push_screen_wait(dialog)
+
+
+async def storage_keys(ctx: ActionContext) -> None:
+    """Fetch a storage account's keys and show them masked (reveal and copy in the dialog)."""
+    assert ctx.item is not None
+    account = ctx.item.ref.name
+    response = await ctx.client.get_storage_account_keys(account)
+    if not response.is_successful:
+        report_failure(ctx, response, "Get Storage Account Keys")
+        return
+    keys = response.response.storage_service_keys
+    await ctx.app.push_screen_wait(
+        StorageKeysDialog(
+            account, (keys.primary or "") if keys else "", (keys.secondary or "") if keys else ""
+        )
+    )
+
+
+register(
+    ResourceAction(
+        "image.create",
+        "c",
+        "Create OS image",
+        frozenset({Kind.IMAGES}),
+        start(create_os_image),
+        scope="node",
+        show=True,
+        help="register a VHD blob as an OS image (c)",
+    )
+)
+register(
+    ResourceAction(
+        "storage.keys",
+        "k",
+        "Keys (copy)",
+        frozenset({Kind.STORAGE_ACCOUNT}),
+        start(storage_keys),
+        mutating=False,
+        show=True,
+        help="show the access keys, masked; reveal and copy them (k)",
+    )
+)
