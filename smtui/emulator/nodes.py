@@ -141,8 +141,14 @@ def _fill(el: etree._Element, value: Any) -> None:
 
 
 def to_json(tag: str, value: Any) -> bytes:
-    """Serialise a node as JSON, element names as keys, wrapped in its root name."""
-    return json.dumps({tag: _strip_types(value)}, ensure_ascii=False).encode("utf-8")
+    """Serialise a node as JSON, element names as keys.
+
+    Like the 2012 Node.js client's JSON bodies, the root element is not a key: an object is
+    sent as its members, a list (``HostedServices``) as an array of its items. ``tag`` is kept
+    for symmetry with :func:`to_xml`.
+    """
+    del tag
+    return json.dumps(_strip_types(value), ensure_ascii=False).encode("utf-8")
 
 
 def _strip_types(value: Any) -> Any:

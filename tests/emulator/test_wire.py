@@ -168,10 +168,14 @@ def test_json_bodies_and_json_answers(c: httpx.Client) -> None:
     assert r.status_code == 201
     got = c.get("/services/hostedservices/wire-json", headers={"Accept": "application/json"})
     assert got.headers["content-type"].startswith("application/json")
-    data = got.json()["HostedService"]
+    data = got.json()
     assert data["ServiceName"] == "wire-json"
     assert data["HostedServiceProperties"]["Label"] == base64.b64encode(b"json").decode()
     assert data["HostedServiceProperties"]["Description"] is None
+    listed = c.get("/services/hostedservices", headers={"Accept": "application/json"}).json()
+    assert isinstance(listed, list) and "wire-json" in {s["ServiceName"] for s in listed}
+    error = c.get("/services/hostedservices/nope-json", headers={"Accept": "application/json"}).json()
+    assert error == {"Code": "ResourceNotFound", "Message": "The hosted service does not exist."}
     assert c.delete("/services/hostedservices/wire-json").status_code == 200
 
 
