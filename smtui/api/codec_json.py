@@ -164,6 +164,12 @@ def _from_dict(cls: type, data: Mapping[str, Any], *, wire_values: bool, request
                 kwargs[field.name] = [
                     _nested(_choose(field, item, where), item, wire_values, request, where) for item in items
                 ]
+    if wire_values:
+        # What the wire did not say stays None, even where the constructor has a friendlier
+        # default for callers (VMRole.role_type).
+        for field in spec.fields:
+            if field.default is not None and field.name not in kwargs:
+                kwargs[field.name] = None
     try:
         obj = cls(**kwargs)
     except TypeError as exc:  # a field the class does not take (should not happen: keys are checked)

@@ -143,13 +143,14 @@ def _read(spec: Spec, elem: etree._Element, request: bool) -> Any:
                 continue
         field = entry[2]
         wire = field.wire
+        kind = field.kind
         if child.text is None and not len(child) and child.get(NIL) in ("true", "1"):
             if nil is None:
                 nil = set()
             nil.add(wire)
-            values[entry[0]] = None
+            if kind < LIST_MODEL:
+                values[entry[0]] = None
             continue
-        kind = field.kind
         index = entry[0]
         if kind == SCALAR:  # empty element
             if len(child):
