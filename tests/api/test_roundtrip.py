@@ -15,7 +15,7 @@ from lxml import etree
 
 from smtui.api import codec
 from smtui.api import models as m
-from smtui.api.codec_schema import LIST_MODEL, LIST_POLY, LIST_SCALAR, MODEL, POLY, SCALAR, Field, spec_of
+from smtui.api.codec_schema import LIST_MODEL, LIST_SCALAR, MODEL, POLY, SCALAR, Field, spec_of
 from smtui.api.codec_xml import canonical
 from smtui.api.xml import AZURE_NS
 
