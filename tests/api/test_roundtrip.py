@@ -123,7 +123,8 @@ def test_json_round_trip_is_identity(cls: type, request_form: bool, data: st.Dat
 @SETTINGS
 @given(label=TEXT)
 def test_base64_labels_round_trip_as_decoded_text(label: str) -> None:
-    service = m.HostedService(service_name="s", hosted_service_properties=m.HostedServiceProperties(label=label))
+    properties = m.HostedServiceProperties(label=label)
+    service = m.HostedService(service_name="s", hosted_service_properties=properties)
     assert codec.from_xml(m.HostedService, codec.to_xml(service)) == service
     deployment = m.Deployment(name="d", label=label)
     assert codec.parse_create_deployment_body(codec.create_deployment_body(deployment)) == deployment
