@@ -1,0 +1,253 @@
+"""The action set end to end: keys in the console, real requests to the in-process emulator.
+
+Every test drives ``SmtuiApp`` with Pilot like a user (row cursor, Enter, the action keys,
+typing into the dialogs) against the shared emulator over mutual TLS, and checks the outcome
+both on screen and through the client.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Input
+
+from smtui.profiles.connection import Connection
+from smtui.tui.app import SmtuiApp
+from smtui.tui.dialogs.preview import RequestPreviewDialog
+from smtui.tui.nodes import Kind, category
+
+SECRET = "Zq9!secret-PW"
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:6]}"
+
+
+def connection(emulator: Any) -> Connection:
+    return Connection(
+        subscription_id=emulator.subscription_id, host=emulator.host, cert_path=str(emulator.client_cert),
+        key_path=str(emulator.client_key), ca_file=str(emulator.ca_file), is_emulator=True, emulator=emulator,
+    )  # fmt: skip
+
+
+async def wait_for(pilot: Any, condition: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        await pilot.pause(0.03)
+    raise AssertionError(f"timed out waiting for {what or condition}")
+
+
+@asynccontextmanager
+async def console(emulator: Any, tmp_path: Path, **kw: Any) -> AsyncIterator[tuple[SmtuiApp, Any]]:
+    app = SmtuiApp(
+        connection=connection(emulator), refresh_interval=0, operations_file=tmp_path / "ops.json",
+        user_host="test@host", **kw,
+    )  # fmt: skip
+    async with app.run_test(size=(120, 40)) as pilot:
+        services = category(Kind.SERVICES).key
+        await wait_for(
+            pilot, lambda: app.browse is not None and services in app.browse.listings, what="services"
+        )
+        yield app, pilot
+
+
+async def open_row(pilot: Any, app: SmtuiApp, key: str) -> None:
+    """Put the cursor on the row ``key`` and press Enter (drill down)."""
+    browse = app.browse
+    assert browse is not None
+    await wait_for(pilot, lambda: key in browse.items, what=f"row {key}")
+    browse.table.focus()
+    browse.table.move_cursor_to_key(key)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: browse.current.key == key and key in browse.listings, what=f"listing {key}")
+
+
+async def select_row(pilot: Any, app: SmtuiApp, key: str) -> None:
+    browse = app.browse
+    assert browse is not None
+    await wait_for(pilot, lambda: key in browse.items, what=f"row {key}")
+    browse.table.focus()
+    browse.table.move_cursor_to_key(key)
+    await pilot.pause()
+
+
+async def wait_screen(pilot: Any, app: SmtuiApp, kind: type) -> Any:
+    return await wait_for(
+        pilot, lambda: app.screen if isinstance(app.screen, kind) else None, what=kind.__name__
+    )
+
+
+async def fill(pilot: Any, dialog: Any, key: str, text: str) -> None:
+    control = dialog.field(key).control
+    assert isinstance(control, Input)
+    control.value = text[:-4] if len(text) > 8 else ""
+    control.focus()
+    await pilot.pause()
+    await pilot.press("end", *(text[-4:] if len(text) > 8 else text))
+
+
+async def operation_done(pilot: Any, app: SmtuiApp, operation: str, timeout: float = 15.0) -> Any:
+    """Wait until the sidebar's newest ``operation`` is final; return it."""
+
+    def final() -> Any:
+        assert app.tracker is not None
+        ops = [op for op in app.tracker.operations.values() if op.operation == operation]
+        return ops[-1] if ops and not ops[-1].is_pending else None
+
+    return await wait_for(pilot, final, timeout, what=f"{operation} to finish")
+
+
+async def run_client(emulator: Any, call: Callable[[Any], Any]) -> Any:
+    client = connection(emulator).create_client()
+    try:
+        return await call(client)
+    finally:
+        await client.aclose()
+
+
+async def make_vm(emulator: Any, *, roles: int = 1) -> tuple[str, str, list[str]]:
+    """A hosted service with a Linux VM deployment (made through the client, not the UI)."""
+    from smtui.api import models
+
+    service = unique("t")
+    names = [f"vm{i}" for i in range(roles)]
+
+    def role(name: str, port: int) -> models.VMRole:
+        return models.VMRole(
+            role_name=name, role_size="Small",
+            configuration_sets=[
+                models.LinuxProvisioningConfiguration(host_name=name, user_name="azureuser", user_password=SECRET,
+                                                      disable_ssh_password_authentication=False),
+                models.NetworkConfiguration(input_endpoints=[models.InputEndpoint(local_port=22, name="SSH",
+                                                                                  port=port, protocol="tcp")]),
+            ],
+            os_virtual_hard_disk=models.OSDisk(
+                source_image_name=IMAGE,
+                media_link=f"https://contosoportalvhds.blob.core.windows.net/vhds/{service}-{name}.vhd",
+            ),
+        )  # fmt: skip
+
+    async def create(client: Any) -> None:
+        r = await client.create_hosted_service(service, {"Location": "West US"})
+        assert r.is_successful, r.error
+        r = await client.create_deployment(service, service, role(names[0], 22))
+        assert r.is_successful, r.error
+        await client.wait_for_operation(r.request_id, interval=0.02, timeout=10)
+        for i, name in enumerate(names[1:], start=1):
+            r = await client.add_role(service, service, role(name, 22 + i * 1000))
+            assert r.is_successful, r.error
+            await client.wait_for_operation(r.request_id, interval=0.02, timeout=10)
+
+    await run_client(emulator, create)
+    return service, service, names
+
+
+IMAGE = "b39f27a8b8c64d52b05eac6a62ebad85__Ubuntu-14_04-LTS-amd64-server-20140414-en-us-30GB"
+
+
+async def go_to_role(pilot: Any, app: SmtuiApp, service: str, deployment: str, role: str) -> None:
+    await open_row(pilot, app, f"service/{service}")
+    await open_row(pilot, app, f"deployment/{service}/{deployment}")
+    await open_row(pilot, app, f"role/{service}/{deployment}/{role}")
+
+
+# ----------------------------------------------------------------------------- the seed's sample flow
+
+
+async def test_sample_flow_entirely_through_the_ui(emulator: Any, tmp_path: Path) -> None:
+    service = unique("flow")
+    async with console(emulator, tmp_path) as (app, pilot):
+        # 1. Create the hosted service.
+        await pilot.press("c")
+        dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        await fill(pilot, dialog, "service_name", service)
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        assert preview.request_line.endswith("/services/hostedservices")
+        await pilot.press("enter")
+        op = await operation_done(pilot, app, "CreateHostedService")
+        assert op.status == "Succeeded"
+
+        # 2. Into the new service; create a deployment with a VMRole (OS disk, data disk,
+        #    provisioning set, network set with an endpoint).
+        await open_row(pilot, app, f"service/{service}")
+        await pilot.press("c")
+        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        await fill(pilot, builder, "role_name", "web1")
+        await fill(pilot, builder, "image_filter", "Ubuntu-14_04")
+        builder.field("os_disk.source_image_name").control.focus()
+        await pilot.press("enter", "down", "enter")
+        await fill(pilot, builder, "provisioning.host_name", "web1")
+        await fill(pilot, builder, "provisioning.user_name", "azureuser")
+        await fill(pilot, builder, "provisioning.password", SECRET)
+        builder.query_one("#add-disk").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert builder.value("data_disks.0.lun") == "0"
+        assert [e.name for e in builder.role_values().endpoints] == ["SSH"]
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        body = preview.body_text
+        assert "<AdminPassword>" not in body and "<UserPassword>********</UserPassword>" in body
+        assert SECRET not in preview.text
+        for element in ("<OSVirtualHardDisk>", "<DataVirtualHardDisk>", "LinuxProvisioningConfiguration",
+                        "<InputEndpoint>", f"<Name>{service}</Name>"):  # fmt: skip
+            assert element in body
+        assert preview.request_line.endswith(f"/services/hostedservices/{service}/deployments")
+        await pilot.press("enter")
+
+        # 3. The sidebar follows the operation until it succeeds.
+        op = await operation_done(pilot, app, "CreateDeployment")
+        assert op.status == "Succeeded", (op.error_code, op.error_message)
+        await wait_for(pilot, lambda: "✔ Succeeded" in screen_text(app), what="sidebar Succeeded")
+        assert "CreateDeployment" in screen_text(app)
+
+        # 4. The role instance reaches ReadyRole in the tree / list.
+        await open_row(pilot, app, f"deployment/{service}/{service}")
+        role_key = f"role/{service}/{service}/web1"
+
+        def ready() -> bool:
+            browse = app.browse
+            assert browse is not None
+            item = browse.items.get(role_key)
+            if item is None or item.cells[2] != "ReadyRole":
+                browse.action_refresh()
+                return False
+            return True
+
+        await wait_for(pilot, ready, what="ReadyRole")
+
+    # The deployment really has what the form said.
+    dep = await run_client(emulator, lambda c: c.get_deployment(service, service))
+    (role,) = dep.response.role_list
+    assert [d.lun or 0 for d in role.data_virtual_hard_disks] == [0]  # LUN 0 comes back without <Lun>
+    assert role.os_virtual_hard_disk.source_image_name.startswith(
+        "b39f27a8b8c64d52b05eac6a62ebad85__Ubuntu-14_04"
+    )
+    assert [(e.name, e.port) for e in role.network_configuration.input_endpoints] == [("SSH", 22)]
+
+
+def _dialog(name: str) -> type:
+    from smtui.tui.dialogs import data_disk, hosted_service, images, vm_role
+
+    for module in (data_disk, hosted_service, images, vm_role):
+        if hasattr(module, name):
+            return getattr(module, name)  # type: ignore[no-any-return]
+    raise KeyError(name)
+
+
+def screen_text(app: Any) -> str:
+    """Everything on screen now, as plain text (from the SVG screenshot)."""
+    svg = app.export_screenshot()
+    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg)
+    return html.unescape("".join(parts)).replace("\xa0", " ")
