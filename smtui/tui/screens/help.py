@@ -86,10 +86,12 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         order = ["Filter", "List", "Tree", "Details", "Operations", "Browse", "Everywhere"]
+        self.entries: list[tuple[str, str, str]] = []
         for group in sorted(groups, key=lambda g: order.index(g) if g in order else 0):
             table.add_row(Text(group, style="bold underline"), "")
             for description, keys in groups[group]:
                 table.add_row(keys, description)
+                self.entries.append((group, keys, description))
         with VerticalScroll():
             yield Static(Text(f"Keys for {GROUPS.get(where, where)} (focused: {where})", style="bold"))
             yield Static(table)

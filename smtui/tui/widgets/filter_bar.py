@@ -35,7 +35,7 @@ class FilterBar(Input):
     }
     """
 
-    class Changed(Message):
+    class FilterChanged(Message):
         """The filter text changed (sent as the user types)."""
 
         def __init__(self, bar: FilterBar, text: str) -> None:
@@ -48,7 +48,7 @@ class FilterBar(Input):
             """The filter bar."""
             return self.bar
 
-    class Done(Message):
+    class FilterDone(Message):
         """The user left the filter (Enter keeps it, Esc cleared it)."""
 
         def __init__(self, bar: FilterBar, cleared: bool) -> None:
@@ -71,7 +71,7 @@ class FilterBar(Input):
 
     def _on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(self, event.value))
+        self.post_message(self.FilterChanged(self, event.value))
 
     def _on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -79,10 +79,10 @@ class FilterBar(Input):
     def action_clear_filter(self) -> None:
         self.value = ""
         self.remove_class("-active")
-        self.post_message(self.Changed(self, ""))
-        self.post_message(self.Done(self, cleared=True))
+        self.post_message(self.FilterChanged(self, ""))
+        self.post_message(self.FilterDone(self, cleared=True))
 
     def action_keep_filter(self) -> None:
         if not self.value:
             self.remove_class("-active")
-        self.post_message(self.Done(self, cleared=False))
+        self.post_message(self.FilterDone(self, cleared=False))

@@ -86,12 +86,12 @@ class ResourceList(Vertical):
 
     # ------------------------------------------------------------------ events
 
-    @on(FilterBar.Changed)
-    def _filter_changed(self, event: FilterBar.Changed) -> None:
+    @on(FilterBar.FilterChanged)
+    def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
         self.table.set_filter(event.text)
 
-    @on(FilterBar.Done)
-    def _filter_done(self, event: FilterBar.Done) -> None:
+    @on(FilterBar.FilterDone)
+    def _filter_done(self, event: FilterBar.FilterDone) -> None:
         self.table.focus()
 
     @on(BigTable.ViewChanged)

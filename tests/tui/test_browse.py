@@ -1,0 +1,142 @@
+"""The console driven like a user, against the emulator: drill down and back, filter, raw XML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smtui.tui.nodes import Kind
+from smtui.tui.widgets.details_pane import DetailsPane
+from smtui.tui.widgets.filter_bar import FilterBar
+from tests.tui.conftest import wait_for
+
+
+def loaded(app: Any, kind: Kind | None = None) -> bool:
+    browse = app.browse
+    if browse is None or app.client is None:
+        return False
+    listing = browse.listings.get(browse.current.key)
+    return (
+        listing is not None and (kind is None or browse.current.kind is kind) and browse.table.row_count > 0
+    )
+
+
+async def test_drill_to_role_instance_and_back(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        browse = app.browse
+        assert browse.table.cursor_key == "service/contoso-web"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
+        assert browse.table.cursor_key == "deployment/contoso-web/contoso-web-prod"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        assert [row.key for row in browse.table.model.view][:1] == ["role/contoso-web/contoso-web-prod/web01"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.ROLE))
+        kinds = [browse.items[row.key].ref.kind for row in browse.table.model.view]
+        assert kinds[:2] == [Kind.INSTANCE, Kind.OS_DISK] and Kind.DATA_DISK in kinds
+        assert browse.selected.model.instance_status == "ReadyRole"
+        crumbs = " › ".join(browse.query_one("Breadcrumbs").crumbs)
+        assert crumbs == "Subscription › Hosted services › contoso-web › contoso-web-prod › web01"
+        # Back up three levels: the cursor comes back to where we came from each time.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: browse.current.kind is Kind.DEPLOYMENT)
+        assert browse.table.cursor_key == "role/contoso-web/contoso-web-prod/web01"
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: browse.current.kind is Kind.SERVICES)
+        assert browse.table.cursor_key == "service/contoso-web"
+        await pilot.press("escape")
+        assert browse.current.kind is Kind.SUBSCRIPTION
+        assert browse.table.cursor_key == "services"
+
+
+async def test_filter_a_list_and_clear_it(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        total = app.browse.table.row_count
+        await pilot.press("2")  # OS images
+        await wait_for(pilot, lambda: loaded(app, Kind.IMAGES))
+        images = app.browse.table.row_count
+        await pilot.press("slash", *"ubuntu")
+        assert app.focused is app.browse.query_one(FilterBar)
+        shown = app.browse.table.row_count
+        assert 0 < shown < images
+        assert all("ubuntu" in "".join(row.cells).lower() for row in app.browse.table.model.view)
+        await pilot.press("enter")  # keep the filter, back to the list
+        assert app.focused is app.browse.table
+        status = str(app.browse.query_one("#list-status").render())
+        assert f"{shown} of {images}" in status and "filter: ubuntu" in status
+        await pilot.press("escape")  # first Esc clears the filter
+        assert app.browse.table.row_count == images
+        await pilot.press("1")
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("slash", "!", *"contoso")
+        view = app.browse.table.model.view
+        assert 0 < len(view) < total
+        assert not any("contoso" in "".join(row.cells).lower() for row in view)
+
+
+async def test_raw_xml_and_request_of_the_selected_object(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        await pilot.press("x")  # details: properties → XML
+        await pilot.pause(0.1)
+        details = app.browse.query_one(DetailsPane)
+        assert details.active_tab == "xml"
+        assert details.raw.startswith("<Role") and "<RoleName>web01</RoleName>" in details.raw
+        assert "<RoleList" not in details.raw  # only this role's element, not the whole deployment
+        await pilot.press("z")  # zoom the details full screen
+        assert app.browse.maximized is details
+        await pilot.press("escape")
+        assert app.browse.maximized is None
+        await pilot.press("x")
+        await pilot.pause(0.1)
+        rows = {row.cells[0]: row.cells[1] for row in details.query_one("#req").model.view}
+        assert rows["method"] == "GET"
+        assert rows["url"].endswith("/services/hostedservices/contoso-web/deployments/contoso-web-prod")
+        assert rows["x-ms-version"] and len(rows["request id"]) >= 32
+        assert not any("PRIVATE KEY" in value for value in rows.values())
+
+
+async def test_storage_keys_masked_until_revealed(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("4")
+        await wait_for(pilot, lambda: loaded(app, Kind.STORAGE))
+        await pilot.press("K")
+        browse = app.browse
+        await wait_for(pilot, lambda: bool(browse.storage_keys))
+        await pilot.pause(0.1)
+        keys = next(iter(browse.storage_keys.values())).response.storage_service_keys
+        details = browse.query_one(DetailsPane)
+        props = {row.cells[0]: row.cells[1] for row in details.query_one("#props").model.view}
+        assert props["primary key"] != keys.primary and props["primary key"].endswith(keys.primary[-4:])
+        assert keys.primary not in details.raw
+        await pilot.press("v")
+        props = {row.cells[0]: row.cells[1] for row in details.query_one("#props").model.view}
+        assert props["primary key"] == keys.primary
+        await pilot.press("down")  # moving away masks again
+        await pilot.press("up")
+        await pilot.pause(0.1)
+        assert keys.primary not in details.raw
+
+
+async def test_tree_expands_lazily_and_follows_the_table(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        tree = app.browse.query_one("#tree")
+        service_node = tree.node_for(app.browse.items["service/contoso-web"].ref)
+        assert service_node is not None and not service_node.children
+        service_node.expand()
+        await wait_for(pilot, lambda: any(c.data is not None for c in service_node.children))
+        labels = [str(c.label) for c in service_node.children]
+        assert any("contoso-web-prod" in label for label in labels)

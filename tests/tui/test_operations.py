@@ -1,0 +1,80 @@
+"""The operations sidebar: tracking, polling to completion, persistence across restarts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smtui.profiles import operations_store
+from smtui.tui.nodes import Kind
+from smtui.tui.operations_tracker import IN_PROGRESS, SUCCEEDED
+from smtui.tui.widgets.ops_sidebar import OpsSidebar
+from tests.tui.conftest import connection_for, wait_for
+from tests.tui.test_browse import loaded
+
+
+async def start_shutdown(emu: Any, role: str) -> str:
+    """Shut a VM down with the client directly (as another tool would) and return the request id."""
+    async with connection_for(emu).create_client() as client:
+        response = await client.shutdown_role_instance("contoso-web", "contoso-web-prod", role, "Stopped")
+    assert response.status_code == 202, response.error
+    assert response.request_id
+    return str(response.request_id)
+
+
+def sidebar_text(app: Any) -> str:
+    sidebar = app.browse.query_one(OpsSidebar)
+    options = sidebar.query_one("OptionList")
+    lines = []
+    for index in range(options.option_count):
+        group = options.get_option_at_index(index).prompt
+        lines.extend(str(renderable) for renderable in group.renderables)
+    return "\n".join(lines)
+
+
+async def test_pasted_request_id_goes_in_progress_then_succeeded(
+    emulator_factory: Any, make_app: Any
+) -> None:
+    emu = emulator_factory(seed="demo", speed=2.0)  # a shutdown takes 1.5 s
+    app = make_app(emu)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        request_id = await start_shutdown(emu, "web02")
+        await pilot.press("T")
+        await pilot.press(*request_id, "enter")
+        sidebar = app.browse.query_one(OpsSidebar)
+        assert sidebar.has_class("-visible")  # shown automatically on a wide terminal
+        op = app.tracker.operations[request_id]
+        assert op.status == IN_PROGRESS
+        assert "InProgress" in sidebar_text(app) and request_id in sidebar_text(app)
+        await wait_for(pilot, lambda: op.status == SUCCEEDED, timeout=15)
+        await pilot.pause(0.1)
+        assert "Succeeded" in sidebar_text(app)
+        assert any("succeeded" in str(n.message) for n in app._notifications)
+        stored = {o.request_id: o for o in operations_store.load_operations(app.operations_file)}
+        assert stored[request_id].status == SUCCEEDED
+        await pilot.press("o")  # toggle key hides it
+        assert not sidebar.has_class("-visible")
+
+
+async def test_pending_operation_is_resumed_after_restart(emulator_factory: Any, make_app: Any) -> None:
+    emu = emulator_factory(seed="demo", speed=1.0)  # a shutdown takes 3 s
+    first = make_app(emu)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(first, Kind.SERVICES))
+        request_id = await start_shutdown(emu, "web01")
+        first.track_operation(request_id, "ShutdownRoleInstance", "contoso-web/contoso-web-prod/web01")
+        await pilot.pause(0.2)
+        assert first.tracker.operations[request_id].status == IN_PROGRESS
+    assert [op.request_id for op in operations_store.pending_operations(first.operations_file)] == [
+        request_id
+    ]
+
+    second = make_app(emu)
+    async with second.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: second.tracker is not None and request_id in second.tracker.operations)
+        op = second.tracker.operations[request_id]
+        assert op.resumed and op.operation == "ShutdownRoleInstance"
+        await pilot.press("o")
+        assert "(resumed)" in sidebar_text(second)
+        await wait_for(pilot, lambda: op.status == SUCCEEDED, timeout=15)
+    assert operations_store.pending_operations(second.operations_file) == []
