@@ -67,6 +67,8 @@ class EmulatorApp:
         self.redirect_port: int | None = None
         self._thumb_subs: dict[str, set[str]] = {}
         self._der_thumb: dict[bytes, str] = {}
+        # Rendered answers of read-only requests, valid while the store's version is unchanged.
+        self._cache: dict[tuple[str, ...], tuple[int, int, str, bytes, dict[str, str]]] = {}
         self.reload_certs()
         methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"]
         self.asgi = Starlette(routes=[Route("/{path:path}", self.endpoint, methods=methods)])
@@ -180,12 +182,43 @@ class EmulatorApp:
         )
         self.engine.advance()
         if not mutating:
-            return handler(ctx, **params)
+            return self._cached_read(request, ctx, handler, params)
         with self.engine.store.tx():
             reply = handler(ctx, **params)
         if segments[1:2] and segments[1].lower() == "certificates":
             self.reload_certs()
         return reply
+
+    def _cached_read(self, request: Request, ctx: Ctx, handler: Any, params: dict[str, str]) -> Reply:
+        as_json = "application/json" in request.headers.get("accept", "").lower()
+        key = (
+            ctx.sub,
+            request.url.path.lower(),
+            str(sorted(ctx.query.items())),
+            "json" if as_json else "xml",
+        )
+        version = self.engine.store.version
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == version:
+            return Reply(hit[1], raw=hit[3], raw_type=hit[2], headers=dict(hit[4]))
+        try:
+            reply = handler(ctx, **params)
+        except ApiError as exc:
+            reply = Reply(exc.status, "Error", rc.error(exc.code, exc.message))
+        body, media_type = self._render(request, reply)
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        self._cache[key] = (version, reply.status, media_type, body, dict(reply.headers))
+        return Reply(reply.status, raw=body, raw_type=media_type, headers=reply.headers)
+
+    def _render(self, request: Request, reply: Reply) -> tuple[bytes, str]:
+        if reply.raw is not None:
+            return reply.raw, reply.raw_type
+        if reply.tag is None:
+            return b"", ""
+        if "application/json" in request.headers.get("accept", "").lower():
+            return to_json(reply.tag, reply.node), "application/json; charset=utf-8"
+        return to_xml(reply.tag, reply.node), "application/xml; charset=utf-8"
 
     def _respond(self, request: Request, request_id: str, reply: Reply) -> Response:
         headers = {
@@ -195,18 +228,7 @@ class EmulatorApp:
             "x-ms-request-id": request_id,
             **reply.headers,
         }
-        if reply.raw is not None:
-            return Response(reply.raw, status_code=reply.status, headers=headers, media_type=reply.raw_type)
-        if reply.tag is None:
+        body, media_type = self._render(request, reply)
+        if not media_type:
             return Response(b"", status_code=reply.status, headers=headers)
-        if "application/json" in request.headers.get("accept", "").lower():
-            body = to_json(reply.tag, reply.node)
-            return Response(
-                body, status_code=reply.status, headers=headers, media_type="application/json; charset=utf-8"
-            )
-        return Response(
-            to_xml(reply.tag, reply.node),
-            status_code=reply.status,
-            headers=headers,
-            media_type="application/xml; charset=utf-8",
-        )
+        return Response(body, status_code=reply.status, headers=headers, media_type=media_type)

@@ -81,6 +81,12 @@ class Store:
             self._db.executescript(_SCHEMA)
         self._next_due: float | None = None
         self._next_due_known = False
+        self.version = 0
+        """Incremented by every write: lets readers cache what they rendered from the state."""
+
+    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        self.version += 1
+        return self._db.execute(sql, params)
 
     def close(self) -> None:
         """Close the database."""
@@ -115,8 +121,8 @@ class Store:
         """Delete every document, operation and pending step (subscriptions and certificates stay)."""
         with self.tx():
             for table in ("docs", "operations", "steps"):
-                self._db.execute(f"DELETE FROM {table}")
-            self._db.execute("DELETE FROM meta WHERE key='seeded'")
+                self._write(f"DELETE FROM {table}")
+            self._write("DELETE FROM meta WHERE key='seeded'")
         self._next_due_known = False
 
     # -- meta -------------------------------------------------------------------------------
@@ -129,13 +135,13 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Set a value of the ``meta`` table."""
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, value))
+            self._write("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, value))
 
     # -- subscriptions and management certificates -------------------------------------------------
     def put_subscription(self, sub_id: str, doc: dict[str, Any]) -> None:
         """Create or replace a subscription."""
         with self._lock:
-            self._db.execute(
+            self._write(
                 "INSERT OR REPLACE INTO subscriptions(id, doc) VALUES(?, ?)",
                 (sub_id.lower(), json.dumps(doc)),
             )
@@ -155,7 +161,7 @@ class Store:
     def add_cert(self, sub: str, thumb: str, pem: str, created: str) -> None:
         """Register a management certificate for a subscription."""
         with self._lock:
-            self._db.execute(
+            self._write(
                 "INSERT OR REPLACE INTO mgmt_certs(sub, thumbprint, pem, created) VALUES(?, ?, ?, ?)",
                 (sub.lower(), thumb.upper(), pem, created),
             )
@@ -163,7 +169,7 @@ class Store:
     def delete_cert(self, sub: str, thumb: str) -> bool:
         """Unregister a management certificate; True if it existed."""
         with self._lock:
-            cur = self._db.execute(
+            cur = self._write(
                 "DELETE FROM mgmt_certs WHERE sub=? AND thumbprint=?", (sub.lower(), thumb.upper())
             )
         return cur.rowcount > 0
@@ -193,7 +199,7 @@ class Store:
     def put(self, kind: str, sub: str, key: str, doc: dict[str, Any], parent: str = "") -> None:
         """Insert or replace a document (keeping its original position in listings)."""
         with self._lock:
-            self._db.execute(
+            self._write(
                 "INSERT INTO docs(kind, sub, parent, lkey, doc) VALUES(?, ?, ?, ?, ?) "
                 "ON CONFLICT(kind, sub, parent, lkey) DO UPDATE SET doc=excluded.doc",
                 (kind, sub.lower(), parent.lower(), key.lower(), json.dumps(doc)),
@@ -202,7 +208,7 @@ class Store:
     def delete(self, kind: str, sub: str, key: str, parent: str = "") -> bool:
         """Delete a document; True if it existed."""
         with self._lock:
-            cur = self._db.execute(
+            cur = self._write(
                 "DELETE FROM docs WHERE kind=? AND sub=? AND parent=? AND lkey=?",
                 (kind, sub.lower(), parent.lower(), key.lower()),
             )
@@ -234,7 +240,7 @@ class Store:
     def add_operation(self, op: Operation, created: float) -> None:
         """Record a new operation."""
         with self._lock:
-            self._db.execute(
+            self._write(
                 "INSERT INTO operations(id, sub, status, http_status, err_code, err_message, lock, created) "
                 "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -264,7 +270,7 @@ class Store:
     ) -> None:
         """Mark an operation Succeeded/Failed and release its lock."""
         with self._lock:
-            self._db.execute(
+            self._write(
                 "UPDATE operations SET status=?, http_status=?, err_code=?, err_message=?, lock=NULL WHERE id=?",  # noqa: E501
                 (status, http_status, code, message, op_id),
             )
@@ -282,7 +288,7 @@ class Store:
     def add_step(self, due: float, sub: str, op: str, action: str, args: dict[str, Any]) -> None:
         """Schedule a timed state change."""
         with self._lock:
-            self._db.execute(
+            self._write(
                 "INSERT INTO steps(due, sub, op, action, args) VALUES(?, ?, ?, ?, ?)",
                 (due, sub.lower(), op, action, json.dumps(args)),
             )
@@ -308,7 +314,7 @@ class Store:
             if row is None:
                 self._next_due_known = False
                 return None
-            self._db.execute("DELETE FROM steps WHERE seq=?", (row[0],))
+            self._write("DELETE FROM steps WHERE seq=?", (row[0],))
             self._next_due_known = False
         return Step(int(row[0]), float(row[1]), str(row[2]), str(row[3]), str(row[4]), json.loads(row[5]))
 

@@ -1,0 +1,169 @@
+"""Emulator throughput over mTLS with keep-alive, client and emulator in separate processes.
+
+Measures:
+  1. GET /services/hostedservices (demo subscription) requests per second;
+  2. GET /operations/<id> requests per second;
+  3. the time to fetch 1,000 hosted services one by one with ``embed-detail=true`` from a
+     ``--scale 1000`` subscription, 16 requests in flight.
+
+Run: ``python bench/emulator.py [--seconds 5] [--concurrency 16]``. Target: >= 500 GET/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+VERSION = {"x-ms-version": "2014-10-01"}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+SERVER_PID: list[int] = []
+
+
+@contextmanager
+def emulator(data_dir: Path, *extra: str) -> Iterator[tuple[str, str, Path]]:
+    """Run ``smtui emulator`` in a subprocess; yields (base url, subscription id, certs dir)."""
+    cmd = [sys.executable, "-m", "smtui", "emulator", "--port", "0", "--data-dir", str(data_dir), *extra]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert proc.stdout is not None
+        out = ""
+        while "Press Ctrl-C" not in out:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                raise RuntimeError(f"emulator exited:\n{out}")
+            out += line
+        sub = re.search(r"subscription id : (\S+)", out)
+        url = re.search(r"endpoint        : (\S+)", out)
+        assert sub and url
+        SERVER_PID[:] = [proc.pid]
+        yield url.group(1), sub.group(1), data_dir / "certs"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def client(base: str, sub: str, certs: Path, concurrency: int) -> httpx.AsyncClient:
+    ctx = ssl.create_default_context(cafile=str(certs / "ca.pem"))
+    ctx.load_cert_chain(str(certs / "management.pem"), str(certs / "management.key"))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    return httpx.AsyncClient(verify=ctx, base_url=f"{base}/{sub}", headers=VERSION, limits=limits, timeout=30)
+
+
+async def rate(c: httpx.AsyncClient, path: str, seconds: float, concurrency: int) -> tuple[float, int]:
+    """Requests per second of ``concurrency`` workers hammering ``path`` for ``seconds``."""
+    for _ in range(concurrency):  # open the keep-alive connections first
+        (await c.get(path)).raise_for_status()
+    done = 0
+    stop = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal done
+        while time.perf_counter() < stop:
+            r = await c.get(path)
+            if r.status_code != 200:
+                raise RuntimeError(f"{path}: HTTP {r.status_code}")
+            done += 1
+
+    started = time.perf_counter()
+    cpu = cpu_seconds(SERVER_PID[0])
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    server_ms = (cpu_seconds(SERVER_PID[0]) - cpu) / max(done, 1) * 1000
+    print(
+        f"    server CPU {server_ms:.2f} ms/request -> one core serves ~{1000 / max(server_ms, 1e-3):.0f} req/s"  # noqa: E501
+    )
+    return done / elapsed, done
+
+
+async def fetch_all(c: httpx.AsyncClient, concurrency: int) -> tuple[float, int]:
+    listing = await c.get("/services/hostedservices")
+    names = re.findall(rb"<ServiceName>([^<]+)</ServiceName>", listing.content)
+    sem = asyncio.Semaphore(concurrency)
+
+    async def one(name: bytes) -> int:
+        async with sem:
+            r = await c.get(f"/services/hostedservices/{name.decode()}", params={"embed-detail": "true"})
+            if r.status_code != 200:
+                raise RuntimeError(f"{name!r}: HTTP {r.status_code}")
+            return len(r.content)
+
+    started = time.perf_counter()
+    sizes = await asyncio.gather(*(one(n) for n in names))
+    return time.perf_counter() - started, len(sizes)
+
+
+async def main_async(args: argparse.Namespace, work: Path) -> None:
+    with emulator(work / "demo", "--seed", "demo", "--speed", "1") as (base, sub, certs):
+        async with client(base, sub, certs, args.concurrency) as c:
+            created = await c.post(
+                "/services/hostedservices",
+                content=b'<CreateHostedService xmlns="http://schemas.microsoft.com/windowsazure"><ServiceName>'
+                b"benchsvc</ServiceName><Label>YmVuY2g=</Label><Location>West US</Location></CreateHostedService>",  # noqa: E501
+                headers={"Content-Type": "application/xml"},
+            )
+            op = created.headers["x-ms-request-id"]
+            for label, path in (
+                ("GET hostedservices", "/services/hostedservices"),
+                ("GET operations/<id>", f"/operations/{op}"),
+            ):
+                rps, n = await rate(c, path, args.seconds, args.concurrency)
+                print(
+                    f"{label:<24} {rps:8.0f} req/s  ({n} requests, {args.concurrency} in flight, keep-alive)"
+                )
+        async with client(base, sub, certs, 1) as c:
+            rps, n = await rate(c, "/services/hostedservices", args.seconds, 1)
+            print(
+                f"{'GET hostedservices (1)':<24} {rps:8.0f} req/s  ({n} requests, sequential, one connection)"
+            )
+    started = time.perf_counter()
+    with emulator(work / "scale", "--seed", "empty", "--scale", "1000") as (base, sub, certs):
+        print(
+            f"{'start --scale 1000':<24} {time.perf_counter() - started:8.2f} s   (first start: certificates + seeding)"  # noqa: E501
+        )
+        async with client(base, sub, certs, args.concurrency) as c:
+            elapsed, n = await fetch_all(c, args.concurrency)
+            print(
+                f"{'fetch embed-detail':<24} {elapsed:8.2f} s   ({n} hosted services one by one, {args.concurrency} in flight, {n / elapsed:.0f} req/s)"  # noqa: E501
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="smtui-bench-"))
+    try:
+        asyncio.run(main_async(args, work))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
