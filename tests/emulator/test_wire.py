@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from typing import Any
 
 import httpx
@@ -208,3 +209,23 @@ def test_catalog_lists(c: httpx.Client) -> None:
     assert groups[0].findtext(NS + "Name") == "contoso-west"
     group = wire.xml(c.get("/affinitygroups/contoso-west"))
     assert [e.text for e in group.iter(NS + "ServiceName")] == ["northwind-db"]
+
+
+def test_keep_alive_requests_are_not_delayed(c: httpx.Client) -> None:
+    # h11 writes headers and body in two TLS records: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK held every answer for ~40 ms.
+    c.get("/operations/" + "0" * 32)
+    started = time.perf_counter()
+    for _ in range(20):
+        c.get("/operations/" + "0" * 32)
+    assert (time.perf_counter() - started) / 20 < 0.02
+
+
+def test_cached_reads_follow_every_change(c: httpx.Client) -> None:
+    before = c.get("/services/hostedservices").content
+    assert b"wire-cache-svc" not in before
+    assert c.get("/services/hostedservices").content == before
+    assert wire.create_service(c, "wire-cache-svc").status_code == 201
+    assert b"wire-cache-svc" in c.get("/services/hostedservices").content
+    assert c.delete("/services/hostedservices/wire-cache-svc").status_code == 200
+    assert c.get("/services/hostedservices").content == before
