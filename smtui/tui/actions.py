@@ -47,6 +47,11 @@ def start(flow: Flow) -> Callable[[ActionContext], None]:
                 await flow(ctx)
             except SmError as exc:
                 ctx.app.notify(str(exc), title="Not sent", severity="error", timeout=10)
+            except Exception as exc:  # a bug must be visible, not swallowed by the worker
+                logger.exception("action failed")
+                ctx.app.notify(
+                    f"{type(exc).__name__}: {exc}", title="Action failed", severity="error", timeout=15
+                )
 
         ctx.app.run_worker(guarded(), group="resource-action", exit_on_error=False)
 

@@ -283,23 +283,23 @@ register(
 register(
     ResourceAction(
         "instance.shutdown",
-        "S",
+        "H",
         "Shut down",
         ROLE_OR_INSTANCE,
         start(shutdown),
         show=True,
-        help="shut the VM down: Stopped or StoppedDeallocated (S)",
+        help="halt: shut the VM down, Stopped or StoppedDeallocated (H)",
     )
 )
 register(
     ResourceAction(
         "instance.start",
-        "s",
+        "b",
         "Start",
         ROLE_OR_INSTANCE,
         start(start_instance),
         show=True,
-        help="start the VM (s)",
+        help="boot: start the VM (b)",
     )
 )
 register(

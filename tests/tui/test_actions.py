@@ -20,6 +20,7 @@ from textual.widgets import Input
 
 from smtui.profiles.connection import Connection
 from smtui.tui.app import SmtuiApp
+from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind, category
 
@@ -124,18 +125,26 @@ async def make_vm(emulator: Any, *, roles: int = 1) -> tuple[str, str, list[str]
 
     def role(name: str, port: int) -> models.VMRole:
         return models.VMRole(
-            role_name=name, role_size="Small",
+            role_name=name,
+            role_size="Small",
             configuration_sets=[
-                models.LinuxProvisioningConfiguration(host_name=name, user_name="azureuser", user_password=SECRET,
-                                                      disable_ssh_password_authentication=False),
-                models.NetworkConfiguration(input_endpoints=[models.InputEndpoint(local_port=22, name="SSH",
-                                                                                  port=port, protocol="tcp")]),
+                models.LinuxProvisioningConfiguration(
+                    host_name=name,
+                    user_name="azureuser",
+                    user_password=SECRET,
+                    disable_ssh_password_authentication=False,
+                ),
+                models.NetworkConfiguration(
+                    input_endpoints=[
+                        models.InputEndpoint(local_port=22, name="SSH", port=port, protocol="tcp")
+                    ]
+                ),
             ],
             os_virtual_hard_disk=models.OSDisk(
                 source_image_name=IMAGE,
                 media_link=f"https://contosoportalvhds.blob.core.windows.net/vhds/{service}-{name}.vhd",
             ),
-        )  # fmt: skip
+        )
 
     async def create(client: Any) -> None:
         r = await client.create_hosted_service(service, {"Location": "West US"})
@@ -251,3 +260,170 @@ def screen_text(app: Any) -> str:
     svg = app.export_screenshot()
     parts = re.findall(r"<text[^>]*>(.*?)</text>", svg)
     return html.unescape("".join(parts)).replace("\xa0", " ")
+
+
+# ----------------------------------------------------------------------------- data disks
+
+
+async def test_add_modify_remove_data_disk(emulator: Any, tmp_path: Path) -> None:
+    service, dep, (role,) = await make_vm(emulator)
+    async with console(emulator, tmp_path) as (app, pilot):
+        await go_to_role(pilot, app, service, dep, role)
+        # Add: a new empty 20 GB disk at the first free LUN.
+        await pilot.press("c")
+        dialog = await wait_screen(pilot, app, _dialog("AddDataDiskDialog"))
+        assert dialog.value("data_disk.lun") == "0"
+        await fill(pilot, dialog, "data_disk.size_gb", "20")
+        await fill(pilot, dialog, "data_disk.label", "logs")
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        assert preview.request_line.endswith(f"/roles/{role}/DataDisks")
+        await pilot.press("enter")
+        assert (await operation_done(pilot, app, "AddDataDisk")).status == "Succeeded"
+        disk_key = f"data-disk/{service}/{dep}/{role}/0"
+        await wait_for(pilot, lambda: disk_key in app.browse.items, what="disk row")  # type: ignore[union-attr]
+
+        # Modify: caching ReadOnly -> ReadWrite.
+        await select_row(pilot, app, disk_key)
+        await pilot.press("e")
+        dialog = await wait_screen(pilot, app, _dialog("ModifyDataDiskDialog"))
+        dialog.field("host_caching").control.focus()
+        await pilot.press("enter", "down", "enter")  # None, ReadOnly, [ReadWrite]
+        await pilot.pause()
+        assert dialog.value("host_caching") == "ReadWrite"
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, app, RequestPreviewDialog)
+        await pilot.press("enter")
+        assert (await operation_done(pilot, app, "ModifyDataDisk")).status == "Succeeded"
+        got = await run_client(emulator, lambda c: c.get_role(service, dep, role))
+        (disk,) = got.response.data_virtual_hard_disks
+        assert (disk.host_caching, disk.disk_label) == ("ReadWrite", "logs")
+
+        # Remove, after a confirmation that names the disk and the call.
+        await wait_for(pilot, lambda: disk_key in app.browse.items, what="disk row")  # type: ignore[union-attr]
+        await select_row(pilot, app, disk_key)
+        await pilot.press("d")
+        confirm = await wait_screen(pilot, app, ConfirmDialog)
+        assert f"LUN 0 of role {role}" in confirm.target
+        assert confirm.call.startswith("DELETE https://") and confirm.call.endswith(
+            f"/roles/{role}/DataDisks/0"
+        )
+        await pilot.press("y")
+        assert (await operation_done(pilot, app, "RemoveDataDisk")).status == "Succeeded"
+    got = await run_client(emulator, lambda c: c.get_role(service, dep, role))
+    assert got.response.data_virtual_hard_disks == []
+
+
+# ----------------------------------------------------------------------------- role instances
+
+
+async def _instance_status(emulator: Any, service: str, dep: str, role: str) -> str:
+    got = await run_client(emulator, lambda c: c.get_deployment(service, dep))
+    return next(i.instance_status for i in got.response.role_instance_list if i.role_name == role)
+
+
+async def test_shutdown_start_restart(emulator: Any, tmp_path: Path) -> None:
+    service, dep, (role,) = await make_vm(emulator)
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{dep}")
+        await select_row(pilot, app, f"role/{service}/{dep}/{role}")
+
+        await pilot.press("H")
+        confirm = await wait_screen(pilot, app, ConfirmDialog)
+        assert app.focused is not None and app.focused.id == "cancel"
+        assert "PostShutdownAction=Stopped)" in confirm.call
+        confirm.query_one("#opt-deallocate").focus()
+        await pilot.press("space")
+        assert "PostShutdownAction=StoppedDeallocated" in confirm.call
+        await pilot.press("y")
+        assert (await operation_done(pilot, app, "ShutdownRoleInstance")).status == "Succeeded"
+        assert await _instance_status(emulator, service, dep, role) == "StoppedDeallocated"
+
+        await select_row(pilot, app, f"role/{service}/{dep}/{role}")
+        await pilot.press("b")  # start: not destructive, no confirmation
+        assert (await operation_done(pilot, app, "StartRoleInstance")).status == "Succeeded"
+        assert await _instance_status(emulator, service, dep, role) == "ReadyRole"
+
+        await select_row(pilot, app, f"role/{service}/{dep}/{role}")
+        await pilot.press("R")
+        await wait_screen(pilot, app, ConfirmDialog)
+        await pilot.press("y")
+        assert (await operation_done(pilot, app, "RestartRoleInstance")).status == "Succeeded"
+
+
+async def test_capture_then_the_image_is_listed(emulator: Any, tmp_path: Path) -> None:
+    service, dep, names = await make_vm(emulator, roles=2)
+    image = unique("img")
+    async with console(emulator, tmp_path) as (app, pilot):
+        await go_to_role(pilot, app, service, dep, names[1])
+        instance = f"instance/{service}/{dep}/{names[1]}/{names[1]}"
+        await select_row(pilot, app, instance)
+        # The service captures only a stopped VM; a capture now is refused and the dialog says why.
+        await pilot.press("C")
+        dialog = await wait_screen(pilot, app, _dialog("CaptureDialog"))
+        await fill(pilot, dialog, "target_image_name", image)
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, app, RequestPreviewDialog)
+        await pilot.press("enter")
+        await wait_screen(pilot, app, ConfirmDialog)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: dialog.service_error, what="409 in the dialog")
+        assert dialog.service_error.startswith("409 ConflictError: ") and "request id" in dialog.service_error
+        assert app.screen is dialog and dialog.value("target_image_name") == image
+        await pilot.press("escape")
+
+        await select_row(pilot, app, instance)
+        await pilot.press("H")
+        await wait_screen(pilot, app, ConfirmDialog)
+        await pilot.press("y")
+        assert (await operation_done(pilot, app, "ShutdownRoleInstance")).status == "Succeeded"
+        await select_row(pilot, app, instance)
+        await pilot.press("C")
+        dialog = await wait_screen(pilot, app, _dialog("CaptureDialog"))
+        await fill(pilot, dialog, "target_image_name", image)
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        assert "<PostCaptureAction>Delete</PostCaptureAction>" in preview.body_text
+        await pilot.press("enter")
+        confirm = await wait_screen(pilot, app, ConfirmDialog)  # Delete removes the VM: asked again
+        assert "DELETE" in confirm.title_text
+        await pilot.press("y")
+        op = await operation_done(pilot, app, "CaptureRoleInstance")
+        assert op.status == "Succeeded", (op.error_code, op.error_message)
+        await pilot.press("2")  # OS images
+        await wait_for(pilot, lambda: f"image/{image}" in app.browse.items, what="captured image")  # type: ignore[union-attr]
+        assert app.browse.items[f"image/{image}"].cells[2] == "User"  # type: ignore[union-attr]
+
+
+async def test_delete_role_confirmation_and_cancel(emulator: Any, tmp_path: Path) -> None:
+    service, dep, names = await make_vm(emulator, roles=2)
+    role_key = f"role/{service}/{dep}/{names[1]}"
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{dep}")
+        await select_row(pilot, app, role_key)
+
+        # Cancel path: Enter on the untouched dialog cancels; nothing is sent.
+        await pilot.press("d")
+        confirm = await wait_screen(pilot, app, ConfirmDialog)
+        assert f"Role (VM) {names[1]} in deployment {dep} of hosted service {service}" in confirm.target
+        assert confirm.call.endswith(f"/deployments/{dep}/roles/{names[1]}")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+        assert app.tracker is not None and app.tracker.operations == {}
+        got = await run_client(emulator, lambda c: c.get_deployment(service, dep))
+        assert [r.role_name for r in got.response.role_list] == names
+
+        # Confirmed, with its disks and blobs.
+        await select_row(pilot, app, role_key)
+        await pilot.press("d")
+        confirm = await wait_screen(pilot, app, ConfirmDialog)
+        confirm.query_one("#opt-media").focus()
+        await pilot.press("space")
+        assert confirm.call.endswith("?comp=media")
+        await pilot.press("y")
+        assert (await operation_done(pilot, app, "DeleteRole")).status == "Succeeded"
+        await wait_for(pilot, lambda: role_key not in app.browse.items, what="role row gone")  # type: ignore[union-attr]
+    got = await run_client(emulator, lambda c: c.get_deployment(service, dep))
+    assert [r.role_name for r in got.response.role_list] == names[:1]
