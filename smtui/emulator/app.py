@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from smtui.emulator import handlers_catalog, handlers_roles, handlers_services
+from smtui.emulator import handlers_catalog, handlers_extras, handlers_roles, handlers_services
 from smtui.emulator import render_compute as rc
 from smtui.emulator.engine import ApiError, Engine, new_request_id
 from smtui.emulator.faults import Faults
@@ -53,6 +53,7 @@ def build_router() -> Router:
     handlers_catalog.register(router)
     handlers_services.register(router)
     handlers_roles.register(router)
+    handlers_extras.register(router)
     return router
 
 

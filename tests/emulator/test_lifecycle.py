@@ -293,3 +293,46 @@ def test_deployment_rules(emulator: Any) -> None:
         assert c.get("/services/hostedservices/life-rules2/deploymentslots/Production").status_code == 404
         disks = c.get("/services/disks").content
         assert b"life-rules2" not in disks  # the refused requests left nothing behind
+
+
+def test_dns_servers_and_vm_images(emulator: Any) -> None:
+    with wire.client(emulator) as c:
+        wire.wait_op(c, _deploy(c, "life-extras"))
+        dns = f"{DEP.format(svc='life-extras')}/dnsservers"
+        body = '<DnsServer xmlns="http://schemas.microsoft.com/windowsazure"><Name>dns1</Name><Address>{}</Address></DnsServer>'
+        r = c.post(dns, content=body.format("10.0.0.4"), headers={"Content-Type": wire.XML})
+        wire.wait_op(c, r.headers["x-ms-request-id"])
+        assert (
+            c.post(dns, content=body.format("10.0.0.5"), headers={"Content-Type": wire.XML}).status_code
+            == 409
+        )
+        bad = c.put(f"{dns}/dns1", content=body.format("not-an-ip"), headers={"Content-Type": wire.XML})
+        assert bad.status_code == 400 and "Address" in wire.error(bad)[1]
+        dep = wire.xml(c.get(DEP.format(svc="life-extras")))
+        assert wire.text(dep, "Dns/DnsServers/DnsServer/Address") == "10.0.0.4"
+        r = c.delete(f"{dns}/dns1")
+        wire.wait_op(c, r.headers["x-ms-request-id"])
+        assert wire.xml(c.get(DEP.format(svc="life-extras"))).find(NS + "Dns") is None
+        image = (
+            '<VMImage xmlns="http://schemas.microsoft.com/windowsazure"><Name>life-vmimage</Name><Label>golden</Label>'
+            "<OSDiskConfiguration><OSState>Generalized</OSState><OS>Linux</OS>"
+            "<MediaLink>https://portalvhds.blob.core.windows.net/vmimages/golden.vhd</MediaLink></OSDiskConfiguration>"
+            "</VMImage>"
+        )
+        r = c.post("/services/vmimages", content=image, headers={"Content-Type": wire.XML})
+        assert r.status_code == 202
+        wire.wait_op(c, r.headers["x-ms-request-id"])
+        names = [e.text for e in wire.xml(c.get("/services/vmimages")).iter(NS + "Name")]
+        assert "life-vmimage" in names
+        role = (
+            wire.linux_role("vm2", image=UBUNTU, port=2200)
+            .replace(f"<SourceImageName>{UBUNTU}</SourceImageName>".encode(), b"")
+            .replace(b"<OSVirtualHardDisk>", b"<VMImageName>life-vmimage</VMImageName><OSVirtualHardDisk>")
+        )
+        r = c.post(f"{DEP.format(svc='life-extras')}/roles", content=role, headers={"Content-Type": wire.XML})
+        assert r.status_code == 202, r.text
+        wire.wait_op(c, r.headers["x-ms-request-id"])
+        got = wire.xml(c.get(f"{DEP.format(svc='life-extras')}/roles/vm2"))
+        assert wire.text(got, "VMImageName") == "life-vmimage"
+        r = c.delete("/services/vmimages/life-vmimage")
+        assert r.status_code == 202

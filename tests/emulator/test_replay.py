@@ -30,16 +30,12 @@ SOURCES = ("azure-sdk-for-python", "azure-sdk-for-net")
 RECORDED_SUB = "00000000-0000-0000-0000-000000000000"
 
 NOT_EMULATED = {
-    "AddDNSServer": "DNS server management on deployments",
-    "UpdateDNSServer": "DNS server management on deployments",
     "AddExtension": "cloud-service extensions",
     "AddServiceCertificate": "service certificates (PFX upload)",
     "CaptureVMImage": "capture as VM image",
     "ChangeDeploymentConfiguration": "PaaS configuration change",
     "CreateDeploymentBySlot": "PaaS package deployments",
     "CreateReservedIP": "reserved IPs",
-    "CreateVMImage": "VM image registration",
-    "UpdateVMImage": "VM image registration",
     "DeleteRoleInstances": "PaaS role instance deletion",
     "PerformMaintenanceOnRole": "user-initiated maintenance",
     "ReplicateOSImage": "publisher image replication",
@@ -142,13 +138,30 @@ class Setup:
             )
 
     def vm_image(self, name: str) -> None:
-        # No API creates VM images in the emulator (CreateVMImage is not emulated): write the state directly.
-        disk = {"HostCaching": "ReadWrite", "OSState": "Generalized", "OS": "Linux"}
-        doc = {
-            "Name": name, "Label": name, "Category": "User", "OSDiskConfiguration": disk,
-            "DataDiskConfigurations": [], "Location": "West US", "IsPremium": "false",
-        }  # fmt: skip
-        self.emu.store.put("vmimage", self.emu.subscription_id, name, doc)
+        if name.lower() in self.emu.engine.catalog.vm_by_name:
+            return
+        body = (
+            f'<VMImage xmlns="http://schemas.microsoft.com/windowsazure"><Name>{name}</Name><Label>replay</Label>'
+            "<OSDiskConfiguration><OSState>Generalized</OSState><OS>Linux</OS>"
+            f"<MediaLink>https://replaysetup.blob.core.windows.net/vmimages/{name}.vhd</MediaLink>"
+            "</OSDiskConfiguration></VMImage>"
+        )
+        r = self.c.post("/services/vmimages", content=body, headers={"Content-Type": wire.XML})
+        assert r.status_code == 202, r.text
+        wire.wait_op(self.c, r.headers["x-ms-request-id"])
+
+    def dns_server(self, svc: str, dep: str, name: str) -> None:
+        body = (
+            '<DnsServer xmlns="http://schemas.microsoft.com/windowsazure">'
+            f"<Name>{name}</Name><Address>10.0.0.4</Address></DnsServer>"
+        )
+        r = self.c.post(
+            f"/services/hostedservices/{svc}/deployments/{dep}/dnsservers",
+            content=body,
+            headers={"Content-Type": wire.XML},
+        )
+        assert r.status_code == 202, r.text
+        wire.wait_op(self.c, r.headers["x-ms-request-id"])
 
     def affinity_group(self, name: str) -> None:
         if self.c.get(f"/affinitygroups/{name}").status_code == 404:
@@ -213,6 +226,8 @@ def prepare(setup: Setup, case: dict[str, Any]) -> None:
             setup.deployment(svc, dep, roles or [f"{dep[:10]}setup"])
             if op == "CaptureRole":
                 setup.stopped(svc, dep, roles[0])
+            if op == "UpdateDNSServer":
+                setup.dns_server(svc, dep, parts[-1])
         else:
             setup.service(svc)
     if op in ("UpdateOSImage",):
@@ -223,6 +238,8 @@ def prepare(setup: Setup, case: dict[str, Any]) -> None:
         setup.storage(parts[-1])
     if op == "RegenerateStorageAccountKeys":
         setup.storage(parts[-2])
+    if op == "UpdateVMImage":
+        setup.vm_image(parts[-1])
     if op == "UpdateDisk":
         setup.disk(parts[-1])
 

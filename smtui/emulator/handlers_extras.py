@@ -1,0 +1,165 @@
+"""VM images (register/update/delete) and DNS servers of deployments."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from smtui.emulator import validate as v
+from smtui.emulator.engine import bad_request, conflict, iso, lock_key, not_found
+from smtui.emulator.handlers_services import get_deployment
+from smtui.emulator.routing import Ctx, Reply, Router
+
+_VM_TEXT = ("Description", "Language", "ImageFamily", "RecommendedVMSize", "Eula", "IconUri", "SmallIconUri",
+            "PrivacyUri", "PublishedDate")  # fmt: skip
+
+
+def _vm_fields(node: dict[str, Any], doc: dict[str, Any]) -> None:
+    for field in _VM_TEXT:
+        if field in node:
+            value = v.text(node, field)
+            if value:
+                doc[field] = value
+            else:
+                doc.pop(field, None)
+    if v.boolean(node, "ShowInGui") is not None:
+        doc["ShowInGui"] = v.boolean(node, "ShowInGui")
+    if "DataDiskConfigurations" in node:
+        doc["DataDiskConfigurations"] = v.as_list(
+            node.get("DataDiskConfigurations"), "DataDiskConfigurations"
+        )
+
+
+def create_vm_image(ctx: Ctx) -> Reply:
+    node = ctx.node("VMImage")
+    name = v.text(node, "Name", required=True)
+    label = v.text(node, "Label", required=True, max_len=100)
+    assert name is not None and label is not None
+    if ctx.engine.store.get("vmimage", ctx.sub, name) or name.lower() in ctx.engine.catalog.vm_by_name:
+        raise conflict(f"A VM image with the name {name} already exists.")
+    os_cfg = v.as_dict(node.get("OSDiskConfiguration"), "OSDiskConfiguration")
+    now = ctx.engine.clock()
+    doc: dict[str, Any] = {
+        "Name": name,
+        "Label": label,
+        "Category": "User",
+        "OSDiskConfiguration": {
+            "Name": f"{name}-os-{iso(now)[:10]}",
+            "HostCaching": v.choice(os_cfg, "HostCaching", ("None", "ReadOnly", "ReadWrite")) or "ReadWrite",
+            "OSState": v.choice(os_cfg, "OSState", ("Generalized", "Specialized"), required=True),
+            "OS": v.choice(os_cfg, "OS", ("Linux", "Windows"), required=True),
+            "MediaLink": v.text(os_cfg, "MediaLink", required=True),
+            "LogicalDiskSizeInGB": "30",
+            "IOType": "Standard",
+        },
+        "DataDiskConfigurations": [],
+        "Location": "West US",
+        "CreatedTime": iso(now),
+        "ModifiedTime": iso(now),
+        "IsPremium": "false",
+        "VMImageState": "VMImageReadyForUse",
+    }
+    _vm_fields(node, doc)
+    ctx.engine.store.put("vmimage", ctx.sub, name, doc)
+    op = ctx.engine.begin(ctx.sub, ctx.request_id)
+    ctx.engine.finish_at(ctx.sub, op, 2.0)
+    return Reply(202)
+
+
+def _vm_image(ctx: Ctx, name: str) -> dict[str, Any]:
+    doc = ctx.engine.store.get("vmimage", ctx.sub, name)
+    if doc is None:
+        raise not_found("The VM image with the specified name does not exist.")
+    return doc
+
+
+def update_vm_image(ctx: Ctx, name: str) -> Reply:
+    node = ctx.node("VMImage")
+    doc = _vm_image(ctx, name)
+    label = v.text(node, "Label", max_len=100)
+    if label:
+        doc["Label"] = label
+    _vm_fields(node, doc)
+    if isinstance(node.get("OSDiskConfiguration"), dict):
+        caching = v.choice(node["OSDiskConfiguration"], "HostCaching", ("None", "ReadOnly", "ReadWrite"))
+        if caching:
+            doc["OSDiskConfiguration"]["HostCaching"] = caching
+    doc["ModifiedTime"] = iso(ctx.engine.clock())
+    ctx.engine.store.put("vmimage", ctx.sub, doc["Name"], doc)
+    ctx.engine.done(ctx.sub, ctx.request_id)
+    return Reply(200)
+
+
+def delete_vm_image(ctx: Ctx, name: str) -> Reply:
+    doc = _vm_image(ctx, name)
+    ctx.engine.store.delete("vmimage", ctx.sub, doc["Name"])
+    op = ctx.engine.begin(ctx.sub, ctx.request_id)
+    ctx.engine.finish_at(ctx.sub, op, 2.0)
+    return Reply(202)
+
+
+def _dns_server(node: dict[str, Any]) -> dict[str, str]:
+    name = v.text(node, "Name", required=True, max_len=64)
+    address = v.text(node, "Address", required=True)
+    assert name is not None and address is not None
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        raise bad_request(f"The Address {address} of DNS server {name} is not a valid IP address.") from None
+    return {"Name": name, "Address": address}
+
+
+def _servers(dep: dict[str, Any]) -> list[dict[str, str]]:
+    return list((dep.get("Dns") or {}).get("DnsServers") or [])
+
+
+def _save_dns(ctx: Ctx, dep: dict[str, Any], servers: list[dict[str, str]]) -> Reply:
+    key = lock_key(ctx.sub, dep["ServiceName"], dep["Name"])
+    ctx.engine.check_lock(key)
+    dep["Dns"] = {"DnsServers": servers} if servers else None
+    if not servers:
+        dep.pop("Dns")
+    ctx.engine.save_deployment(ctx.sub, dep)
+    op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
+    ctx.engine.finish_at(ctx.sub, op, 2.0)
+    return Reply(202)
+
+
+def add_dns(ctx: Ctx, service: str, deployment: str) -> Reply:
+    server = _dns_server(ctx.node("DnsServer"))
+    dep = get_deployment(ctx.engine, ctx.sub, service, deployment)
+    servers = _servers(dep)
+    if any(s["Name"].lower() == server["Name"].lower() for s in servers):
+        raise conflict(f"A DNS server named {server['Name']} already exists in the deployment.")
+    return _save_dns(ctx, dep, [*servers, server])
+
+
+def _find_dns(dep: dict[str, Any], name: str) -> list[dict[str, str]]:
+    servers = _servers(dep)
+    if not any(s["Name"].lower() == name.lower() for s in servers):
+        raise not_found(f"The DNS server {name} was not found in the deployment.")
+    return servers
+
+
+def update_dns(ctx: Ctx, service: str, deployment: str, name: str) -> Reply:
+    server = _dns_server(ctx.node("DnsServer"))
+    dep = get_deployment(ctx.engine, ctx.sub, service, deployment)
+    servers = [server if s["Name"].lower() == name.lower() else s for s in _find_dns(dep, name)]
+    return _save_dns(ctx, dep, servers)
+
+
+def delete_dns(ctx: Ctx, service: str, deployment: str, name: str) -> Reply:
+    dep = get_deployment(ctx.engine, ctx.sub, service, deployment)
+    servers = [s for s in _find_dns(dep, name) if s["Name"].lower() != name.lower()]
+    return _save_dns(ctx, dep, servers)
+
+
+def register(router: Router) -> None:
+    """Add this module's routes."""
+    router.add("POST", "services/vmimages", create_vm_image)
+    router.add("PUT", "services/vmimages/{name}", update_vm_image)
+    router.add("DELETE", "services/vmimages/{name}", delete_vm_image)
+    dep = "services/hostedservices/{service}/deployments/{deployment}/dnsservers"
+    router.add("POST", dep, add_dns)
+    router.add("PUT", dep + "/{name}", update_dns)
+    router.add("DELETE", dep + "/{name}", delete_dns)
