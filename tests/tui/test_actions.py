@@ -427,3 +427,59 @@ async def test_delete_role_confirmation_and_cancel(emulator: Any, tmp_path: Path
         await wait_for(pilot, lambda: role_key not in app.browse.items, what="role row gone")  # type: ignore[union-attr]
     got = await run_client(emulator, lambda c: c.get_deployment(service, dep))
     assert [r.role_name for r in got.response.role_list] == names[:1]
+
+
+# ----------------------------------------------------------------------------- secrets
+
+
+async def test_admin_password_never_logged_rendered_or_stored(
+    emulator: Any, tmp_path: Path, caplog: Any, monkeypatch: Any
+) -> None:
+    """Create a Windows VM with an admin password; grep everything the app wrote for it."""
+    import logging
+
+    import textual.constants
+
+    textual_log = tmp_path / "textual.log"
+    monkeypatch.setattr(textual.constants, "LOG_FILE", str(textual_log))
+    caplog.set_level(logging.DEBUG)
+    service, dep, _ = await make_vm(emulator)
+    screens: list[str] = []
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{dep}")
+        await pilot.press("c")  # Add role
+        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        await fill(pilot, builder, "role_name", "win1")
+        await fill(pilot, builder, "image_filter", "Windows-Server-2012")
+        builder.field("os_disk.source_image_name").control.focus()
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        assert builder.value("provisioning.os") == "Windows"
+        await fill(pilot, builder, "provisioning.host_name", "win1")
+        await fill(pilot, builder, "provisioning.user_name", "azureadmin")
+        await fill(pilot, builder, "provisioning.password", SECRET)
+        await fill(pilot, builder, "endpoints.0.public_port", "3389")
+        await fill(pilot, builder, "endpoints.0.local_port", "3389")
+        await fill(pilot, builder, "endpoints.0.name", "RDP")
+        screens.append(app.export_screenshot())
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        assert "<AdminPassword>********</AdminPassword>" in preview.body_text
+        screens.append(app.export_screenshot())
+        await pilot.press("enter")
+        op = await operation_done(pilot, app, "AddRole")
+        assert op.status == "Succeeded", (op.error_code, op.error_message)
+        screens.append(app.export_screenshot())
+        notifications = [f"{n.title} {n.message}" for n in app._notifications]
+    written = [
+        *screens,
+        *notifications,
+        caplog.text,
+        *(r.getMessage() for r in caplog.records),
+        textual_log.read_text() if textual_log.exists() else "",
+        *(p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file() and p != textual_log),
+    ]
+    leaks = [text[:200] for text in written if SECRET in text]
+    assert leaks == []
+    assert textual_log.exists() and textual_log.stat().st_size > 0

@@ -250,7 +250,9 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
         self.show_errors({}, everything=True)
         self._send(self.build(values))
 
-    @work(exclusive=True, group="dialog-submit")
+    # The description is fixed: by default Textual describes a worker by its arguments, and the
+    # model's repr would carry the admin password into TEXTUAL_LOG.
+    @work(exclusive=True, group="dialog-submit", description="send the form")
     async def _send(self, model: ModelT) -> None:
         if self._preview is not None:
             try:

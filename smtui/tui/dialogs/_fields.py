@@ -15,6 +15,37 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+MASKED = "********"
+
+
+class SecretInput(Input):
+    """A password input whose messages never carry the password in their ``repr``.
+
+    Textual writes every message it dispatches to ``TEXTUAL_LOG`` (and devtools) using the
+    message's ``repr``; a stock ``Input.Changed`` would put the admin password there.
+    """
+
+    class Changed(Input.Changed):
+        """``Input.Changed`` with the value masked in ``repr``."""
+
+        def __repr__(self) -> str:
+            return f"SecretInput.Changed(input={self.input!r}, value={MASKED!r})"
+
+    class Submitted(Input.Submitted):
+        """``Input.Submitted`` with the value masked in ``repr``."""
+
+        def __repr__(self) -> str:
+            return f"SecretInput.Submitted(input={self.input!r}, value={MASKED!r})"
+
+    class Blurred(Input.Blurred):
+        """``Input.Blurred`` with the value masked in ``repr``."""
+
+        def __repr__(self) -> str:
+            return f"SecretInput.Blurred(input={self.input!r}, value={MASKED!r})"
+
+    def __init__(self, value: str = "", placeholder: str = "", **kwargs: Any) -> None:
+        super().__init__(value, placeholder=placeholder, password=True, **kwargs)
+
 
 def dom_id(key: str) -> str:
     """A DOM id for a field key (ids may not contain dots)."""
@@ -110,7 +141,11 @@ def text_field(
     id: str | None = None,
 ) -> FormField:
     """A field with a one-line text input."""
-    control = Input(value, placeholder=placeholder, password=password, restrict=restrict, compact=True)
+    control: Input
+    if password:
+        control = SecretInput(value, placeholder=placeholder, compact=True)
+    else:
+        control = Input(value, placeholder=placeholder, restrict=restrict, compact=True)
     return FormField(label, control, key, id=id)
 
 
