@@ -483,3 +483,103 @@ async def test_admin_password_never_logged_rendered_or_stored(
     leaks = [text[:200] for text in written if SECRET in text]
     assert leaks == []
     assert textual_log.exists() and textual_log.stat().st_size > 0
+
+
+# ----------------------------------------------------------------------------- conflicts, safety
+
+
+async def test_409_from_a_concurrent_operation_is_shown_in_the_form(
+    emulator_factory: Any, tmp_path: Path
+) -> None:
+    emu = emulator_factory(seed="empty", speed=0.2)  # operations take many seconds
+    service, dep, (role,) = "busy", "busy", ["vm0"]
+    from smtui.api import models
+
+    async def begin(client: Any) -> None:
+        assert (await client.create_hosted_service(service, {"Location": "West US"})).is_successful
+        vm = models.VMRole(
+            role_name=role, role_size="Small",
+            configuration_sets=[models.LinuxProvisioningConfiguration(host_name=role, user_name="azureuser",
+                                                                      user_password=SECRET)],
+            os_virtual_hard_disk=models.OSDisk(source_image_name=IMAGE,
+                                               media_link="https://x.blob.core.windows.net/vhds/busy.vhd"),
+        )  # fmt: skip
+        assert (await client.create_deployment(service, dep, vm)).is_successful  # still in progress
+
+    await run_client(emu, begin)
+    async with console(emu, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{dep}")
+        await select_row(pilot, app, f"role/{service}/{dep}/{role}")
+        await pilot.press("e")
+        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder.query_one("#add-endpoint").focus()
+        await pilot.press("enter")
+        await pilot.press(*"web", "tab", "tab", "8", "0", "tab", "8", "0")
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, app, RequestPreviewDialog)
+        await pilot.press("enter")
+        message = await wait_for(pilot, lambda: builder.service_error, what="the 409 in the form")
+        assert message.startswith("409 ConflictError: ") and "exclusive access" in message
+        assert "(request id " in message
+        assert app.screen is builder and builder.value("endpoints.0.name") == "web"  # nothing lost
+        assert app.tracker is not None and app.tracker.operations == {}
+
+
+async def test_delete_deployment_needs_its_name_typed(emulator: Any, tmp_path: Path) -> None:
+    service, dep, _ = await make_vm(emulator)
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await select_row(pilot, app, f"deployment/{service}/{dep}")
+        await pilot.press("d")
+        confirm = await wait_screen(pilot, app, ConfirmDialog)
+        assert confirm.call.endswith(f"/services/hostedservices/{service}/deployments/{dep}")
+        confirm.query_one("#confirm-typed").focus()
+        await pilot.press(*dep[:-1], "enter")  # one character short: refused
+        assert app.screen is confirm
+        await pilot.press(dep[-1], "enter")
+        assert (await operation_done(pilot, app, "DeleteDeployment")).status == "Succeeded"
+    got = await run_client(emulator, lambda c: c.get_hosted_service(service, embed_detail=True))
+    assert got.response.deployments == []
+
+
+async def test_read_only_hides_every_mutating_action(emulator: Any, tmp_path: Path) -> None:
+    from smtui.tui import registry
+
+    service, dep, (role,) = await make_vm(emulator)
+    async with console(emulator, tmp_path, read_only=True) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{dep}")
+        await select_row(pilot, app, f"role/{service}/{dep}/{role}")
+        browse = app.browse
+        assert browse is not None
+        for action in registry.actions():
+            if action.mutating:
+                assert browse.check_action("resource_action", (action.action_id,)) is False
+        for key in ("c", "d", "e", "H", "R", "C"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is browse, key
+        titles = [c.title for c in app.get_system_commands(browse)]
+        assert "Delete role" not in titles and "Shut down" not in titles
+        footer = screen_text(app)
+        assert "Delete role" not in footer
+
+
+async def test_actions_are_in_the_command_palette(emulator: Any, tmp_path: Path) -> None:
+    service, dep, (role,) = await make_vm(emulator)
+    async with console(emulator, tmp_path) as (app, pilot):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        expected = ("Create hosted service", "Create VM deployment", "Add role", "Modify role", "Delete role",
+                    "Shut down", "Start", "Restart", "Capture image", "Add data disk", "Remove data disk",
+                    "Create OS image", "Delete hosted service", "Delete deployment")  # fmt: skip
+        for title in expected:
+            assert title in titles
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{dep}")
+        await select_row(pilot, app, f"role/{service}/{dep}/{role}")
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Restart")
+        command.callback()
+        confirm = await wait_screen(pilot, app, ConfirmDialog)
+        assert confirm.title_text == f"Restart {role}?"
+        await pilot.press("escape")
