@@ -200,7 +200,9 @@ def _checked_role(
         choice(role.os_virtual_hard_disk.host_caching, "OSVirtualHardDisk.HostCaching", HOST_CACHING)
     if not creating:
         # A role read back from the service has no <Lun> on LUN 0 (EmitDefaultValue=false).
-        disks = [d if d.lun is not None else dataclasses.replace(d, lun=0) for d in role.data_virtual_hard_disks]
+        disks = [
+            d if d.lun is not None else dataclasses.replace(d, lun=0) for d in role.data_virtual_hard_disks
+        ]
         role = dataclasses.replace(role, data_virtual_hard_disks=disks)
     seen: set[int] = set()
     for disk in role.data_virtual_hard_disks:
