@@ -5,44 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 
 PROFILE_SUPPORT = Path(__file__).resolve().parents[1] / "profiles"
 sys.path.insert(0, str(PROFILE_SUPPORT))
 
-from smtui_profile_support import MemoryKeyring, Result, RunSmtui  # noqa: E402
-
-from smtui.profiles import credentials  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def smtui_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    """Fresh config and data dirs (env overrides), inherited by subprocesses too."""
-    dirs = {"config": tmp_path / "config", "data": tmp_path / "data"}
-    monkeypatch.setenv("SMTUI_CONFIG_DIR", str(dirs["config"]))
-    monkeypatch.setenv("SMTUI_DATA_DIR", str(dirs["data"]))
-    return dirs
-
-
-@pytest.fixture(autouse=True)
-def _restore_keyring() -> Iterator[None]:
-    before = keyring.get_keyring()
-    credentials.reset_keyring_state()
-    yield
-    keyring.set_keyring(before)
-    credentials.reset_keyring_state()
-
-
-@pytest.fixture
-def memory_keyring() -> MemoryKeyring:
-    """An in-memory keyring for in-process `main(argv)` calls."""
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    return backend
+from smtui_profile_support import (  # noqa: E402, F401
+    Result,
+    RunSmtui,
+    memory_keyring,
+    restore_keyring,
+    smtui_dirs,
+)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -13,35 +12,7 @@ from keyring.backends import fail
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from smtui_profile_support import MemoryKeyring  # noqa: E402
-
-from smtui.profiles import credentials  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def smtui_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    """Point the config and data dirs at fresh temporary directories."""
-    dirs = {"config": tmp_path / "config", "data": tmp_path / "data"}
-    monkeypatch.setenv("SMTUI_CONFIG_DIR", str(dirs["config"]))
-    monkeypatch.setenv("SMTUI_DATA_DIR", str(dirs["data"]))
-    return dirs
-
-
-@pytest.fixture(autouse=True)
-def _restore_keyring() -> Iterator[None]:
-    before = keyring.get_keyring()
-    credentials.reset_keyring_state()
-    yield
-    keyring.set_keyring(before)
-    credentials.reset_keyring_state()
-
-
-@pytest.fixture
-def memory_keyring() -> MemoryKeyring:
-    """An in-memory keyring installed as keyring's backend."""
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    return backend
+from smtui_profile_support import memory_keyring, restore_keyring, smtui_dirs  # noqa: E402, F401
 
 
 @pytest.fixture

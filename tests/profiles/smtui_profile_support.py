@@ -6,17 +6,21 @@ import base64
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import keyring
 import keyring.backend
 import keyring.errors
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+
+from smtui.profiles import credentials
 
 SUPPORT_DIR = Path(__file__).parent
 
@@ -151,3 +155,33 @@ def publishsettings_v2(subscriptions: list[tuple[str, str, str, str]]) -> bytes:
         '  <PublishProfile SchemaVersion="2.0" PublishMethod="AzureServiceManagementAPI">\n'
         f"{subs}\n  </PublishProfile>\n</PublishData>\n"
     ).encode()
+
+
+# Fixtures shared by tests/profiles and tests/cli; each conftest imports them by name.
+
+
+@pytest.fixture(autouse=True)
+def smtui_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Fresh config and data dirs (env overrides), inherited by subprocesses too."""
+    dirs = {"config": tmp_path / "config", "data": tmp_path / "data"}
+    monkeypatch.setenv("SMTUI_CONFIG_DIR", str(dirs["config"]))
+    monkeypatch.setenv("SMTUI_DATA_DIR", str(dirs["data"]))
+    return dirs
+
+
+@pytest.fixture(autouse=True)
+def restore_keyring() -> Iterator[None]:
+    """Put back the process's keyring backend and forget cached keyring state after each test."""
+    before = keyring.get_keyring()
+    credentials.reset_keyring_state()
+    yield
+    keyring.set_keyring(before)
+    credentials.reset_keyring_state()
+
+
+@pytest.fixture
+def memory_keyring() -> MemoryKeyring:
+    """An in-memory keyring installed as keyring's backend."""
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
