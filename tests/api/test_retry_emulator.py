@@ -11,13 +11,9 @@ from smtui.api import RetryPolicy, ServiceManagementClient
 
 
 @pytest.fixture
-def emu(request: pytest.FixtureRequest, no_proxy_env: None) -> Any:
+def emu(emulator_factory: Callable[..., Any], no_proxy_env: None) -> Any:
     """A fresh emulator (empty seed) whose faults the test may change."""
-    try:
-        factory: Callable[..., Any] = request.getfixturevalue("emulator_factory")
-    except pytest.FixtureLookupError:
-        pytest.skip("the shared `emulator_factory` fixture (tests/conftest.py) is not available")
-    return factory(seed="empty")
+    return emulator_factory(seed="empty")
 
 
 @pytest.fixture
