@@ -364,6 +364,11 @@ class SmtuiApp(App[None]):
 
     # ------------------------------------------------------------------ misc actions
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_operations", "track_request", "toggle_pause"):
+            return self.client is not None and isinstance(self.screen, BrowseScreen)
+        return True
+
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 copy, wrapped for tmux/screen (Textual's own version is not).
 

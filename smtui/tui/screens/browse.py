@@ -136,8 +136,10 @@ class BrowseScreen(Screen[None]):
         return self.query_one(ResourceList).table
 
     def on_mount(self) -> None:
-        self.query_one(ResourceList).table.empty_text = "Connecting…"
-        self.query_one(ResourceList).set_loading(True)
+        if self.smtui.client is None and not self.listings:
+            # The connection may already be up (a fast emulator): only then is there nothing to wait for.
+            self.query_one(ResourceList).table.empty_text = "Connecting…"
+            self.query_one(ResourceList).set_loading(True)
         self.table.focus()
 
     # ------------------------------------------------------------------ connection
@@ -234,7 +236,11 @@ class BrowseScreen(Screen[None]):
         listing = dataclasses.replace(listing, fetched_at=self.smtui.now())
         self.listings[listing.node.key] = listing
         if not listing.error:
-            self.query_one(NavTree).set_children(listing.node, listing.items)
+            tree = self.query_one(NavTree)
+            tree.set_children(listing.node, listing.items)
+            node = tree.node_for(listing.node)
+            if listing.node == self.current and node is not None and node.allow_expand:
+                node.expand()  # drilling in opens the node in the tree too (children are cached)
         self.smtui.update_header()
 
     def _show_listing(self, listing: Listing, focus_key: str | None = None) -> None:

@@ -85,7 +85,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        order = ["Filter", "List", "Tree", "Details", "Operations", "Browse", "Everywhere"]
+        order = ["Filter", "Browse", "Everywhere", "Operations", "List", "Tree", "Details"]
         self.entries: list[tuple[str, str, str]] = []
         for group in sorted(groups, key=lambda g: order.index(g) if g in order else 0):
             table.add_row(Text(group, style="bold underline"), "")

@@ -75,7 +75,6 @@ class ProfilesScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.app.update_header() if hasattr(self.app, "update_header") else None
         table = self.query_one(BigTable)
         table.empty_text = "No profiles yet: press a to add one or i to import a .publishsettings file"
         table.focus()

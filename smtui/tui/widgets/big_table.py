@@ -151,12 +151,14 @@ class BigTable(ScrollView, can_focus=True):
         self,
         columns: Sequence[Column] = (),
         *,
+        blurred_cursor: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.model = TableModel(columns)
+        self.blurred_cursor = blurred_cursor
         self._cursor_key: str | None = None
         self.widths: list[int] = []
         self._last_announced: str | None | object = object()
@@ -214,11 +216,21 @@ class BigTable(ScrollView, can_focus=True):
         return True
 
     def _fit(self) -> None:
-        available = self.scrollable_content_region.width or self.size.width or 80
+        # Computed from the widget's own size (not the content region, which shrinks a frame later
+        # when the scrollbar appears) so the same rows always get the same widths.
+        available = self.size.width or 80
+        if len(self.model.view) + 1 > self.size.height:
+            available -= self.styles.scrollbar_size_vertical
         widths = fit_widths(self.model.widths, available - 1)
         self.widths = widths
         total_width = sum(widths) + GAP * max(len(widths) - 1, 0) + 1
         self.virtual_size = Size(total_width, len(self.model.view) + 1)
+
+    def on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit()
@@ -334,7 +346,8 @@ class BigTable(ScrollView, can_focus=True):
             index = scroll_y + y - 1
             view = self.model.view
             if index < len(view):
-                strip = self._row_strip(view[index], index == self.cursor_row)
+                cursor = index == self.cursor_row and (self.blurred_cursor or self.has_focus)
+                strip = self._row_strip(view[index], cursor)
                 style = base
             elif y == 1 and not view:
                 text = self.empty_text if not self.model.filter_text else "No rows match the filter"

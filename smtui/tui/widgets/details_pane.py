@@ -34,7 +34,8 @@ class DetailsPane(Vertical):
         height: 1fr;
         background: $surface;
         border-top: solid $panel-lighten-1;
-        & > #details-title { height: 1; padding: 0 1; text-style: bold; background: $panel; }
+        & > #details-title { height: 1; padding: 0 1; text-style: bold; background: $panel;
+                              text-wrap: nowrap; text-overflow: ellipsis; }
         & TabbedContent { height: 1fr; }
         & TabPane { padding: 0; height: 1fr; }
         & BigTable { height: 1fr; }
@@ -56,11 +57,11 @@ class DetailsPane(Vertical):
         yield Static("", id="details-title")
         with TabbedContent(id="details-tabs"):
             with TabPane("Properties", id="properties"):
-                yield BigTable(PROPERTY_COLUMNS, id="props")
+                yield BigTable(PROPERTY_COLUMNS, id="props", blurred_cursor=False)
             with TabPane("XML", id="xml"), VerticalScroll(id="xml-scroll"):
                 yield Static("", id="xml-body")
             with TabPane("Request", id="request"):
-                yield BigTable(PROPERTY_COLUMNS, id="req")
+                yield BigTable(PROPERTY_COLUMNS, id="req", blurred_cursor=False)
 
     @property
     def active_tab(self) -> str:

@@ -50,6 +50,13 @@ class HeaderBar(Widget):
     status: reactive[str] = reactive("connecting…")
     """Right-hand text: ``updated 3s ago``, ``paused``, ``loading…``."""
 
+    def on_mount(self) -> None:
+        # A header on a newly pushed screen asks the app for the current state at once
+        # rather than waiting for the next one-second tick.
+        update = getattr(self.app, "update_header", None)
+        if callable(update):
+            self.call_after_refresh(update)
+
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         info = self.info

@@ -49,7 +49,8 @@ class OpsSidebar(Vertical):
     DEFAULT_CSS = """
     OpsSidebar {
         dock: right;
-        width: 36;
+        width: 34;
+        max-width: 45%;
         height: 1fr;
         background: $surface;
         border-left: solid $panel-lighten-1;

@@ -32,7 +32,8 @@ class ResourceList(Vertical):
     DEFAULT_CSS = """
     ResourceList {
         height: 1fr;
-        & > #list-status { height: 1; color: $text-muted; padding: 0 1; background: $surface; }
+        & > #list-status { height: 1; color: $text-muted; padding: 0 1; background: $surface;
+                           text-wrap: nowrap; text-overflow: ellipsis; }
         & > LoadingIndicator { height: 1; min-height: 1; display: none; }
         &.-loading > LoadingIndicator { display: block; }
     }

@@ -1,0 +1,173 @@
+"""Benchmark of the console (a script, not a test): ``python bench/tui.py``.
+
+1. Launch to first data row: a fresh ``python`` process starts ``SmtuiApp`` headless on the
+   embedded emulator (no profile: the same path as ``smtui``) and stops when the first hosted
+   service row is in the table. Measured from the parent, so interpreter start and imports count.
+   "warm" = emulator state already on disk (every launch after the first), "cold" = first launch
+   (certificates and demo seed are created).
+2. Load + first paint of 10,000 and 50,000 rows: smtui's ``BigTable`` next to Textual's
+   ``DataTable`` in the same run (``set_rows``/``add_rows`` then one screen refresh).
+3. Peak memory (max RSS) of a fresh process showing 50,000 rows in ``BigTable``.
+
+Targets: (1) < 1.5 s; (2) < 0.2 s at both sizes and >= 8x faster than DataTable; (3) < 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COLS = ("name", "service", "deployment", "role", "size", "status", "ip", "updated")
+
+LAUNCH_CHILD = """
+import asyncio, sys
+from smtui.tui.app import SmtuiApp
+
+async def main():
+    app = SmtuiApp(refresh_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while True:
+            browse = app.browse
+            if app.startup_error is not None:
+                print("error", app.startup_error.title); return
+            if browse is not None and browse.table.row_count and browse.listings.get(browse.current.key):
+                if browse.current.kind.value == "services":
+                    break
+            await asyncio.sleep(0.005)
+        await pilot.pause()  # the row is painted
+    print("ok")
+
+asyncio.run(main())
+"""
+
+MEMORY_CHILD = """
+import asyncio, resource, sys
+sys.path.insert(0, {bench!r})
+from tui import make_rows, COLS
+from textual.app import App
+from smtui.tui.table_model import Column, TableRow
+from smtui.tui.widgets.big_table import BigTable
+
+class A(App):
+    def compose(self):
+        yield BigTable([Column(c, c) for c in COLS])
+
+async def main():
+    rows = [TableRow(r[0], r) for r in make_rows({n})]
+    app = A()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one(BigTable).set_rows(rows)
+        await pilot.pause()
+        await pilot.press("end", "pageup", "s")
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+asyncio.run(main())
+"""
+
+
+def make_rows(n: int) -> list[tuple[str, ...]]:
+    """Rows shaped like a big subscription's role instances (as in TEXTUAL.md's benchmark)."""
+    return [
+        (
+            f"vm-{i:06d}",
+            f"svc-{i % 500:04d}",
+            f"dep-{i % 50}",
+            f"role-{i}",
+            "Standard_D2",
+            "ReadyRole" if i % 7 else "StoppedVM",
+            f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}",
+            "2024-05-01T12:00:00Z",
+        )
+        for i in range(n)
+    ]
+
+
+def launch(data_dir: Path, runs: int) -> list[float]:
+    """Seconds from process start to the first painted hosted-service row."""
+    env = dict(os.environ, SMTUI_DATA_DIR=str(data_dir), SMTUI_CONFIG_DIR=str(data_dir / "config"))
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", LAUNCH_CHILD], env=env, capture_output=True, text=True, check=True
+        )
+        times.append(time.perf_counter() - t0)
+        if "ok" not in out.stdout:
+            raise SystemExit(f"launch failed: {out.stdout} {out.stderr[-2000:]}")
+    return times
+
+
+async def load_and_paint(n: int) -> tuple[float, float]:
+    """(BigTable, DataTable) seconds for set rows + first paint of ``n`` rows."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    from smtui.tui.table_model import Column, TableRow
+    from smtui.tui.widgets.big_table import BigTable
+
+    raw = make_rows(n)
+
+    class Big(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BigTable([Column(c, c) for c in COLS])
+
+    class Stock(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+    big_app = Big()
+    async with big_app.run_test(size=(120, 40)) as pilot:
+        table = big_app.query_one(BigTable)
+        await pilot.pause()
+        t0 = time.perf_counter()
+        table.set_rows(TableRow(r[0], r) for r in raw)
+        await pilot.pause()
+        big = time.perf_counter() - t0
+    stock_app = Stock()
+    async with stock_app.run_test(size=(120, 40)) as pilot:
+        dt = stock_app.query_one(DataTable)
+        for c in COLS:
+            dt.add_column(c, key=c)
+        await pilot.pause()
+        t0 = time.perf_counter()
+        dt.add_rows(raw)
+        await pilot.pause()
+        stock = time.perf_counter() - t0
+    return big, stock
+
+
+def memory(n: int) -> float:
+    """Max RSS (MB) of a fresh process showing ``n`` rows in BigTable."""
+    code = MEMORY_CHILD.format(bench=str(Path(__file__).parent), n=n)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="launches to time (warm)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        cold = launch(Path(tmp), 1)[0]
+        warm = launch(Path(tmp), args.runs)
+    print(
+        f"(1) launch to first data row, embedded emulator: warm median {sorted(warm)[len(warm) // 2]:.2f} s "
+        f"(runs {', '.join(f'{t:.2f}' for t in warm)}), cold first launch {cold:.2f} s   target < 1.5 s"
+    )
+    for n in (10_000, 50_000):
+        big, stock = asyncio.run(load_and_paint(n))
+        print(
+            f"(2) {n:>6} rows load + first paint: BigTable {big:.3f} s, DataTable {stock:.2f} s, "
+            f"{stock / big:.0f}x faster   target < 0.2 s and >= 8x"
+        )
+    print(f"(3) peak memory with 50,000 rows in BigTable: {memory(50_000):.0f} MB   target < 250 MB")
+
+
+if __name__ == "__main__":
+    main()
