@@ -83,9 +83,11 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
         & #dialog-title { text-style: bold; color: $primary; height: 1; }
         & #form { height: auto; max-height: 1fr; }
         & .section { text-style: bold; color: $secondary; margin-top: 1; height: 1; }
+        &.-tall > #dialog { height: 96%; }
+        &.-tall #form { height: 1fr; max-height: 100%; }
         & #service-error { color: $error; height: auto; display: none; }
         & #service-error.-visible { display: block; }
-        & #buttons { height: auto; align-horizontal: right; }
+        & #buttons { height: auto; align-horizontal: right; margin-top: 1; }
         & #buttons > Button { margin-left: 1; min-width: 10; }
     }
     """
@@ -97,6 +99,8 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
 
     TITLE: ClassVar[str] = "Form"
     SUBMIT_LABEL: ClassVar[str] = "Submit"
+    TALL: ClassVar[bool] = False
+    """Long forms take the whole height and scroll, so the buttons stay on screen."""
 
     def __init__(
         self,
@@ -105,7 +109,7 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
         preview: Previewer[ModelT] | None = None,
         title: str | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(classes="-tall" if self.TALL else None)
         self._submit = submit
         self._preview = preview
         self._title = title or self.TITLE
@@ -141,8 +145,8 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
                 yield from self.compose_form()
             yield Static("", id="service-error", markup=False)
             with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(self.SUBMIT_LABEL, id="submit", variant="primary")
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(self.SUBMIT_LABEL, id="submit", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         first = next(iter(self.query(FormField)), None)

@@ -46,7 +46,9 @@ class CreateHostedServiceDialog(FormDialog[HostedServiceValues, Any]):
         yield text_field(
             "Service name", "service_name", v.service_name, placeholder="DNS prefix: <name>.cloudapp.net"
         )
-        yield Static("", id="availability", classes="hint", markup=False)
+        hint = Static("", id="availability", classes="hint", markup=False)
+        hint.display = False
+        yield hint
         yield text_field("Label", "label", v.label, placeholder="defaults to the service name")
         yield text_field("Description", "description", v.description)
         yield select_field("Location", "location", self.locations, v.location, allow_blank=not self.locations)
@@ -76,7 +78,9 @@ class CreateHostedServiceDialog(FormDialog[HostedServiceValues, Any]):
             hint = ""
             if name and name.lower() not in self.taken:
                 hint = f"{name}.cloudapp.net — free in this subscription (the service checks global names)"
-            self.query_one("#availability", Static).update(hint)
+            line = self.query_one("#availability", Static)
+            line.update(hint)
+            line.display = bool(hint)
 
     def build(self, values: HostedServiceValues) -> Any:
         return builders.hosted_service(values)

@@ -89,6 +89,7 @@ class CaptureDialog(FormDialog[CaptureValues, Any]):
 
     TITLE = "Capture role to OS image"
     SUBMIT_LABEL = "Capture"
+    TALL = True
 
     def __init__(
         self,

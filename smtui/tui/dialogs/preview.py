@@ -50,17 +50,17 @@ class RequestPreviewDialog(ModalScreen[bool]):
     """Shows method, URL, version header and the (redacted) body; returns True to send."""
 
     DEFAULT_CSS = """
-    RequestPreview {
+    RequestPreviewDialog {
         align: center middle;
         & > #preview {
-            width: 96%; max-width: 110; height: auto; max-height: 96%;
+            width: 96%; max-width: 110; height: 96%;
             border: round $accent; background: $surface; padding: 0 1;
         }
         & #preview-title { text-style: bold; color: $accent; height: 1; }
         & #request-line { text-style: bold; height: auto; }
         & #headers { color: $text-muted; height: auto; }
-        & #body-scroll { height: auto; max-height: 1fr; border: tall $panel; }
-        & #preview-buttons { height: auto; align-horizontal: right; }
+        & #body-scroll { height: 1fr; border: tall $panel; }
+        & #preview-buttons { height: auto; align-horizontal: right; margin-top: 1; }
         & #preview-buttons > Button { margin-left: 1; }
     }
     """
@@ -115,8 +115,8 @@ class RequestPreviewDialog(ModalScreen[bool]):
                     id="body",
                 )
             with Horizontal(id="preview-buttons"):
-                yield Button("Back", id="back")
-                yield Button("Send", id="send", variant="primary")
+                yield Button("Back", id="back", compact=True)
+                yield Button("Send", id="send", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#send", Button).focus()

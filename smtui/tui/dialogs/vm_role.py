@@ -63,7 +63,7 @@ class EndpointRow(Vertical):
     EndpointRow > Horizontal { height: auto; }
     EndpointRow FormField { width: 1fr; }
     EndpointRow FormField.proto { width: 16; }
-    EndpointRow Button.remove { min-width: 5; width: 5; height: 1; border: none; }
+    EndpointRow Button.remove { min-width: 5; width: 5; }
     """
 
     def __init__(self, values: EndpointValues, index: int) -> None:
@@ -87,7 +87,7 @@ class EndpointRow(Vertical):
                 f.add_class("inline")
             fields[1].add_class("proto")
             yield from fields
-            yield Button("✕", classes="remove", id=f"{u}-remove", tooltip="Remove this endpoint")
+            yield Button("✕", classes="remove", id=f"{u}-remove", tooltip="Remove endpoint", compact=True)
 
     def rekey(self, index: int) -> None:
         """Renumber the row's field keys (a row above it was removed)."""
@@ -112,7 +112,7 @@ class DataDiskRow(Vertical):
 
     DEFAULT_CSS = """
     DataDiskRow { height: auto; border-top: dashed $panel-lighten-2; }
-    DataDiskRow Button.remove { height: 1; border: none; min-width: 10; }
+    DataDiskRow Button.remove { min-width: 10; }
     """
 
     def __init__(self, values: DataDiskValues, index: int, *, disk_names: Sequence[str]) -> None:
@@ -123,7 +123,7 @@ class DataDiskRow(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self.disk
-        yield Button("Remove disk", classes="remove", id=f"{self.uid}-remove")
+        yield Button("Remove disk", classes="remove", id=f"{self.uid}-remove", compact=True)
 
     def rekey(self, index: int) -> None:
         """Renumber the row's field keys."""
@@ -150,12 +150,14 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
 
     DEFAULT_CSS = """
     VMRoleBuilder .hint { color: $text-muted; height: auto; }
-    VMRoleBuilder .add-row { height: 1; border: none; min-width: 18; margin-top: 1; }
+    VMRoleBuilder .add-row { margin-top: 1; }
+    VMRoleBuilder #data-disks, VMRoleBuilder #endpoints { height: auto; }
     VMRoleBuilder #image-filter-row { height: auto; }
     """
 
     TITLE = "Create VM deployment"
     SUBMIT_LABEL = "Review"
+    TALL = True
 
     def __init__(
         self,
@@ -222,12 +224,12 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         with Vertical(id="data-disks"):
             for i, disk in enumerate(role.data_disks):
                 yield DataDiskRow(disk, i, disk_names=self.disk_names)
-        yield Button("+ Add data disk", id="add-disk", classes="add-row")
+        yield Button("+ Add data disk", id="add-disk", classes="add-row", compact=True)
         yield Static("Input endpoints", classes="section")
         with Vertical(id="endpoints"):
             for i, ep in enumerate(role.endpoints):
                 yield EndpointRow(ep, i)
-        yield Button("+ Add endpoint", id="add-endpoint", classes="add-row")
+        yield Button("+ Add endpoint", id="add-endpoint", classes="add-row", compact=True)
 
     def on_mount(self) -> None:
         if self.mode != "modify":
