@@ -266,12 +266,15 @@ async def test_duplicate_public_port_and_lun() -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         dialog = await push(pilot, builder(submit=submit))
         await fill_valid_role(pilot, dialog)
-        await pilot.click("#add-endpoint")
+        dialog.query_one("#add-endpoint").focus()
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press(*"SSH2", "tab", "tab", "2", "2", "tab", "2", "2", "2", "2")
         await pilot.pause()
-        await pilot.click("#add-disk")
-        await pilot.click("#add-disk")
+        dialog.query_one("#add-disk").focus()
+        await pilot.press("enter")
+        dialog.query_one("#add-disk").focus()
+        await pilot.press("enter")
         await pilot.pause()
         second_lun = dialog.field("data_disks.1.lun").control
         second_lun.value = "0"  # type: ignore[attr-defined]
