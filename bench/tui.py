@@ -27,10 +27,10 @@ COLS = ("name", "service", "deployment", "role", "size", "status", "ip", "update
 
 LAUNCH_CHILD = """
 import asyncio, sys
-from smtui.tui.app import SmtuiApp
+from smtui.tui.run import build_app
 
 async def main():
-    app = SmtuiApp(refresh_interval=0)
+    app = build_app(refresh_interval=0)  # the path `smtui` takes
     async with app.run_test(size=(120, 40)) as pilot:
         while True:
             browse = app.browse

@@ -7,6 +7,7 @@ import getpass
 import socket
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -50,6 +51,8 @@ class SmtuiApp(App[None]):
         refresh_interval: Auto-refresh period in seconds (0 disables it).
         operations_file: Where pending operations are persisted (default: the data dir's).
         emulator_data: State directory of the embedded emulator (default: the data dir's).
+        connection_future: A connection being resolved already (``smtui.tui.run`` starts it
+            before importing Textual); used instead of resolving ``profile`` again.
     """
 
     TITLE = "smtui"
@@ -78,8 +81,10 @@ class SmtuiApp(App[None]):
         refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
         operations_file: Path | None = None,
         emulator_data: Path | None = None,
+        connection_future: Future[Any] | None = None,
     ) -> None:
         super().__init__()
+        self._connection_future = connection_future
         self.profile = profile
         self.read_only = read_only
         self.connection = connection
@@ -125,6 +130,14 @@ class SmtuiApp(App[None]):
             self.profile = "emulator" if use_emulator else profile
             self._owns_connection = True
         conn = self.connection
+        future, self._connection_future = self._connection_future, None
+        if conn is None and future is not None:
+            try:
+                conn = await asyncio.wrap_future(future)
+            except Exception as exc:  # every failure is explained on screen, none is a crash
+                self._show_startup_error(diagnose_exception(exc))
+                return
+            self.connection = conn
         if conn is None:
             from smtui.profiles.blocking import run_off_loop
             from smtui.profiles.connection import resolve_connection
@@ -156,7 +169,8 @@ class SmtuiApp(App[None]):
         except Exception as exc:
             self._show_startup_error(diagnose_exception(exc, conn.host))
             return
-        probe = await client.list_locations()
+        # The first screen lists hosted services: that call doubles as the connection check.
+        probe = await client.list_hosted_services()
         problem = diagnose_response(probe, conn.host)
         if problem is not None:
             await client.aclose()
@@ -174,7 +188,7 @@ class SmtuiApp(App[None]):
         self._redraw_operations()
         browse = self.browse
         if browse is not None:
-            browse.connected()
+            browse.connected(probe)
         if self.refresh_interval > 0:
             self._refresh_timer = self.set_interval(
                 self.refresh_interval, self._auto_refresh_tick, pause=self.paused

@@ -73,6 +73,11 @@ async def load_subscription(client: Any, node: NodeRef) -> Listing:
 
 async def load_services(client: Any, node: NodeRef) -> Listing:
     """``List Hosted Services``."""
+    return services_listing(node, await client.list_hosted_services())
+
+
+def services_listing(node: NodeRef, response: Any) -> Listing:
+    """The hosted-services listing of a ``List Hosted Services`` response (the start-up probe)."""
 
     def make(svc: Any, source: Source) -> Item:
         props = svc.hosted_service_properties
@@ -90,7 +95,7 @@ async def load_services(client: Any, node: NodeRef) -> Listing:
             source,
         )
 
-    return _list_items(node, await client.list_hosted_services(), make)
+    return _list_items(node, response, make)
 
 
 def _instances_ready(deployment: Any) -> str:

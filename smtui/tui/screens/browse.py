@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tree
 
 from smtui.tui import registry
-from smtui.tui.loaders import describe_error, load
+from smtui.tui.loaders import describe_error, load, services_listing
 from smtui.tui.nodes import (
     COLUMNS,
     SUBSCRIPTION,
@@ -144,13 +144,20 @@ class BrowseScreen(Screen[None]):
 
     # ------------------------------------------------------------------ connection
 
-    def connected(self) -> None:
-        """The app has a client: show the subscription and start at the hosted services."""
+    def connected(self, services: Any = None) -> None:
+        """The app has a client: show the subscription and start at the hosted services.
+
+        Args:
+            services: The ``List Hosted Services`` response of the connection check, if any
+                (shown at once instead of being fetched again).
+        """
         info = self.smtui.connection_info
         if info is not None:
             self.query_one(NavTree).set_root_label(
                 info.subscription_name or f"Subscription {info.subscription_id[:8]}"
             )
+        if services is not None and services.is_successful:
+            self._store(services_listing(category(Kind.SERVICES), services))
         self.navigate(category(Kind.SERVICES))
 
     def reset(self) -> None:
