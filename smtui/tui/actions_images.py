@@ -67,12 +67,12 @@ register(
 register(
     ResourceAction(
         "storage.keys",
-        "k",
+        "ctrl+k",
         "Keys (copy)",
         frozenset({Kind.STORAGE_ACCOUNT}),
         start(storage_keys),
         mutating=False,
         show=True,
-        help="show the access keys, masked; reveal and copy them (k)",
+        help="show the access keys, masked; reveal and copy them (ctrl+k)",
     )
 )

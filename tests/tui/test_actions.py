@@ -247,9 +247,9 @@ async def test_sample_flow_entirely_through_the_ui(emulator: Any, tmp_path: Path
 
 
 def _dialog(name: str) -> type:
-    from smtui.tui.dialogs import data_disk, hosted_service, images, vm_role
+    from smtui.tui.dialogs import data_disk, hosted_service, images, storage_keys, vm_role
 
-    for module in (data_disk, hosted_service, images, vm_role):
+    for module in (data_disk, hosted_service, images, storage_keys, vm_role):
         if hasattr(module, name):
             return getattr(module, name)  # type: ignore[no-any-return]
     raise KeyError(name)
@@ -582,4 +582,78 @@ async def test_actions_are_in_the_command_palette(emulator: Any, tmp_path: Path)
         command.callback()
         confirm = await wait_screen(pilot, app, ConfirmDialog)
         assert confirm.title_text == f"Restart {role}?"
+        await pilot.press("escape")
+
+
+# ----------------------------------------------------------------------------- the rest of the action set
+
+
+async def test_modify_role_size_and_endpoints(emulator: Any, tmp_path: Path) -> None:
+    service, dep, (role,) = await make_vm(emulator)
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{dep}")
+        await select_row(pilot, app, f"role/{service}/{dep}/{role}")
+        await pilot.press("e")
+        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        assert builder.value("endpoints.0.public_port") == "22"
+        builder.field("role_size").control.value = "Medium"
+        builder.query_one("#add-endpoint").focus()
+        await pilot.press("enter")
+        await pilot.press(*"web", "tab", "tab", "8", "0", "tab", "8", "0")
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        assert preview.request_line.startswith("PUT ") and preview.request_line.endswith(f"/roles/{role}")
+        assert "ProvisioningConfiguration" not in preview.body_text
+        await pilot.press("enter")
+        assert (await operation_done(pilot, app, "ModifyRole")).status == "Succeeded"
+    got = await run_client(emulator, lambda c: c.get_role(service, dep, role))
+    assert got.response.role_size == "Medium"
+    assert sorted((e.name, e.port) for e in got.response.network_configuration.input_endpoints) == [
+        ("SSH", 22),
+        ("web", 80),
+    ]
+
+
+async def test_create_os_image_and_delete_hosted_service(emulator: Any, tmp_path: Path) -> None:
+    image = unique("myimage")
+    service = unique("gone")
+    await run_client(emulator, lambda c: c.create_hosted_service(service, {"Location": "West US"}))
+    async with console(emulator, tmp_path) as (app, pilot):
+        await pilot.press("2")  # OS images
+        await wait_for(pilot, lambda: app.browse.current.kind is Kind.IMAGES and app.browse.items)  # type: ignore[union-attr]
+        await pilot.press("c")
+        dialog = await wait_screen(pilot, app, _dialog("CreateOSImageDialog"))
+        await fill(pilot, dialog, "name", image)
+        await fill(
+            pilot, dialog, "media_link", f"https://contosoportalvhds.blob.core.windows.net/vhds/{image}.vhd"
+        )
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        assert f"<Name>{image}</Name>" in preview.body_text
+        await pilot.press("enter")
+        assert (await operation_done(pilot, app, "CreateOSImage")).status == "Succeeded"
+        await wait_for(pilot, lambda: f"image/{image}" in app.browse.items, what="new image")  # type: ignore[union-attr]
+
+        await pilot.press("1")  # hosted services
+        await select_row(pilot, app, f"service/{service}")
+        await pilot.press("d")
+        confirm = await wait_screen(pilot, app, ConfirmDialog)
+        assert confirm.call.endswith(f"/services/hostedservices/{service}")
+        confirm.query_one("#confirm-typed").focus()
+        await pilot.press(*service, "enter")
+        assert (await operation_done(pilot, app, "DeleteHostedService")).status == "Succeeded"
+        await wait_for(pilot, lambda: f"service/{service}" not in app.browse.items, what="service gone")  # type: ignore[union-attr]
+
+
+async def test_storage_keys_dialog_masks_and_copies(emulator: Any, tmp_path: Path) -> None:
+    async with console(emulator, tmp_path, read_only=True) as (app, pilot):  # not a mutating action
+        await pilot.press("4")  # storage accounts
+        await select_row(pilot, app, "storage-account/contosoportalvhds")
+        await pilot.press("ctrl+k")
+        dialog = await wait_screen(pilot, app, _dialog("StorageKeysDialog"))
+        primary = dialog._keys["primary"]
+        assert len(primary) == 88 and primary not in screen_text(app)
+        await pilot.press("c")
+        assert app.clipboard == primary
         await pilot.press("escape")
