@@ -26,7 +26,7 @@ def test_actions() -> Any:
     mutating = registry.register(
         registry.ResourceAction(
             "test.poke",
-            "ctrl+k",
+            "f7",
             "Poke service",
             frozenset({Kind.SERVICE}),
             lambda ctx: CALLS.append(ctx.item.ref.name),
@@ -36,7 +36,7 @@ def test_actions() -> Any:
     reading = registry.register(
         registry.ResourceAction(
             "test.look",
-            "ctrl+l",
+            "f8",
             "Look at service",
             frozenset({Kind.SERVICE}),
             lambda ctx: CALLS.append("look " + ctx.item.ref.name),
@@ -59,7 +59,7 @@ async def test_read_only_hides_mutating_actions(demo_emulator: Any, make_app: An
         actions = shown_actions(app)
         assert "resource_action('test.look')" in actions
         assert not any(a.startswith("resource_action") and "look" not in a for a in actions)
-        await pilot.press("ctrl+k", "ctrl+l")
+        await pilot.press("f7", "f8")
         assert CALLS == ["look contoso-web"]
         palette = [c.title for c in app.get_system_commands(app.screen)]
         assert "Look at service" in palette and "Poke service" not in palette
@@ -76,7 +76,7 @@ async def test_mutating_actions_apply_where_they_belong(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
         assert "resource_action('test.poke')" in shown_actions(app)
-        await pilot.press("ctrl+k")
+        await pilot.press("f7")
         assert CALLS == ["contoso-web"]
         await pilot.press("2")  # images: a service action does not apply there
         await wait_for(pilot, lambda: loaded(app, Kind.IMAGES))

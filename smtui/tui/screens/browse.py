@@ -156,6 +156,7 @@ class BrowseScreen(Screen[None]):
             self.query_one(NavTree).set_root_label(
                 info.subscription_name or f"Subscription {info.subscription_id[:8]}"
             )
+        self.query_one(ResourceList).set_loading(False)  # "connecting…" is over
         if services is not None and services.is_successful:
             self._store(services_listing(category(Kind.SERVICES), services))
         self.navigate(category(Kind.SERVICES))
@@ -243,15 +244,14 @@ class BrowseScreen(Screen[None]):
         listing = dataclasses.replace(listing, fetched_at=self.smtui.now())
         self.listings[listing.node.key] = listing
         if not listing.error:
-            tree = self.query_one(NavTree)
-            tree.set_children(listing.node, listing.items)
-            node = tree.node_for(listing.node)
-            if listing.node == self.current and node is not None and node.allow_expand:
-                node.expand()  # drilling in opens the node in the tree too (children are cached)
+            self.query_one(NavTree).set_children(listing.node, listing.items)
         self.smtui.update_header()
 
     def _show_listing(self, listing: Listing, focus_key: str | None = None) -> None:
         self.items = {item.ref.key: item for item in listing.items}
+        node = self.query_one(NavTree).node_for(listing.node)
+        if not listing.error and node is not None and node.allow_expand and not node.is_expanded:
+            node.expand()  # drilling in opens the node in the tree too (its children are cached)
         table = self.table
         table.empty_text = f"Error: {listing.error}" if listing.error else "Nothing here"
         table.set_rows(TableRow(item.ref.key, item.cells) for item in listing.items)

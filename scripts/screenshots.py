@@ -1,0 +1,139 @@
+"""Regenerate the console's README screenshots (SVG) from the app on the emulator's demo seed.
+
+Usage: ``python scripts/screenshots.py [--out screenshots]``. Starts a fresh demo emulator in a
+temporary directory (slow enough that a started operation is still pending when captured),
+drives ``SmtuiApp`` headless with keys like a user and saves one SVG per main screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+SIZE = (120, 36)
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("the app did not reach the expected state")
+        await pilot.pause(0.05)
+
+
+def listed(app: Any, kind: str) -> bool:
+    browse = app.browse
+    return (
+        app.client is not None
+        and browse.current.kind.value == kind
+        and browse.current.key in browse.listings
+        and browse.table.row_count > 0
+    )
+
+
+async def capture(emu: Any, out: Path, work: Path) -> list[Path]:
+    from smtui.profiles import store
+    from smtui.profiles.connection import Connection
+    from smtui.profiles.model import Profile
+    from smtui.tui.app import SmtuiApp
+
+    conn = Connection(
+        subscription_id=emu.subscription_id,
+        host=emu.host,
+        cert_path=str(emu.client_cert),
+        key_path=str(emu.client_key),
+        ca_file=str(emu.ca_file),
+        is_emulator=True,
+        subscription_name="smtui Emulator Subscription",
+    )
+    app = SmtuiApp(
+        connection=conn,
+        refresh_interval=0,
+        user_host="operator@jumphost",
+        operations_file=work / "operations.json",
+    )
+    saved: list[Path] = []
+
+    def shot(name: str) -> None:
+        path = out / f"console-{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(out))
+        saved.append(path)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: listed(app, "services"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: listed(app, "service"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: listed(app, "deployment"))
+        await pilot.pause(0.3)
+        shot("tree-table")
+
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: listed(app, "role"))
+        await pilot.press("x")
+        await pilot.pause(0.3)
+        shot("details-xml")
+
+        await pilot.press("escape", "x", "x")  # back to the roles; details back on Properties
+        async with conn.create_client() as client:
+            response = await client.shutdown_role_instance(
+                "contoso-web", "contoso-web-prod", "web02", "Stopped"
+            )
+        app.track_operation(
+            str(response.request_id), "ShutdownRoleInstance", "contoso-web/contoso-web-prod/web02"
+        )
+        await pilot.press("r")
+        await pilot.pause(0.5)
+        shot("operations")
+
+        store.save_profile(
+            Profile(
+                "production",
+                "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+                read_only=True,
+                subscription_name="Contoso Production",
+            )
+        )
+        store.save_profile(Profile("staging", "11111111-2222-3333-4444-555555555555", serialize_type="JSON"))
+        await pilot.press("P")
+        await wait_for(
+            pilot,
+            lambda: (
+                type(app.screen).__name__ == "ProfilesScreen"
+                and app.screen.query_one("BigTable").row_count == 2
+            ),
+        )
+        await pilot.pause(0.3)
+        shot("profiles")
+
+        await pilot.press("escape", "question_mark")
+        await pilot.pause(0.3)
+        shot("help")
+    return saved
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        os.environ["SMTUI_CONFIG_DIR"] = str(work / "config")
+        os.environ["SMTUI_DATA_DIR"] = str(work / "data")
+        os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+        from smtui.emulator import Emulator
+
+        with Emulator.running(work / "emulator", seed="demo", speed=0.05) as emu:
+            for path in asyncio.run(capture(emu, args.out, work)):
+                print(path)
+
+
+if __name__ == "__main__":
+    main()
