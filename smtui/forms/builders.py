@@ -140,14 +140,14 @@ def vm_role(values: VMRoleValues) -> models.VMRole:
 
 
 def vm_role_update(values: VMRoleValues) -> models.VMRole:
-    """The body of Update Role: size, the complete endpoint list, the data disks.
+    """The body of Update Role: the size and the complete endpoint list.
 
-    No provisioning set, no image: those cannot change on an existing role.
+    No provisioning set, no image (they cannot change on an existing role) and no data disks:
+    what Update Role is not sent it keeps, and disks have their own calls.
     """
     return models.VMRole(
         role_name=values.role_name,
         configuration_sets=[network_configuration(values.endpoints)],
-        data_virtual_hard_disks=[data_disk(d, for_update=True) for d in values.data_disks],
         role_size=values.role_size,
     )
 

@@ -443,6 +443,8 @@ def validate_vm_role(
     _put(errors, "role_name", name_problem)
     _put(errors, "role_size", required(role.role_size, "Role size"))
     os_disk = role.os_disk
+    if os_disk.source_image_name.strip() and os_disk.disk_name.strip():
+        _put(errors, "os_disk.disk_name", "Give a source image or an existing OS disk, not both.")
     if os_disk.source_image_name.strip():
         _put(errors, "os_disk.media_link", check_media_link(os_disk.media_link, "OS disk media link"))
     elif not os_disk.disk_name.strip():

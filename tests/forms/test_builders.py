@@ -82,7 +82,7 @@ def test_windows_provisioning() -> None:
 def test_update_role_has_no_provisioning_or_image() -> None:
     role = builders.vm_role_update(_role())
     assert [type(s) for s in role.configuration_sets] == [models.NetworkConfiguration]
-    assert role.os_virtual_hard_disk is None
+    assert role.os_virtual_hard_disk is None and role.data_virtual_hard_disks == []
 
 
 def test_other_bodies() -> None:

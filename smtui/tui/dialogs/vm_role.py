@@ -21,7 +21,6 @@ from textual.widgets import Button, Input, Select, Static
 from smtui.forms import builders
 from smtui.forms.validation import (
     parse_int,
-    validate_data_disks,
     validate_deployment,
     validate_endpoints,
     validate_vm_role,
@@ -214,6 +213,8 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             yield text_field("Image filter", "image_filter", "", placeholder="type to narrow the image list")
             yield select_field("Source image", "os_disk.source_image_name", self._image_options(""),
                                role.os_disk.source_image_name, allow_blank=True)  # fmt: skip
+            yield text_field("Existing OS disk", "os_disk.disk_name", role.os_disk.disk_name,
+                             placeholder="or a registered OS disk (no image, no provisioning)")  # fmt: skip
             yield text_field("OS disk media link", "os_disk.media_link", role.os_disk.media_link,
                              placeholder="https://account.blob.core.windows.net/vhds/os.vhd")  # fmt: skip
             yield select_field("OS disk caching", "os_disk.host_caching", [(c, c) for c in HOST_CACHING],
@@ -221,10 +222,16 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             yield Static("Provisioning", classes="section")
             yield ProvisioningFields(role.provisioning)
         yield Static("Data disks", classes="section")
-        with Vertical(id="data-disks"):
-            for i, disk in enumerate(role.data_disks):
-                yield DataDiskRow(disk, i, disk_names=self.disk_names)
-        yield Button("+ Add data disk", id="add-disk", classes="add-row", compact=True)
+        if self.mode == "modify":
+            # Update Role keeps the disks it is not sent; disks change through the role's own list.
+            count = len(role.data_disks)
+            yield Static(f"{count} attached — add, change or remove them from the role's list (c / e / d).",
+                         classes="hint")  # fmt: skip
+        else:
+            with Vertical(id="data-disks"):
+                for i, disk in enumerate(role.data_disks):
+                    yield DataDiskRow(disk, i, disk_names=self.disk_names)
+            yield Button("+ Add data disk", id="add-disk", classes="add-row", compact=True)
         yield Static("Input endpoints", classes="section")
         with Vertical(id="endpoints"):
             for i, ep in enumerate(role.endpoints):
@@ -255,7 +262,11 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             select.set_options(options)
             if current in {v for _, v in options}:
                 select.value = current
-        elif key == "os_disk.source_image_name":
+        if key in ("os_disk.source_image_name", "os_disk.disk_name"):
+            image_chosen = bool(self.value("os_disk.source_image_name"))
+            attach = bool(str(self.value("os_disk.disk_name")).strip()) and not image_chosen
+            self.query_one(ProvisioningFields).display = not attach
+        if key == "os_disk.source_image_name":
             image = next((i for i in self.images if i.name == field.value), None)
             if image is not None and image.os in ("Linux", "Windows"):
                 self.field("provisioning.os").value = image.os
@@ -329,10 +340,13 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             name = str(self.value("role_name")).strip()
             os_disk = OSDiskValues(
                 source_image_name=str(self.value("os_disk.source_image_name")),
+                disk_name=str(self.value("os_disk.disk_name")).strip(),
                 media_link=str(self.value("os_disk.media_link")).strip(),
                 host_caching=str(self.value("os_disk.host_caching")),
             )
-            provisioning = self.query_one(ProvisioningFields).values()
+            # An existing OS disk boots as it is: no provisioning set is sent for it.
+            attach = bool(os_disk.disk_name) and not os_disk.source_image_name
+            provisioning = None if attach else self.query_one(ProvisioningFields).values()
         return VMRoleValues(
             role_name=name,
             role_size=str(self.value("role_size")),
@@ -364,7 +378,6 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             return {k.removeprefix("role."): v for k, v in errors.items()}
         if self.mode == "modify":
             errors = validate_endpoints(values.endpoints, ports_in_use=self.ports_in_use)
-            errors.update(validate_data_disks(values.data_disks))
             if not values.role_size:
                 errors["role_size"] = "Role size is required."
             return errors
