@@ -285,3 +285,12 @@ def test_typed_confirmation() -> None:
 def test_password_never_in_repr() -> None:
     assert PASSWORD not in repr(_linux())
     assert PASSWORD not in repr(_role())
+
+
+def test_os_disk_is_an_image_or_an_existing_disk() -> None:
+    both = _role(os_disk=OSDiskValues(source_image_name="img", disk_name="d", media_link="https://a/b/c.vhd"))
+    assert v.validate_vm_role(both) == {
+        "os_disk.disk_name": "Give a source image or an existing OS disk, not both."
+    }
+    attach = _role(os_disk=OSDiskValues(disk_name="my-os-disk"), provisioning=None)
+    assert v.validate_vm_role(attach) == {}
