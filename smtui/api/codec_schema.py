@@ -29,15 +29,16 @@ LIST_SCALAR = 4
 LIST_POLY = 5
 
 
-def wire(name: str, *, default: Any = None, b64: B64Mode | None = None) -> Any:
+def wire(name: str, *, default: Any = None, b64: B64Mode | None = None, secret: bool = False) -> Any:
     """Declare a scalar or nested-object field carried by the child element ``name``.
 
     Args:
         name: The element name on the wire (without namespace).
         default: Default value (``None`` = element absent).
         b64: Whether the service base64-encodes the text (the model keeps it decoded).
+        secret: A password: left out of ``repr`` so it cannot leak into logs or worker descriptions.
     """
-    return dataclasses.field(default=default, metadata={"wire": name, "b64": b64})
+    return dataclasses.field(default=default, repr=not secret, metadata={"wire": name, "b64": b64})
 
 
 def wire_list(name: str, item: str) -> Any:

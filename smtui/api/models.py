@@ -434,7 +434,7 @@ class DomainJoinCredentials(WireObject):
     __wire__: ClassVar[str] = "Credentials"
     domain: str | None = wire("Domain")
     username: str | None = wire("Username")
-    password: str | None = wire("Password")
+    password: str | None = wire("Password", secret=True)
 
 
 @dataclass(slots=True)
@@ -502,7 +502,7 @@ class WindowsProvisioningConfiguration(WireObject):
     configuration_set_type: str | None = wire(
         "ConfigurationSetType", default="WindowsProvisioningConfiguration")
     computer_name: str | None = wire("ComputerName")
-    admin_password: str | None = wire("AdminPassword")
+    admin_password: str | None = wire("AdminPassword", secret=True)
     reset_password_on_first_logon: bool | None = wire("ResetPasswordOnFirstLogon")
     enable_automatic_updates: bool | None = wire("EnableAutomaticUpdates")
     time_zone: str | None = wire("TimeZone")
@@ -554,7 +554,7 @@ class LinuxProvisioningConfiguration(WireObject):
         "ConfigurationSetType", default="LinuxProvisioningConfiguration")
     host_name: str | None = wire("HostName")
     user_name: str | None = wire("UserName")
-    user_password: str | None = wire("UserPassword")
+    user_password: str | None = wire("UserPassword", secret=True)
     disable_ssh_password_authentication: bool | None = wire("DisableSshPasswordAuthentication")
     ssh: SSH | None = wire("SSH")
     custom_data: str | None = wire("CustomData")

@@ -30,7 +30,9 @@ T = TypeVar("T")
 REDACTED = "********"
 """What a secret is replaced with in previews and logs (fixed length: hides the length too)."""
 
-_SECRET_NAME = re.compile(r"password|privateconfiguration|^data$", re.IGNORECASE)
+# Anchored: AdminPassword/UserPassword/Password are secrets, DisableSshPasswordAuthentication and
+# ResetPasswordOnFirstLogon are switches a reviewer of the preview needs to see.
+_SECRET_NAME = re.compile(r"password$|^privateconfiguration$|^data$", re.IGNORECASE)
 """Element/key names whose values are secrets (AdminPassword, UserPassword, certificate Data …)."""
 
 XML_CONTENT_TYPE = "application/xml"
