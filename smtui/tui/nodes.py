@@ -214,7 +214,8 @@ def status_style(value: str) -> str | None:
 
 
 def _cols(*spec: tuple[str, str] | Column) -> tuple[Column, ...]:
-    return tuple(c if isinstance(c, Column) else Column(c[0], c[1]) for c in spec)
+    # The name column is what tells rows apart: it is squeezed last on narrow terminals.
+    return tuple(c if isinstance(c, Column) else Column(c[0], c[1], keep=c[0] == "name") for c in spec)
 
 
 def _status(key: str = "status", label: str = "Status") -> Column:

@@ -38,6 +38,8 @@ class Column:
         max_width: Widest the column may grow when sized from its content.
         numeric: Sort by number (cells that are not numbers sort first).
         style: Optional function giving a Rich style string for a cell value (e.g. status colours).
+        keep: Squeezed last when the table is wider than the screen (the name that tells rows
+            apart; every other column is in the details pane anyway).
     """
 
     key: str
@@ -45,6 +47,7 @@ class Column:
     max_width: int = 48
     numeric: bool = False
     style: Callable[[str], str | None] | None = field(default=None, compare=False)
+    keep: bool = False
 
 
 @dataclass(frozen=True)

@@ -26,19 +26,35 @@ MIN_WIDTH = 6
 """Narrowest a column is squeezed to when the table is wider than the screen."""
 
 
-def fit_widths(widths: Sequence[int], available: int) -> list[int]:
-    """Shrink the widest columns until the row fits ``available`` cells (never below MIN_WIDTH)."""
+SHORT_WIDTH = 10
+"""Other columns give up cells down to this before a ``keep`` column gives any."""
+
+KEEP_WIDTH = 20
+"""A ``keep`` column gives up cells down to this before other columns go below SHORT_WIDTH."""
+
+
+def fit_widths(widths: Sequence[int], available: int, keep: Sequence[int] = ()) -> list[int]:
+    """Shrink the widest columns until the row fits ``available`` cells (never below MIN_WIDTH).
+
+    Columns whose index is in ``keep`` (the name) are shrunk last: at 80 columns
+    "contoso-web-prod" and "contoso-web-staging" must not both read "contos…".
+    """
     result = list(widths)
     excess = sum(result) + GAP * max(len(result) - 1, 0) - available
-    while excess > 0:
-        widest = max(range(len(result)), key=result.__getitem__, default=None)
-        if widest is None or result[widest] <= MIN_WIDTH:
-            break
-        others = sorted(result, reverse=True)
-        target = others[1] if len(others) > 1 else MIN_WIDTH
-        step = max(1, min(excess, result[widest] - max(target, MIN_WIDTH)))
-        result[widest] -= step
-        excess -= step
+    others = [i for i in range(len(result)) if i not in keep]
+    kept = [i for i in range(len(result)) if i in keep]
+    for group, floor in ((others, SHORT_WIDTH), (kept, KEEP_WIDTH), (others, MIN_WIDTH), (kept, MIN_WIDTH)):
+        floor = max(floor, MIN_WIDTH)
+        while excess > 0:
+            candidates = [i for i in group if result[i] > floor]
+            if not candidates:
+                break
+            widest = max(candidates, key=result.__getitem__)
+            below = sorted((result[i] for i in candidates), reverse=True)
+            target = max(below[1] if len(below) > 1 else floor, floor)
+            step = max(1, min(excess, result[widest] - target))
+            result[widest] -= step
+            excess -= step
     return result
 
 
@@ -221,7 +237,8 @@ class BigTable(ScrollView, can_focus=True):
         available = self.size.width or 80
         if len(self.model.view) + 1 > self.size.height:
             available -= self.styles.scrollbar_size_vertical
-        widths = fit_widths(self.model.widths, available - 1)
+        keep = [i for i, col in enumerate(self.model.columns) if col.keep]
+        widths = fit_widths(self.model.widths, available - 1, keep)
         self.widths = widths
         total_width = sum(widths) + GAP * max(len(widths) - 1, 0) + 1
         self.virtual_size = Size(total_width, len(self.model.view) + 1)
