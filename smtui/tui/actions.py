@@ -298,6 +298,7 @@ register(
         scope="node",
         show=True,
         help="create a hosted (cloud) service (c)",
+        label="Create",
     )
 )
 register(
@@ -309,6 +310,7 @@ register(
         start(delete_hosted_service),
         show=True,
         help="delete the selected hosted service, typing its name (d)",
+        label="Delete",
     )
 )
 register(
@@ -321,6 +323,7 @@ register(
         scope="node",
         show=True,
         help="create a VM deployment in this hosted service (c)",
+        label="Create",
     )
 )
 register(
@@ -332,5 +335,6 @@ register(
         start(delete_deployment),
         show=True,
         help="delete the selected deployment, typing its name (d)",
+        label="Delete",
     )
 )

@@ -119,6 +119,7 @@ register(
         scope="node",
         show=True,
         help="attach a data disk to this role (c)",
+        label="Add disk",
     )
 )
 register(
@@ -130,6 +131,7 @@ register(
         start(modify_data_disk),
         show=True,
         help="change caching, label or LUN (e)",
+        label="Edit",
     )
 )
 register(
@@ -141,5 +143,6 @@ register(
         start(remove_data_disk),
         show=True,
         help="detach the selected data disk (d)",
+        label="Remove",
     )
 )

@@ -62,17 +62,19 @@ register(
         scope="node",
         show=True,
         help="register a VHD blob as an OS image (c)",
+        label="Create",
     )
 )
 register(
     ResourceAction(
         "storage.keys",
-        "ctrl+k",
-        "Keys (copy)",
+        "K",
+        "Storage account keys",
         frozenset({Kind.STORAGE_ACCOUNT}),
         start(storage_keys),
         mutating=False,
         show=True,
-        help="show the access keys, masked; reveal and copy them (ctrl+k)",
+        help="show the access keys, masked; reveal (r) and copy (c / C) them (K)",
+        label="Keys",
     )
 )

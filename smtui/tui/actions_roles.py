@@ -256,6 +256,7 @@ register(
         scope="node",
         show=True,
         help="add a VM role to this deployment (c)",
+        label="Add role",
     )
 )
 register(
@@ -267,6 +268,7 @@ register(
         start(modify_role),
         show=True,
         help="change size, endpoints, data disk settings (e)",
+        label="Edit",
     )
 )
 register(
@@ -278,6 +280,7 @@ register(
         start(delete_role),
         show=True,
         help="delete the selected role (d)",
+        label="Delete",
     )
 )
 register(
@@ -289,6 +292,7 @@ register(
         start(shutdown),
         show=True,
         help="halt: shut the VM down, Stopped or StoppedDeallocated (H)",
+        label="Stop",
     )
 )
 register(
@@ -300,6 +304,7 @@ register(
         start(start_instance),
         show=True,
         help="boot: start the VM (b)",
+        label="Start",
     )
 )
 register(

@@ -364,6 +364,9 @@ class SmtuiApp(App[None]):
         if sidebar is None:
             return
         sidebar.toggle_class("-visible")
+        browse = self.browse
+        if browse is not None:
+            browse.update_layout()
         self._redraw_operations()
 
     def action_track_request(self) -> None:
@@ -421,12 +424,6 @@ class SmtuiApp(App[None]):
             yield SystemCommand("Copy XML", "copy the selected object's XML (Y)", browse.action_copy_xml)
             yield SystemCommand("Zoom details", "details full screen (z)", browse.action_zoom)
             yield SystemCommand("Toggle tree", "hide/show the navigation tree (t)", browse.action_toggle_tree)
-            yield SystemCommand(
-                "Storage keys", "fetch a storage account's keys, masked (K)", browse.action_storage_keys
-            )
-            yield SystemCommand(
-                "Reveal/mask keys", "show storage keys in clear (v)", browse.action_reveal_keys
-            )
             for action in registry.actions():
                 if action.mutating and self.read_only:
                     continue

@@ -54,7 +54,7 @@ class ResourceAction:
     Attributes:
         action_id: Unique id, also the binding id users can remap (``"role.shutdown"``).
         key: Key(s), Textual syntax (``"S"``, ``"ctrl+n"``; comma-separated alternatives).
-        description: Short label for the footer, palette and help (``"Shut down"``).
+        description: What it does, for the palette and help (``"Shut down"``).
         kinds: Where it applies: kinds of the selected row (``scope="item"``) or of the listed
             node (``scope="node"``, e.g. "create hosted service" while the services list is shown).
         run: Called with an :class:`ActionContext`; may be async. Runs on the event loop.
@@ -62,6 +62,8 @@ class ResourceAction:
         scope: ``"item"`` or ``"node"`` (see ``kinds``).
         show: Show in the footer when it applies (keep it to the few that matter).
         help: One line for the help screen and palette.
+        label: One short word for the footer (default: ``description``); 80 columns hold
+            the essentials plus two or three of these.
     """
 
     action_id: str
@@ -73,6 +75,12 @@ class ResourceAction:
     scope: Literal["item", "node"] = "item"
     show: bool = False
     help: str = field(default="")
+    label: str = ""
+
+    @property
+    def footer_label(self) -> str:
+        """What the footer shows next to the key."""
+        return self.label or self.description
 
 
 _ACTIONS: dict[str, ResourceAction] = {}

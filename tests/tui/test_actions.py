@@ -650,7 +650,7 @@ async def test_storage_keys_dialog_masks_and_copies(emulator: Any, tmp_path: Pat
     async with console(emulator, tmp_path, read_only=True) as (app, pilot):  # not a mutating action
         await pilot.press("4")  # storage accounts
         await select_row(pilot, app, "storage-account/contosoportalvhds")
-        await pilot.press("ctrl+k")
+        await pilot.press("K")
         dialog = await wait_screen(pilot, app, _dialog("StorageKeysDialog"))
         primary = dialog._keys["primary"]
         assert len(primary) == 88 and primary not in screen_text(app)

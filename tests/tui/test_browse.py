@@ -105,28 +105,37 @@ async def test_raw_xml_and_request_of_the_selected_object(demo_emulator: Any, ma
         assert not any("PRIVATE KEY" in value for value in rows.values())
 
 
-async def test_storage_keys_masked_until_revealed(demo_emulator: Any, make_app: Any) -> None:
+async def test_storage_keys_have_one_way_in_masked_until_revealed(demo_emulator: Any, make_app: Any) -> None:
+    """K opens the keys dialog (masked; r reveals, c copies); the details pane never shows keys."""
+    from smtui.tui.dialogs.storage_keys import StorageKeysDialog
+
     app = make_app(demo_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
         await pilot.press("4")
         await wait_for(pilot, lambda: loaded(app, Kind.STORAGE))
-        await pilot.press("K")
         browse = app.browse
-        await wait_for(pilot, lambda: bool(browse.storage_keys))
-        await pilot.pause(0.1)
-        keys = next(iter(browse.storage_keys.values())).response.storage_service_keys
         details = browse.query_one(DetailsPane)
-        props = {row.cells[0]: row.cells[1] for row in details.query_one("#props").model.view}
-        assert props["primary key"] != keys.primary and props["primary key"].endswith(keys.primary[-4:])
-        assert keys.primary not in details.raw
-        await pilot.press("v")
-        props = {row.cells[0]: row.cells[1] for row in details.query_one("#props").model.view}
-        assert props["primary key"] == keys.primary
-        await pilot.press("down")  # moving away masks again
-        await pilot.press("up")
-        await pilot.pause(0.1)
-        assert keys.primary not in details.raw
+        for key in ("v", "ctrl+k"):  # the old second paths are gone
+            await pilot.press(key)
+            await pilot.pause(0.1)
+            assert app.screen is browse
+        await pilot.press("K")
+        await wait_for(pilot, lambda: isinstance(app.screen, StorageKeysDialog))
+        dialog = app.screen
+        primary = dialog._keys["primary"]
+        assert len(primary) == 88
+        assert primary not in app.export_screenshot()
+        await pilot.press("r")
+        await pilot.pause()
+        assert dialog.shown("primary") == primary
+        await pilot.press("c")
+        assert app.clipboard == primary
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is browse)
+        assert app.focused is browse.table
+        props = [row.cells[1] for row in details.query_one("#props").model.view]
+        assert primary not in details.raw and primary not in " ".join(props)
 
 
 async def test_tree_expands_lazily_and_follows_the_table(demo_emulator: Any, make_app: Any) -> None:

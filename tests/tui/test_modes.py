@@ -123,7 +123,7 @@ async def test_help_lists_the_keys_of_the_focused_view(demo_emulator: Any, make_
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
         await pilot.press("question_mark")
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "focused: BigTable" in text
+        assert "focus: List" in text
         described = {description for _group, _keys, description in app.screen.entries}
         for words in ("Filter", "Refresh", "Back", "Sort", "Copy name", "Quit", "Help"):
             assert words in described

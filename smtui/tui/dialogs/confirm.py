@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -108,7 +108,9 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
                 yield Checkbox(label, initial, id=f"opt-{key}", compact=True)
             if self.type_to_confirm is not None:
                 yield Static(f"Type {self.type_to_confirm!r} to confirm:", id="confirm-hint", markup=False)
-                yield Input(placeholder=self.type_to_confirm, id="confirm-typed", compact=True)
+                yield Input(
+                    placeholder=self.type_to_confirm, id="confirm-typed", compact=True, select_on_focus=False
+                )
                 yield Static("", id="confirm-problem")
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="cancel")
@@ -125,6 +127,19 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
         if self.type_to_confirm is None:
             self._bindings.bind("y", "confirm", "Yes", show=False)
             self._bindings.bind("n", "cancel", "No", show=False)
+
+    def on_key(self, event: events.Key) -> None:
+        # Cancel keeps the focus (Enter must not delete), but typing the name should just work:
+        # letters typed while a button has focus go to the name field.
+        if self.type_to_confirm is None or not event.is_printable or event.character in (None, " "):
+            return
+        typed = self.query_one("#confirm-typed", Input)
+        if typed.has_focus:
+            return
+        event.stop()
+        event.prevent_default()
+        typed.focus()
+        typed.insert_text_at_cursor(event.character or "")
 
     @on(Checkbox.Changed)
     def _options_changed(self) -> None:

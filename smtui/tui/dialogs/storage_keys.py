@@ -17,8 +17,8 @@ MASK = "•" * 12
 class StorageKeysDialog(ModalScreen[None]):
     """Shows the primary and secondary key of a storage account.
 
-    The keys are masked until the user presses ``r``; ``c`` / ``C`` copy the primary /
-    secondary key without revealing it.
+    The one place smtui shows storage keys (``K`` on a storage account). They are masked until
+    the user presses ``r``; ``c`` / ``C`` copy the primary / secondary key without revealing it.
     """
 
     DEFAULT_CSS = """
@@ -61,10 +61,11 @@ class StorageKeysDialog(ModalScreen[None]):
             yield Static("Secondary key", classes="key-label")
             yield Static(self.shown("secondary"), id="key-secondary", markup=False)
             with Horizontal(id="keys-buttons"):
-                yield Button("Reveal", id="reveal")
-                yield Button("Copy primary", id="copy-primary")
-                yield Button("Copy secondary", id="copy-secondary")
-                yield Button("Close", id="close", variant="primary")
+                # The keys are in the labels: a modal dialog has no footer to show them.
+                yield Button("Reveal (r)", id="reveal", compact=True)
+                yield Button("Copy primary (c)", id="copy-primary", compact=True)
+                yield Button("Copy secondary (C)", id="copy-secondary", compact=True)
+                yield Button("Close (Esc)", id="close", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
@@ -75,7 +76,7 @@ class StorageKeysDialog(ModalScreen[None]):
         self.revealed = not self.revealed
         self.query_one("#key-primary", Static).update(self.shown("primary"))
         self.query_one("#key-secondary", Static).update(self.shown("secondary"))
-        self.query_one("#reveal", Button).label = "Hide" if self.revealed else "Reveal"
+        self.query_one("#reveal", Button).label = "Mask (r)" if self.revealed else "Reveal (r)"
 
     @on(Button.Pressed, "#copy-primary")
     def _copy_primary(self) -> None:

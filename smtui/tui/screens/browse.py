@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Tree
+from textual.widgets import Tree
 
 from smtui.tui import registry
-from smtui.tui.loaders import describe_error, load, services_listing
+from smtui.tui.loaders import load, services_listing
 from smtui.tui.nodes import (
     COLUMNS,
     SUBSCRIPTION,
@@ -21,15 +21,14 @@ from smtui.tui.nodes import (
     Kind,
     Listing,
     NodeRef,
-    Source,
     category,
 )
-from smtui.tui.properties import mask
 from smtui.tui.table_model import TableRow
 from smtui.tui.widgets.big_table import BigTable
 from smtui.tui.widgets.breadcrumbs import Breadcrumbs
 from smtui.tui.widgets.details_pane import DetailsPane
 from smtui.tui.widgets.header_bar import HeaderBar
+from smtui.tui.widgets.key_footer import KeyFooter
 from smtui.tui.widgets.nav_tree import NavTree
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
 from smtui.tui.widgets.resource_list import ResourceList
@@ -47,6 +46,21 @@ JUMPS = {
 }
 """Number keys that jump straight to a top-level list."""
 
+WHERE = {
+    Kind.SERVICES: "the hosted services list",
+    Kind.SERVICE: "a hosted service",
+    Kind.DEPLOYMENT: "a deployment",
+    Kind.ROLE: "a role",
+    Kind.INSTANCE: "a role instance",
+    Kind.DATA_DISK: "a data disk",
+    Kind.IMAGES: "the OS images list",
+    Kind.STORAGE_ACCOUNT: "a storage account",
+}
+"""How the "not here" message names where an action applies."""
+
+NARROW = 100
+"""Terminal width below which the tree and the operations sidebar are not shown together."""
+
 STALE_AFTER = 5.0
 """Seconds after which a cached listing is reloaded when the user navigates back to it."""
 
@@ -61,14 +75,14 @@ class BrowseScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "back", "Back", id="browse.back"),
-        Binding("r", "refresh", "Refresh", id="browse.refresh"),
+        Binding("r", "refresh", "Refresh", show=False, id="browse.refresh"),
         Binding("y", "copy_name", "Copy name", show=False, id="browse.copy-name"),
         Binding("Y", "copy_xml", "Copy XML", show=False, id="browse.copy-xml"),
-        Binding("x", "next_tab", "XML/Request", id="browse.details-tab"),
+        Binding(
+            "x", "next_tab", "XML", tooltip="Details: properties → XML → request", id="browse.details-tab"
+        ),
         Binding("z", "zoom", "Zoom details", show=False, id="browse.zoom"),
         Binding("t", "toggle_tree", "Toggle tree", show=False, id="browse.toggle-tree"),
-        Binding("K", "storage_keys", "Storage keys", show=False, id="browse.storage-keys"),
-        Binding("v", "reveal_keys", "Reveal/mask keys", show=False, id="browse.reveal"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="browse.focus-next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="browse.focus-previous"),
         *(
@@ -84,7 +98,7 @@ class BrowseScreen(Screen[None]):
         & #right > ResourceList { height: 3fr; }
         & #right > DetailsPane { height: 2fr; min-height: 6; }
         & NavTree:focus, & BigTable:focus { background-tint: $foreground 4%; }
-        &.-no-tree NavTree { display: none; }
+        &.-no-tree NavTree, &.-ops-narrow NavTree { display: none; }
     }
     """
 
@@ -93,8 +107,6 @@ class BrowseScreen(Screen[None]):
         self.current: NodeRef = SUBSCRIPTION
         self.listings: dict[str, Listing] = {}
         self.items: dict[str, Item] = {}
-        self.storage_keys: dict[str, Any] = {}
-        self.reveal = False
         self._details_timer: Any = None
         self._from_tree = False
         self._bind_resource_actions()
@@ -113,8 +125,9 @@ class BrowseScreen(Screen[None]):
                 binding = Binding(
                     key.strip(),
                     f"resource_action('{action.action_id}')",
-                    action.description,
+                    action.footer_label,
                     show=action.show,
+                    tooltip=action.description,
                     id=action.action_id,
                 )
                 self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
@@ -128,7 +141,7 @@ class BrowseScreen(Screen[None]):
                 yield ResourceList(COLUMNS[Kind.SUBSCRIPTION], id="list")
                 yield DetailsPane(id="details")
             yield OpsSidebar(self.smtui.now, id="ops")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @property
     def table(self) -> BigTable:
@@ -166,7 +179,6 @@ class BrowseScreen(Screen[None]):
         self.workers.cancel_group(self, "listing")
         self.listings.clear()
         self.items.clear()
-        self.storage_keys.clear()
         self.current = SUBSCRIPTION
         self.query_one(NavTree).reset_to_subscription()
         lst = self.query_one(ResourceList)
@@ -285,37 +297,15 @@ class BrowseScreen(Screen[None]):
             elif listing is not None:
                 details.show(self.current.display, listing.model, listing.source)
             return
-        extra_rows: list[tuple[str, str]] = []
-        keys_response = (
-            self.storage_keys.get(item.ref.name) if item.ref.kind is Kind.STORAGE_ACCOUNT else None
-        )
         message = None
-        if item.ref.kind is Kind.STORAGE_ACCOUNT and keys_response is None:
-            message = "press K to fetch the access keys (shown masked; v reveals)"
-        if keys_response is not None:
-            if keys_response.is_successful:
-                keys = keys_response.response.storage_service_keys
-                for label, value in (("primary key", keys.primary), ("secondary key", keys.secondary)):
-                    if value:
-                        extra_rows.append((label, value if self.reveal else mask(value)))
-            else:
-                message = describe_error(keys_response)
-        details.show(
-            f"{item.ref.kind.value}: {item.ref.name}",
-            item.model,
-            item.source,
-            extra_rows=extra_rows,
-            reveal_keys=self.reveal,
-            extra_source=Source(keys_response) if keys_response is not None else None,
-            message=message,
-        )
+        if item.ref.kind is Kind.STORAGE_ACCOUNT:
+            message = "press K for the access keys (masked)"
+        details.show(f"{item.ref.kind.value}: {item.ref.name}", item.model, item.source, message=message)
 
     # ------------------------------------------------------------------ events
 
     @on(BigTable.CursorMoved, "#list BigTable")
     def _cursor_moved(self, event: BigTable.CursorMoved) -> None:
-        if self.reveal:
-            self.reveal = False
         self._schedule_details()
         self.refresh_bindings()
 
@@ -406,6 +396,16 @@ class BrowseScreen(Screen[None]):
     def action_toggle_tree(self) -> None:
         self.toggle_class("-no-tree")
 
+    def update_layout(self) -> None:
+        """Below NARROW columns the operations sidebar replaces the tree (the list keeps its width)."""
+        narrow = self.query_one(OpsSidebar).has_class("-visible") and self.size.width < NARROW
+        self.set_class(narrow, "-ops-narrow")
+        if narrow and self.focused is self.query_one(NavTree):
+            self.table.focus()
+
+    def on_resize(self) -> None:
+        self.update_layout()
+
     def _copy(self, text: str, what: str) -> None:
         try:
             self.smtui.copy_to_clipboard(text)
@@ -423,31 +423,28 @@ class BrowseScreen(Screen[None]):
         self._update_details()
         self._copy(self.query_one(DetailsPane).raw, "the XML")
 
-    def action_storage_keys(self) -> None:
-        item = self.selected
-        if item is not None and item.ref.kind is Kind.STORAGE_ACCOUNT:
-            self._fetch_keys(item.ref.name)
-
-    @work(group="storage-keys", exit_on_error=False)
-    async def _fetch_keys(self, account: str) -> None:
-        client = self.smtui.client
-        if client is None:
-            return
-        self.storage_keys[account] = await client.get_storage_account_keys(account)
-        self._update_details()
-
-    def action_reveal_keys(self) -> None:
-        self.reveal = not self.reveal
-        self._update_details()
-
     async def action_resource_action(self, action_id: str) -> None:
         action = registry.get(action_id)
-        if action is None or not self._action_allowed(action):
+        if action is None:
+            return
+        if not self._action_allowed(action):
+            # Only the command palette gets here (keys are disabled where they do not apply):
+            # say why instead of doing nothing.
+            self.app.notify(self._why_not(action), title=action.description, severity="warning", timeout=5)
             return
         context = registry.ActionContext(self.app, self.current, self.selected, self.action_refresh)
         result = action.run(context)
         if result is not None:
             await result
+
+    def _why_not(self, action: registry.ResourceAction) -> str:
+        if action.mutating and self.smtui.read_only:
+            return "Read-only mode: nothing that changes resources can run."
+        if self.smtui.client is None:
+            return "Not connected yet."
+        places = sorted({WHERE.get(kind, kind.value) for kind in action.kinds})
+        verb = "Open" if action.scope == "node" else "Select"
+        return f"{verb} {' or '.join(places)} first (key {action.key})."
 
     def _action_allowed(self, action: registry.ResourceAction) -> bool:
         if action.mutating and self.smtui.read_only:
@@ -458,7 +455,4 @@ class BrowseScreen(Screen[None]):
         if action == "resource_action" and parameters:
             found = registry.get(str(parameters[0]))
             return found is not None and self._action_allowed(found)
-        if action in ("storage_keys", "reveal_keys"):
-            item = self.selected
-            return item is not None and item.ref.kind is Kind.STORAGE_ACCOUNT
         return True

@@ -37,7 +37,7 @@ KEY_NAMES = {
 EXTRA = (
     "Filter syntax: text (any column), !text (rows without it), column:text (one column).\n"
     "Enter drills down, Esc goes back up (and first clears a filter or leaves zoom).\n"
-    "ctrl+p lists every action. Storage keys stay masked until you press v."
+    "ctrl+p lists every action. K on a storage account shows its keys, masked until revealed."
 )
 
 
@@ -63,25 +63,35 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, target: Screen[Any]) -> None:
         super().__init__()
         self.target = target
+        # Read the keys now, while ``target`` is still the active screen: the app hides some
+        # actions (operations, pause, track) whenever another screen is on top.
+        self.groups = self._collect(target)
+
+    @staticmethod
+    def _collect(target: Screen[Any]) -> dict[str, list[tuple[str, str]]]:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        seen: set[tuple[str, str]] = set()
+        for key, active in target.active_bindings.items():
+            binding = active.binding
+            # The footer shows a short label; help has room for the full name.
+            description = binding.tooltip or binding.description
+            if not description or not active.enabled:
+                continue
+            group = GROUPS.get(type(active.node).__name__, type(active.node).__name__)
+            entry = (description, _key(key))
+            if (group, description) in seen:
+                groups[group] = [
+                    (d, k + f", {_key(key)}" if d == description else k) for d, k in groups[group]
+                ]
+                continue
+            seen.add((group, description))
+            groups.setdefault(group, []).append(entry)
+        return groups
 
     def compose(self) -> ComposeResult:
         focused = self.target.focused
         where = type(focused).__name__ if focused is not None else type(self.target).__name__
-        groups: dict[str, list[tuple[str, str]]] = {}
-        seen: set[tuple[str, str]] = set()
-        for key, active in self.target.active_bindings.items():
-            binding = active.binding
-            if not binding.description or not active.enabled:
-                continue
-            group = GROUPS.get(type(active.node).__name__, type(active.node).__name__)
-            entry = (binding.description, _key(key))
-            if (group, binding.description) in seen:
-                groups[group] = [
-                    (d, k + f", {_key(key)}" if d == binding.description else k) for d, k in groups[group]
-                ]
-                continue
-            seen.add((group, binding.description))
-            groups.setdefault(group, []).append(entry)
+        groups = self.groups
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
@@ -93,7 +103,7 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(keys, description)
                 self.entries.append((group, keys, description))
         with VerticalScroll():
-            yield Static(Text(f"Keys for {GROUPS.get(where, where)} (focused: {where})", style="bold"))
+            yield Static(Text(f"Keys that work now (focus: {GROUPS.get(where, where)})", style="bold"))
             yield Static(table)
             yield Static(Text("\n" + EXTRA, style="dim"))
             yield Static(Text("Esc or ? closes this help.", style="dim"))

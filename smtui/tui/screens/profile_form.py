@@ -42,9 +42,10 @@ class ProfileForm(ModalScreen[Profile | None]):
         & #form-title { text-style: bold; height: 1; }
         & Label { margin-top: 1; height: 1; }
         & Input { height: 1; border: none; padding: 0 1; background: $boost; }
-        & #form-error { color: $error; height: auto; }
+        & #form-error { color: $error; height: auto; margin-top: 1; display: none; }
+        & #form-error.-visible { display: block; }
         & #buttons { height: 1; margin-top: 1; }
-        & Button { height: 1; min-width: 10; border: none; margin-right: 2; }
+        & Button { min-width: 10; margin-right: 2; }
     }
     """
 
@@ -75,10 +76,11 @@ class ProfileForm(ModalScreen[Profile | None]):
                     id="f-read_only",
                     compact=True,
                 )
-                yield Static("", id="form-error", markup=False)
+            # Outside the scroll: at 80x24 a message at the end of the fields was never seen.
+            yield Static("", id="form-error", markup=False)
             with Horizontal(id="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (Esc)", id="cancel", compact=True)
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#f-{name}", Input).value.strip()
@@ -107,7 +109,10 @@ class ProfileForm(ModalScreen[Profile | None]):
         try:
             profile = self.build()
         except ValidationError as exc:
-            self.query_one("#form-error", Static).update(f"{exc.field}: {exc.message}")
+            labels = {name: label for name, label, _ in FIELDS}
+            error = self.query_one("#form-error", Static)
+            error.update(f"✘ {labels.get(exc.field, exc.field)}: {exc.message}")
+            error.add_class("-visible")
             field = self.query(f"#f-{exc.field}")
             if field:
                 field.first().focus()

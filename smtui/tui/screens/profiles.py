@@ -9,12 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from smtui.profiles.blocking import run_off_loop
 from smtui.tui.table_model import Column, TableRow
 from smtui.tui.widgets.big_table import BigTable
 from smtui.tui.widgets.header_bar import HeaderBar
+from smtui.tui.widgets.key_footer import KeyFooter
 from smtui.tui.widgets.resource_list import ResourceList
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class ProfilesScreen(Screen[None]):
         Binding("a", "add", "Add", id="profiles.add"),
         Binding("e", "edit", "Edit", id="profiles.edit"),
         Binding("d", "remove", "Remove", id="profiles.remove"),
-        Binding("i", "import_file", "Import .publishsettings", id="profiles.import"),
+        Binding("i", "import_file", "Import", tooltip="Import a .publishsettings file", id="profiles.import"),
         Binding("D", "make_default", "Make default", show=False, id="profiles.default"),
         Binding("E", "use_emulator", "Use emulator", show=False, id="profiles.emulator"),
     ]
@@ -72,7 +73,7 @@ class ProfilesScreen(Screen[None]):
             id="profiles-note",
             markup=False,
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(BigTable)

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from smtui.tui.widgets.header_bar import HeaderBar
+from smtui.tui.widgets.key_footer import KeyFooter
 
 
 class StartupErrorScreen(Screen[str]):
@@ -49,4 +50,4 @@ class StartupErrorScreen(Screen[str]):
             for line in self.hints:
                 hint.append(f"  • {line}\n", style="")
             yield Static(hint, id="hint")
-        yield Footer(compact=True)
+        yield KeyFooter()

@@ -83,9 +83,6 @@ class DetailsPane(Vertical):
         model: Any,
         source: Source | None,
         *,
-        extra_rows: Sequence[tuple[str, str]] = (),
-        reveal_keys: bool = False,
-        extra_source: Source | None = None,
         message: str | None = None,
     ) -> None:
         """Show an object.
@@ -94,9 +91,6 @@ class DetailsPane(Vertical):
             title: Heading (the object's name and kind).
             model: The parsed model (properties tab).
             source: The response it came from (XML and request tabs).
-            extra_rows: Rows appended to the properties (e.g. masked storage keys).
-            reveal_keys: Show storage keys in clear.
-            extra_source: A second response to show in the XML tab (the keys call).
             message: A line shown first in the properties tab (errors, hints).
         """
         self.title = title
@@ -104,13 +98,9 @@ class DetailsPane(Vertical):
         rows: list[tuple[str, str]] = []
         if message:
             rows.append(("!", message))
-        rows.extend(properties(model, reveal=reveal_keys))
-        rows.extend(extra_rows)
+        rows.extend(properties(model))
         self._fill(self.query_one("#props", BigTable), rows)
-        raw, lexer = raw_text(source, reveal_keys=reveal_keys)
-        if extra_source is not None:
-            more, _ = raw_text(extra_source, reveal_keys=reveal_keys)
-            raw = f"{raw}\n\n{more}"
+        raw, lexer = raw_text(source)
         self.raw = raw
         body: Syntax | Text = (
             Syntax(raw, lexer, theme="ansi_dark", background_color="default", word_wrap=True)
@@ -118,10 +108,7 @@ class DetailsPane(Vertical):
             else Text(raw)
         )
         self.query_one("#xml-body", Static).update(body)
-        req = request_rows(source)
-        if extra_source is not None:
-            req = req + [("", "")] + request_rows(extra_source)
-        self._fill(self.query_one("#req", BigTable), req)
+        self._fill(self.query_one("#req", BigTable), request_rows(source))
 
     @staticmethod
     def _fill(table: BigTable, rows: Sequence[tuple[str, str]]) -> None:

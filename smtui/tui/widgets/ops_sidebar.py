@@ -92,6 +92,7 @@ class OpsSidebar(Vertical):
         title = f"Operations ({pending} pending)" if pending else "Operations"
         self.query_one("#ops-title", Static).update(title)
         self.query_one("#ops-empty", Static).display = not ops
+        options.display = bool(ops)  # otherwise the empty list pushes the hint to the bottom
         same = [op.request_id for op in ops] == [op.request_id for op in self._ops]
         self._ops = ops
         if same:

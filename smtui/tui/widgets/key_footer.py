@@ -1,0 +1,96 @@
+"""Provides the footer: the essential keys first, then as many contextual keys as fit whole.
+
+Textual's footer lists the focused widget's keys first and the app's last, so on an 80-column
+terminal the long tail of contextual actions pushed "q Quit" and "? Help" off the screen
+(textual#3762, k9s#2556). This footer pins the essentials to the left and drops a contextual
+key rather than cutting it in half; everything else is in ``?`` and the command palette.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+PINNED: tuple[str, ...] = ("app.quit", "startup.quit", "app.help", "app.operations")
+"""Binding ids always shown, in this order, before any contextual key."""
+
+PALETTE_WIDTH = 11
+"""Cells taken by the command-palette key docked on the right (``▏^p palette``)."""
+
+
+class KeyFooter(Footer):
+    """A compact footer that always shows :data:`PINNED` and only contextual keys that fit."""
+
+    PINNED_IDS: ClassVar[tuple[str, ...]] = PINNED
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(compact=True, id=id)
+        self._composed_width = 0
+
+    def shown_bindings(self, width: int) -> list[tuple[Binding, bool, str]]:
+        """The bindings the footer shows at ``width`` cells, left to right."""
+        by_action: dict[str, tuple[Binding, bool, str]] = {}
+        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in by_action:
+                by_action[binding.action] = (binding, enabled, tooltip)
+        entries = list(by_action.values())
+        pinned = sorted(
+            (e for e in entries if e[0].id in self.PINNED_IDS),
+            key=lambda e: self.PINNED_IDS.index(str(e[0].id)),
+        )
+        rest = [e for e in entries if e[0].id not in self.PINNED_IDS]
+        budget = width - (PALETTE_WIDTH if self.show_command_palette else 0)
+        shown: list[tuple[Binding, bool, str]] = []
+        used = 0
+        for entry, always in [(e, True) for e in pinned] + [(e, False) for e in rest]:
+            binding = entry[0]
+            # Compact FooterKey: key, a space, the description, one cell of margin.
+            cells = cell_len(self.app.get_key_display(binding)) + 1 + cell_len(binding.description) + 1
+            if always or used + cells <= budget:
+                shown.append(entry)
+                used += cells
+        return shown
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        width = self.size.width or self.app.size.width
+        self._composed_width = width
+        shown = self.shown_bindings(width)
+        self.styles.grid_size_columns = len(shown)
+        for binding, enabled, tooltip in shown:
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            try:
+                _node, binding, enabled, tooltip = self.screen.active_bindings[
+                    self.app.COMMAND_PALETTE_BINDING
+                ]
+            except KeyError:
+                pass
+            else:
+                yield FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    classes="-command-palette",
+                    disabled=not enabled,
+                    tooltip=binding.tooltip or binding.description,
+                )
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._composed_width:
+            self.call_after_refresh(self.recompose)
