@@ -245,10 +245,11 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
     ),
     Kind.ROLE: _cols(("type", "Type"), ("name", "Name"), _status("state", "State"), ("detail", "Detail")),
     Kind.IMAGES: _cols(
-        ("name", "Name"),
+        # Platform image names share a 32-hex-digit prefix; the label is what tells them apart.
+        Column("name", "Name"),
         ("os", "OS"),
         ("category", "Category"),
-        ("label", "Label"),
+        Column("label", "Label", keep=True),
         Column("size", "GB", numeric=True),
         ("published", "Published"),
     ),

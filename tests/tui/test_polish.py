@@ -172,3 +172,42 @@ async def test_operations_sidebar_takes_the_trees_place_on_a_narrow_terminal(
         await pilot.press("o")
         await pilot.pause()
         assert tree.region.width > 0  # wide enough for both
+
+
+async def test_image_labels_are_readable_at_80x24(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("2")
+        await wait_for(pilot, lambda: loaded(app, Kind.IMAGES))
+        table = app.browse.table
+        label = [c.key for c in table.columns].index("label")
+        # Names are "<32 hex digits>__…": the label is what a user reads to pick an image.
+        assert table.widths[label] >= 15 and table.widths[label] > table.widths[0]
+
+
+async def test_zoomed_details_scroll_with_the_keys(demo_emulator: Any, make_app: Any) -> None:
+    """In zoom, arrows scroll the details: they used to move the hidden tree and change the list."""
+    from smtui.tui.widgets.details_pane import DetailsPane
+
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        browse = app.browse
+        where, selected = browse.current, browse.table.cursor_key
+        await pilot.press("x", "z")
+        await pilot.pause()
+        xml = browse.query_one(DetailsPane).query_one("#xml-scroll")
+        assert app.focused is xml
+        await pilot.press("down", "down", "pagedown")
+        await pilot.pause()
+        assert xml.scroll_y > 0
+        assert (browse.current, browse.table.cursor_key) == (where, selected)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert browse.maximized is None and app.focused is browse.table
+        assert browse.current == where

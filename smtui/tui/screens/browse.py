@@ -353,7 +353,7 @@ class BrowseScreen(Screen[None]):
     def action_back(self) -> None:
         """Esc: leave zoom, then clear the filter, then go up one level."""
         if self.maximized is not None:
-            self.minimize()
+            self._unzoom()
             return
         lst = self.query_one(ResourceList)
         if lst.clear_filter():
@@ -385,13 +385,27 @@ class BrowseScreen(Screen[None]):
     def action_zoom(self) -> None:
         """Show the details pane full screen (Esc returns)."""
         if self.maximized is not None:
-            self.minimize()
-        else:
-            self.maximize(self.query_one(DetailsPane))
+            self._unzoom()
+            return
+        details = self.query_one(DetailsPane)
+        self.maximize(details)
+        # Keys must scroll what is on screen, not move the hidden list's cursor or tree.
+        details.focus_content()
+
+    def _unzoom(self) -> None:
+        self.minimize()
+
+    def minimize(self) -> None:
+        """Leave zoom (also Textual's own Esc binding) with the focus back on the list."""
+        super().minimize()
+        self.table.focus()
 
     def action_next_tab(self) -> None:
         """Cycle the details pane: properties, raw XML, request."""
-        self.query_one(DetailsPane).next_tab()
+        details = self.query_one(DetailsPane)
+        details.next_tab()
+        if self.maximized is not None:
+            self.call_after_refresh(details.focus_content)
 
     def action_toggle_tree(self) -> None:
         self.toggle_class("-no-tree")

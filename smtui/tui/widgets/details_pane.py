@@ -72,6 +72,11 @@ class DetailsPane(Vertical):
         """Switch to a tab (``properties``, ``xml``, ``request``)."""
         self.query_one(TabbedContent).active = tab
 
+    def focus_content(self) -> None:
+        """Focus what the active tab shows (so arrow keys and PgDn scroll it)."""
+        targets = {"properties": "#props", "xml": "#xml-scroll", "request": "#req"}
+        self.query_one(targets.get(self.active_tab, "#props")).focus()
+
     def next_tab(self) -> None:
         """Cycle Properties → XML → Request."""
         index = TABS.index(self.active_tab) if self.active_tab in TABS else 0
