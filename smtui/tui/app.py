@@ -341,16 +341,17 @@ class SmtuiApp(App[None]):
             await asyncio.sleep(max(wait, 0.05))
 
     def _operation_finished(self, op: TrackedOperation) -> None:
+        what = f"{op.operation} on {op.target}" if op.target else op.operation
         if op.status == FAILED:
             detail = f"{op.http_status_code or ''} {op.error_code or ''}: {op.error_message or ''}".strip()
             self.notify(
-                f"{op.operation} on {op.target} failed\n{detail}\nrequest id {op.request_id}",
+                f"{what} failed\n{detail}\nrequest id {op.request_id}",
                 title="Operation failed",
                 severity="error",
                 timeout=10,
             )
         else:
-            self.notify(f"{op.operation} on {op.target} succeeded", title="Operation completed")
+            self.notify(f"{what} succeeded", title="Operation completed")
         browse = self.browse
         if browse is not None:
             if op.node is not None:
@@ -375,7 +376,7 @@ class SmtuiApp(App[None]):
 
         def got(value: str | None) -> None:
             if value:
-                self.track_operation(value.strip(), "Pasted request id", "(pasted)")
+                self.track_operation(value.strip(), "Request (pasted id)", "")
 
         self.push_screen(PromptScreen("Track an operation", "x-ms-request-id to poll"), got)
 

@@ -211,3 +211,16 @@ async def test_zoomed_details_scroll_with_the_keys(demo_emulator: Any, make_app:
         await pilot.pause()
         assert browse.maximized is None and app.focused is browse.table
         assert browse.current == where
+
+
+async def test_a_pasted_request_id_reads_well_when_it_fails(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("T")
+        await pilot.pause()
+        await pilot.press(*"not-a-real-id", "enter")
+        await wait_for(pilot, lambda: any(n.title == "Operation failed" for n in app._notifications))
+        (note,) = [n for n in app._notifications if n.title == "Operation failed"]
+        assert note.message.startswith("Request (pasted id) failed\n404 ResourceNotFound")
+        assert "(pasted)" not in note.message and "request id not-a-real-id" in note.message
