@@ -376,7 +376,7 @@ class SmtuiApp(App[None]):
 
         def got(value: str | None) -> None:
             if value:
-                self.track_operation(value.strip(), "Request (pasted id)", "")
+                self.track_operation(value.strip(), "Request", "pasted id")
 
         self.push_screen(PromptScreen("Track an operation", "x-ms-request-id to poll"), got)
 

@@ -221,6 +221,7 @@ async def test_a_pasted_request_id_reads_well_when_it_fails(demo_emulator: Any, 
         await pilot.pause()
         await pilot.press(*"not-a-real-id", "enter")
         await wait_for(pilot, lambda: any(n.title == "Operation failed" for n in app._notifications))
+        assert app.tracker.operations["not-a-real-id"].target == "pasted id"
         (note,) = [n for n in app._notifications if n.title == "Operation failed"]
-        assert note.message.startswith("Request (pasted id) failed\n404 ResourceNotFound")
+        assert note.message.startswith("Request on pasted id failed\n404 ResourceNotFound")
         assert "(pasted)" not in note.message and "request id not-a-real-id" in note.message
