@@ -29,7 +29,10 @@ keys() { for k in "$@"; do tmux send-keys -t "$session" "$k"; sleep 0.3; done; }
 wait_for "EMULATOR" 20
 wait_for "contoso-web" 20
 screen | grep -qF "Subscription › Hosted services" || fail "breadcrumbs"
-screen | grep -qE "^/ Filter .*Quit|Back" || fail "footer keys"
+footer=$(screen | tail -n 1)
+for essential in "q Quit" "? Help" "o Ops" "^p palette"; do
+  grep -qF -- "$essential" <<<"$footer" || fail "footer lacks '$essential' at 80 columns"
+done
 [ "$(screen | wc -l)" -le 24 ] || fail "screen taller than 24 lines"
 echo "ok: services list at 80x24"
 
@@ -51,7 +54,13 @@ keys / w i n d o w s; wait_for "filter: windows"
 keys Escape Escape
 echo "ok: filter"
 
-keys "?"; wait_for "Keys for"
+keys 4; wait_for "contosoportalvhds"
+keys K; wait_for "Access keys of storage account contosoportalvhds"
+screen | grep -qF "Reveal (r)" || fail "keys dialog buttons"
+keys Escape; wait_for "Subscription › Storage accounts"
+echo "ok: storage keys (masked dialog on K)"
+
+keys "?"; wait_for "Keys that work now"
 keys Escape
 keys q
 sleep 1
