@@ -65,12 +65,24 @@ def call_line(ctx: ActionContext, request: ApiRequest[Any]) -> str:
 
 
 async def send(
-    ctx: ActionContext, request: ApiRequest[Any], target: str, *, node: NodeRef | None = None
+    ctx: ActionContext,
+    request: ApiRequest[Any],
+    target: str,
+    *,
+    node: NodeRef | None = None,
+    created: NodeRef | None = None,
 ) -> Any:
     """Send ``request``; on success put its request id in the operations sidebar.
 
     The service registers every mutating call as a pollable operation (synchronous ones report
     ``Succeeded`` at once), so the sidebar shows each action until it completes.
+
+    Args:
+        ctx: Where the action was started.
+        request: The request to send.
+        target: What it acts on, for the sidebar and messages.
+        node: The node to refresh when it completes (default: the selected row or the list).
+        created: What the request creates: the list's cursor goes there once it is listed.
 
     Returns:
         The client's ``Response``.
@@ -80,9 +92,15 @@ async def send(
         logger.info("%s %s accepted (%s)", request.operation, target, response.request_id)
         if response.request_id:
             ctx.app.track_operation(
-                response.request_id, request.operation, target, node=node or _refresh_node(ctx)
+                response.request_id,
+                request.operation,
+                target,
+                node=node or _refresh_node(ctx),
+                created=created,
             )
         else:
+            if created is not None and ctx.app.browse is not None:
+                ctx.app.browse.select_when_listed(created)
             ctx.refresh()
     else:
         logger.info("%s %s failed: %s", request.operation, target, describe_failure(response))
@@ -118,12 +136,19 @@ async def send_confirmed(
 
 
 def form_hooks(
-    ctx: ActionContext, make_request: Callable[[Any], ApiRequest[Any]], target: Callable[[Any], str]
+    ctx: ActionContext,
+    make_request: Callable[[Any], ApiRequest[Any]],
+    target: Callable[[Any], str],
+    created: Callable[[Any], NodeRef] | None = None,
 ) -> dict[str, Any]:
-    """``preview`` and ``submit`` for a form dialog, both from the same pure request builder."""
+    """``preview`` and ``submit`` for a form dialog, both from the same pure request builder.
+
+    ``created`` names the node a create dialog's model makes (the cursor goes there).
+    """
 
     async def submit(model: Any) -> Any:
-        return await send(ctx, make_request(model), target(model))
+        made = created(model) if created is not None else None
+        return await send(ctx, make_request(model), target(model), created=made)
 
     return {"preview": lambda model: ctx.client.preview(make_request(model)), "submit": submit}
 
@@ -216,7 +241,7 @@ async def create_hosted_service(ctx: ActionContext) -> None:
     dialog = CreateHostedServiceDialog(
         choices.locations,
         taken_names=choices.service_names,
-        **form_hooks(ctx, make, lambda m: m.service_name),
+        **form_hooks(ctx, make, lambda m: m.service_name, lambda m: NodeRef(Kind.SERVICE, (m.service_name,))),
     )
     await ctx.app.push_screen_wait(dialog)
 
@@ -263,7 +288,9 @@ async def create_deployment(ctx: ActionContext) -> None:
         disk_names=choices.free_disks,
         media_base=choices.media_base,
         service_name=service,
-        **form_hooks(ctx, make, lambda m: f"{service}/{m.name}"),
+        **form_hooks(
+            ctx, make, lambda m: f"{service}/{m.name}", lambda m: NodeRef(Kind.DEPLOYMENT, (service, m.name))
+        ),
     )
     await ctx.app.push_screen_wait(dialog)
 

@@ -11,7 +11,7 @@ from smtui.forms.values import DataDiskValues
 from smtui.tui.actions import call_line, fetch_choices, form_hooks, report_failure, send_confirmed, start
 from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.data_disk import AddDataDiskDialog, ModifyDataDiskDialog
-from smtui.tui.nodes import Kind
+from smtui.tui.nodes import Kind, NodeRef
 from smtui.tui.registry import ActionContext, ResourceAction, register
 
 
@@ -44,7 +44,12 @@ async def add_data_disk(ctx: ActionContext) -> None:
         role_name,
         luns_in_use=_luns(role),
         disk_names=choices.free_disks,
-        **form_hooks(ctx, make, lambda d: f"{service}/{dep_name}/{role_name} LUN {d.lun}"),
+        **form_hooks(
+            ctx,
+            make,
+            lambda d: f"{service}/{dep_name}/{role_name} LUN {d.lun}",
+            lambda d: NodeRef(Kind.DATA_DISK, (service, dep_name, role_name, str(d.lun or 0))),
+        ),
     )
     await ctx.app.push_screen_wait(dialog)
 

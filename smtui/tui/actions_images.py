@@ -9,7 +9,7 @@ from smtui.api.operations import ApiRequest
 from smtui.tui.actions import fetch_choices, form_hooks, report_failure, start
 from smtui.tui.dialogs.images import CreateOSImageDialog
 from smtui.tui.dialogs.storage_keys import StorageKeysDialog
-from smtui.tui.nodes import Kind
+from smtui.tui.nodes import Kind, NodeRef
 from smtui.tui.registry import ActionContext, ResourceAction, register
 
 
@@ -31,7 +31,7 @@ async def create_os_image(ctx: ActionContext) -> None:
     dialog = CreateOSImageDialog(
         locations=choices.locations,
         role_sizes=choices.role_sizes,
-        **form_hooks(ctx, make, lambda image: image.name),
+        **form_hooks(ctx, make, lambda image: image.name, lambda image: NodeRef(Kind.IMAGE, (image.name,))),
     )
     await ctx.app.push_screen_wait(dialog)
 

@@ -22,7 +22,7 @@ from smtui.tui.dialogs._base import KEEP_OPEN
 from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.images import CaptureDialog
 from smtui.tui.dialogs.vm_role import VMRoleBuilder
-from smtui.tui.nodes import Kind
+from smtui.tui.nodes import Kind, NodeRef
 from smtui.tui.registry import ActionContext, ResourceAction, register
 
 ROLE_OR_INSTANCE = frozenset({Kind.ROLE, Kind.INSTANCE})
@@ -113,7 +113,12 @@ async def add_role(ctx: ActionContext) -> None:
         service_name=service,
         role_names_in_use=[r.role_name for r in deployment.role_list if r.role_name],
         ports_in_use=_public_ports(deployment),
-        **form_hooks(ctx, make, lambda m: f"{service}/{dep_name}/{m.role_name}"),
+        **form_hooks(
+            ctx,
+            make,
+            lambda m: f"{service}/{dep_name}/{m.role_name}",
+            lambda m: NodeRef(Kind.ROLE, (service, dep_name, m.role_name)),
+        ),
     )
     await ctx.app.push_screen_wait(dialog)
 

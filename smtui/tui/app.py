@@ -284,7 +284,12 @@ class SmtuiApp(App[None]):
     # ------------------------------------------------------------------ operations
 
     def track_operation(
-        self, request_id: str, operation: str, target: str, node: NodeRef | None = None
+        self,
+        request_id: str,
+        operation: str,
+        target: str,
+        node: NodeRef | None = None,
+        created: NodeRef | None = None,
     ) -> None:
         """Track a long-running operation in the sidebar until it completes.
 
@@ -293,11 +298,12 @@ class SmtuiApp(App[None]):
             operation: What was done (``ShutdownRoleInstance`` …).
             target: What it was done to (``svc/dep/role``).
             node: The node to refresh when it completes (its ancestors are refreshed too).
+            created: What the operation creates: once it succeeded, the list's cursor goes there.
         """
         if self.tracker is None:
             self.notify("Not connected: cannot track the operation", severity="error")
             return
-        self.tracker.add(request_id, operation, target, node)
+        self.tracker.add(request_id, operation, target, node, created)
         self._redraw_operations()
         sidebar = self._sidebar()
         if sidebar is not None and self.size.width >= 100:
@@ -354,6 +360,8 @@ class SmtuiApp(App[None]):
             self.notify(f"{what} succeeded", title="Operation completed")
         browse = self.browse
         if browse is not None:
+            if op.created is not None and op.status != FAILED:
+                browse.select_when_listed(op.created)
             if op.node is not None:
                 browse.invalidate(op.node)
             else:

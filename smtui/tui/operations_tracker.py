@@ -54,6 +54,7 @@ class TrackedOperation:
         error_code: ``Error/Code`` of a failed operation, or of a failed poll.
         error_message: ``Error/Message`` likewise.
         node: The tree node to refresh when it completes.
+        created: What the operation creates (the list's cursor goes there once it succeeded).
         resumed: Loaded from the store at start-up.
         delay: Current pause between polls.
         next_poll: Monotonic time of the next poll.
@@ -69,6 +70,7 @@ class TrackedOperation:
     error_code: str | None = None
     error_message: str | None = None
     node: NodeRef | None = None
+    created: NodeRef | None = None
     resumed: bool = False
     delay: float = FIRST_DELAY
     next_poll: float = 0.0
@@ -133,7 +135,12 @@ class OperationsTracker:
         return [op for op in self.operations.values() if op.is_pending]
 
     def add(
-        self, request_id: str, operation: str, target: str, node: NodeRef | None = None
+        self,
+        request_id: str,
+        operation: str,
+        target: str,
+        node: NodeRef | None = None,
+        created: NodeRef | None = None,
     ) -> TrackedOperation:
         """Start tracking (idempotent per request id); persisted as pending."""
         request_id = request_id.strip()
@@ -142,7 +149,13 @@ class OperationsTracker:
             existing.next_poll = self.mono()
             return existing
         op = TrackedOperation(
-            request_id, operation, target, started=self.wall(), node=node, next_poll=self.mono() + FIRST_DELAY
+            request_id,
+            operation,
+            target,
+            started=self.wall(),
+            node=node,
+            created=created,
+            next_poll=self.mono() + FIRST_DELAY,
         )
         self.operations[request_id] = op
         if self.persist:

@@ -634,6 +634,7 @@ async def test_create_os_image_and_delete_hosted_service(emulator: Any, tmp_path
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "CreateOSImage")).status == "Succeeded"
         await wait_for(pilot, lambda: f"image/{image}" in app.browse.items, what="new image")  # type: ignore[union-attr]
+        assert app.browse.table.cursor_key == f"image/{image}"  # type: ignore[union-attr]
 
         await pilot.press("1")  # hosted services
         await select_row(pilot, app, f"service/{service}")

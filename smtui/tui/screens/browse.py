@@ -109,6 +109,8 @@ class BrowseScreen(Screen[None]):
         self.items: dict[str, Item] = {}
         self._details_timer: Any = None
         self._from_tree = False
+        self._select_next: dict[str, str] = {}
+        """Listing key → row key the cursor goes to once that list shows it (a created item)."""
         self._bind_resource_actions()
 
     @property
@@ -179,6 +181,7 @@ class BrowseScreen(Screen[None]):
         self.workers.cancel_group(self, "listing")
         self.listings.clear()
         self.items.clear()
+        self._select_next.clear()
         self.current = SUBSCRIPTION
         self.query_one(NavTree).reset_to_subscription()
         lst = self.query_one(ResourceList)
@@ -259,8 +262,16 @@ class BrowseScreen(Screen[None]):
             self.query_one(NavTree).set_children(listing.node, listing.items)
         self.smtui.update_header()
 
+    def select_when_listed(self, ref: NodeRef) -> None:
+        """Put the cursor on ``ref`` as soon as its list shows it (an item just created)."""
+        parent = ref.parent()
+        if parent is not None:
+            self._select_next[parent.key] = ref.key
+
     def _show_listing(self, listing: Listing, focus_key: str | None = None) -> None:
         self.items = {item.ref.key: item for item in listing.items}
+        if self._select_next.get(listing.node.key) in self.items:
+            focus_key = self._select_next.pop(listing.node.key)
         node = self.query_one(NavTree).node_for(listing.node)
         if not listing.error and node is not None and node.allow_expand and not node.is_expanded:
             node.expand()  # drilling in opens the node in the tree too (its children are cached)
