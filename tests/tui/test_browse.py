@@ -38,7 +38,9 @@ async def test_drill_to_role_instance_and_back(demo_emulator: Any, make_app: Any
         assert kinds[:2] == [Kind.INSTANCE, Kind.OS_DISK] and Kind.DATA_DISK in kinds
         assert browse.selected.model.instance_status == "ReadyRole"
         crumbs = " › ".join(browse.query_one("Breadcrumbs").crumbs)
-        assert crumbs == "Subscription › Hosted services › contoso-web › contoso-web-prod › web01"
+        assert crumbs == (
+            "Subscription › Hosted services › contoso-web › contoso-web-prod (Production) › web01"
+        )
         # Back up three levels: the cursor comes back to where we came from each time.
         await pilot.press("escape")
         await wait_for(pilot, lambda: browse.current.kind is Kind.DEPLOYMENT)

@@ -109,6 +109,8 @@ class BrowseScreen(Screen[None]):
         self.items: dict[str, Item] = {}
         self._details_timer: Any = None
         self._from_tree = False
+        self._labels: dict[str, str] = {}
+        """Node key → label from the last listing that showed it (a deployment's carries its slot)."""
         self._select_next: dict[str, str] = {}
         """Listing key → row key the cursor goes to once that list shows it (a created item)."""
         self._bind_resource_actions()
@@ -181,6 +183,7 @@ class BrowseScreen(Screen[None]):
         self.workers.cancel_group(self, "listing")
         self.listings.clear()
         self.items.clear()
+        self._labels.clear()
         self._select_next.clear()
         self.current = SUBSCRIPTION
         self.query_one(NavTree).reset_to_subscription()
@@ -219,7 +222,8 @@ class BrowseScreen(Screen[None]):
             self.load_listing(ref, focus_key)
 
     def _update_breadcrumbs(self) -> None:
-        crumbs = [n.display for n in self.current.lineage()]
+        # A parent rebuilt from a child's path has only its name; its listed label has more.
+        crumbs = [self._labels.get(n.key, n.display) for n in self.current.lineage()]
         self.query_one(Breadcrumbs).set_path(crumbs)
 
     @work(exclusive=True, group="listing", exit_on_error=False)
@@ -258,6 +262,7 @@ class BrowseScreen(Screen[None]):
     def _store(self, listing: Listing) -> None:
         listing = dataclasses.replace(listing, fetched_at=self.smtui.now())
         self.listings[listing.node.key] = listing
+        self._labels.update((item.ref.key, item.ref.label) for item in listing.items if item.ref.label)
         if not listing.error:
             self.query_one(NavTree).set_children(listing.node, listing.items)
         self.smtui.update_header()
