@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import ssl
 import threading
 import time
 import uuid
@@ -14,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from smtui.emulator import certs as c
 from smtui.emulator.app import EmulatorApp
@@ -22,21 +19,7 @@ from smtui.emulator.engine import Engine, iso
 from smtui.emulator.faults import Faults
 from smtui.emulator.seed import seed_demo, seed_scale
 from smtui.emulator.store import Store
-
-
-class _PeerCertH11(H11Protocol):
-    """h11 protocol that hands the TLS peer certificate (and the transport, for dropped-connection faults)
-    to the application through the per-connection ASGI ``state``: uvicorn does not expose it otherwise."""
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        sock = transport.get_extra_info("socket")
-        if sock is not None:
-            # h11 writes headers and body separately; without NODELAY, Nagle + delayed ACK add ~40 ms.
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        ssl_object = transport.get_extra_info("ssl_object")
-        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-        self.app_state = {**self.app_state, "peer_cert": der, "transport": transport}
-        super().connection_made(transport)
+from smtui.emulator.tls import protocol_class, server_context
 
 
 def default_data_dir() -> Path:
@@ -116,10 +99,6 @@ class Emulator:
                 self.store.set_meta(
                     "seeded", self.seed if not self.scale else f"{self.seed}+scale{self.scale}"
                 )
-        trusted = b"".join(pem.encode("ascii") for _s, _t, pem, _c in self.store.certs())
-        self.trusted_file = self.cert_dir / "trusted-clients.pem"
-        if not self.trusted_file.exists() or self.trusted_file.read_bytes() != trusted:
-            self.trusted_file.write_bytes(trusted)
         self.app = EmulatorApp(self.engine, self.faults, self)
         self._prepared = True
 
@@ -188,11 +167,8 @@ class Emulator:
 
     # -- runtime API ------------------------------------------------------------------------------
     def trust(self, pem: bytes) -> None:
-        """Accept an uploaded management certificate at the TLS layer from now on."""
-        if self._server is not None and self._server.config.loaded and self._server.config.ssl is not None:
-            self._server.config.ssl.load_verify_locations(cadata=pem.decode("ascii"))
-        with self.trusted_file.open("ab") as fh:
-            fh.write(pem)
+        """Nothing to do: the TLS layer accepts any client certificate and every request checks the
+        subscription's certificates (kept for handlers that register uploaded certificates)."""
 
     def reset(self, seed: str | None = None) -> None:
         """Forget all content and operations and seed again (``seed`` defaults to the emulator's)."""
@@ -237,13 +213,11 @@ class Emulator:
         self.app.redirect_port = self.redirect_port
 
     def _make_server(self) -> uvicorn.Server:
+        # TLS is ours (pyOpenSSL in smtui.emulator.tls): uvicorn's stdlib ssl cannot accept an
+        # unknown client certificate and leave the 403 to the application.
         config = uvicorn.Config(
             self.app.asgi,
-            ssl_certfile=str(self.server_pair.cert),
-            ssl_keyfile=str(self.server_pair.key),
-            ssl_ca_certs=str(self.trusted_file),
-            ssl_cert_reqs=ssl.CERT_REQUIRED,
-            http=_PeerCertH11,
+            http=protocol_class(server_context(self.server_pair.cert, self.server_pair.key)),
             lifespan="off",
             log_level="warning",
             access_log=False,

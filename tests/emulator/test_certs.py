@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 import ssl
 import stat
 import time
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -67,16 +67,23 @@ def test_unknown_subscription_gets_403(emulator: Any) -> None:
         assert wire.error(c.get("/services/hostedservices"))[0] == "ForbiddenError"
 
 
-def test_unknown_certificate_fails_the_tls_handshake(emulator: Any, tmp_path: Path) -> None:
+def test_unknown_certificate_passes_tls_and_gets_403(emulator: Any, tmp_path: Path) -> None:
+    # RDFE took any client certificate at the TLS layer and answered 403 per request; it used to be a
+    # handshake failure here, which no client of the real service ever saw.
     cert, key = _self_signed(tmp_path)
-    with wire.client(emulator, cert=cert, key=key) as c, pytest.raises(httpx.TransportError):
-        c.get("/services/hostedservices")
+    with wire.client(emulator, cert=cert, key=key) as c:
+        r = c.get("/services/hostedservices")
+        assert r.status_code == 403
+        assert wire.error(r) == ("ForbiddenError", FORBIDDEN)
+        assert re.fullmatch(r"[0-9a-f]{32}", r.headers["x-ms-request-id"])
     no_cert = ssl.create_default_context(cafile=str(emulator.ca_file))
-    with httpx.Client(verify=no_cert) as c, pytest.raises(httpx.TransportError):
-        c.get(
+    with httpx.Client(verify=no_cert) as c:
+        r = c.get(
             f"{emulator.base_url}/{emulator.subscription_id}/services/hostedservices",
             headers={"x-ms-version": "2014-10-01"},
         )
+        assert r.status_code == 403
+        assert wire.error(r) == ("ForbiddenError", FORBIDDEN)
 
 
 def test_uploaded_management_certificate_is_accepted_then_revoked(

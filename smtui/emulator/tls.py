@@ -1,0 +1,250 @@
+"""TLS for the emulator that requests a client certificate and accepts any, as RDFE did.
+
+RDFE asked for a client certificate, took whatever the client sent and decided per request:
+a certificate that is not a management certificate of the subscription (or none at all) got
+403 ForbiddenError. Python's ``ssl`` cannot do that: it has no verify callback, so a server
+that asks for a client certificate must also verify it against a trust store, and an unknown
+self-signed certificate fails the handshake. pyOpenSSL has the callback, so this module runs
+TLS with pyOpenSSL over memory BIOs inside an asyncio protocol: the listening socket is plain
+TCP, :class:`TlsProtocol` decrypts, and uvicorn's h11 protocol is fed plaintext through
+:class:`_PlainTransport`. The application reads the peer certificate (DER, or None) and the
+transport from the per-connection ASGI ``state``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.serialization import Encoding
+from OpenSSL import SSL
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+log = logging.getLogger("smtui.emulator")
+
+HANDSHAKE_TIMEOUT = 15.0
+_READ = 256 * 1024
+
+
+def _accept_any(_conn: SSL.Connection, _cert: Any, _errno: int, _depth: int, _ok: int) -> bool:
+    # Authorization is the application's job (403 ForbiddenError per request), not the handshake's.
+    return True
+
+
+def server_context(certfile: Path, keyfile: Path) -> SSL.Context:
+    """A TLS 1.2/1.3 server context presenting ``certfile`` that requests, but does not judge, a
+    client certificate.
+
+    Args:
+        certfile: PEM server certificate (chain).
+        keyfile: PEM private key of ``certfile``.
+    """
+    ctx = SSL.Context(SSL.TLS_SERVER_METHOD)
+    ctx.set_min_proto_version(SSL.TLS1_2_VERSION)
+    ctx.use_certificate_chain_file(str(certfile))
+    ctx.use_privatekey_file(str(keyfile))
+    ctx.check_privatekey()
+    # Without VERIFY_FAIL_IF_NO_PEER_CERT a client without a certificate still connects and gets 403,
+    # as RDFE answered a browser.
+    ctx.set_verify(SSL.VERIFY_PEER, _accept_any)
+    # OpenSSL refuses to resume sessions of a verifying server without a session id context.
+    ctx.set_session_id(b"smtui-emulator")
+    ctx.set_options(SSL.OP_NO_COMPRESSION | SSL.OP_NO_RENEGOTIATION)
+    return ctx
+
+
+class _PlainTransport(asyncio.Transport):
+    """What the h11 protocol writes to: plaintext in, TLS records out to the TCP transport."""
+
+    def __init__(self, owner: TlsProtocol, extra: dict[str, Any]) -> None:
+        super().__init__(extra)
+        self._owner = owner
+        self._closing = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not self._closing:
+            self._owner.send_plain(bytes(data))
+
+    def writelines(self, list_of_data: Any) -> None:
+        self.write(b"".join(list_of_data))
+
+    def can_write_eof(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        if not self._closing:
+            self._closing = True
+            self._owner.close_tls()
+
+    def abort(self) -> None:
+        self._closing = True
+        self._owner.tcp.abort()
+
+    def is_closing(self) -> bool:
+        return self._closing or self._owner.tcp.is_closing()
+
+    def pause_reading(self) -> None:
+        self._owner.tcp.pause_reading()
+
+    def resume_reading(self) -> None:
+        self._owner.tcp.resume_reading()
+
+    def is_reading(self) -> bool:
+        return self._owner.tcp.is_reading()
+
+    def get_write_buffer_size(self) -> int:
+        return self._owner.tcp.get_write_buffer_size()
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        self._owner.tcp.set_write_buffer_limits(high, low)
+
+
+class TlsProtocol(asyncio.Protocol):
+    """Server side of one TLS connection; after the handshake it runs an :class:`H11Protocol`
+    whose ``app_state`` carries ``peer_cert`` (DER bytes or None) and ``transport``.
+
+    uvicorn builds it the way it builds any ``http`` protocol class; :func:`protocol_class` binds the
+    :func:`server_context` to it.
+    """
+
+    context: SSL.Context
+
+    def __init__(
+        self,
+        config: Any,
+        server_state: Any,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self._config = config
+        self._server_state = server_state
+        self._app_state = app_state
+        self._loop = _loop or asyncio.get_event_loop()
+        self._conn = SSL.Connection(self.context, None)
+        self._conn.set_accept_state()
+        self.tcp: asyncio.Transport = None  # type: ignore[assignment]
+        self._inner: H11Protocol | None = None
+        self._timeout: asyncio.TimerHandle | None = None
+
+    # -- TCP side ----------------------------------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.tcp = transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            # h11 writes headers and body separately; without NODELAY, Nagle + delayed ACK add ~40 ms.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._timeout = self._loop.call_later(HANDSHAKE_TIMEOUT, transport.abort)
+
+    def data_received(self, data: bytes) -> None:
+        self._conn.bio_write(data)
+        if self._inner is None and not self._handshake():
+            return
+        chunks: list[bytes] = []
+        closed = False
+        try:
+            while True:
+                chunks.append(self._conn.recv(_READ))
+        except SSL.WantReadError:
+            pass
+        except SSL.ZeroReturnError:
+            closed = True  # close_notify from the client
+        except SSL.Error as exc:
+            log.debug("TLS error: %s", exc)
+            self._flush()
+            self.tcp.abort()
+            return
+        self._flush()  # TLS 1.3 key updates and alerts
+        if chunks and self._inner is not None:
+            self._inner.data_received(b"".join(chunks))
+        if closed:
+            self.close_tls()
+
+    def eof_received(self) -> bool | None:
+        if self._inner is not None:
+            self._inner.eof_received()
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._timeout is not None:
+            self._timeout.cancel()
+        if self._inner is not None:
+            self._inner.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        if self._inner is not None:
+            self._inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        if self._inner is not None:
+            self._inner.resume_writing()
+
+    # -- TLS -------------------------------------------------------------------------------------------
+    def _handshake(self) -> bool:
+        try:
+            self._conn.do_handshake()
+        except SSL.WantReadError:
+            self._flush()
+            return False
+        except SSL.Error as exc:
+            log.debug("TLS handshake failed: %s", exc)
+            self._flush()  # the alert
+            self.tcp.abort()
+            return False
+        self._flush()
+        if self._timeout is not None:
+            self._timeout.cancel()
+            self._timeout = None
+        peer = self._conn.get_peer_certificate(as_cryptography=True)
+        der = None if peer is None else peer.public_bytes(Encoding.DER)
+        plain = _PlainTransport(
+            self,
+            {
+                "socket": self.tcp.get_extra_info("socket"),
+                "peername": self.tcp.get_extra_info("peername"),
+                "sockname": self.tcp.get_extra_info("sockname"),
+                "sslcontext": self.context,
+                "peercert_der": der,
+            },
+        )
+        state = {**self._app_state, "peer_cert": der, "transport": plain}
+        self._inner = H11Protocol(self._config, self._server_state, state, _loop=self._loop)
+        self._inner.connection_made(plain)
+        return True
+
+    def _flush(self) -> None:
+        out: list[bytes] = []
+        try:
+            while True:
+                out.append(self._conn.bio_read(_READ))
+        except SSL.WantReadError:
+            pass
+        if out and not self.tcp.is_closing():
+            self.tcp.write(b"".join(out))
+
+    def send_plain(self, data: bytes) -> None:
+        """Encrypt ``data`` and write it to the TCP transport."""
+        try:
+            self._conn.sendall(data)
+        except SSL.Error as exc:
+            log.debug("TLS write failed: %s", exc)
+            self.tcp.abort()
+            return
+        self._flush()
+
+    def close_tls(self) -> None:
+        """Send close_notify and close the TCP transport once it has written everything."""
+        try:
+            self._conn.shutdown()
+        except SSL.Error:
+            pass
+        self._flush()
+        self.tcp.close()
+
+
+def protocol_class(context: SSL.Context) -> type[TlsProtocol]:
+    """The ``http`` protocol class to give uvicorn (with no ``ssl_*`` options) to serve over ``context``."""
+    return type("BoundTlsProtocol", (TlsProtocol,), {"context": context})
