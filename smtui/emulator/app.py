@@ -1,10 +1,8 @@
 """The ASGI application: authentication, version check, faults, routing and response headers.
 
-Client certificates: Python's ``ssl`` cannot accept an arbitrary client certificate and
-decide later (there is no verify callback), so the TLS layer trusts exactly the management
-certificates the emulator knows (every subscription's, plus uploaded ones): an unknown
-certificate fails the handshake. A known certificate used on a subscription it is not
-registered for gets RDFE's 403 ForbiddenError, checked on every request.
+Client certificates: the TLS layer (:mod:`smtui.emulator.tls`) accepts any client certificate,
+or none, and hands it over in the connection's ``state``; every request whose certificate is not
+a management certificate of the subscription in its path gets RDFE's 403 ForbiddenError.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Everything is generated with ``cryptography`` on first start and cached in ``<data-dir>/certs``
 so later starts are quick. Management certificates are self-signed, as the ones the Azure
-portal generated were; the server trusts exactly the management certificates it knows.
+portal generated were; the server authorizes them per request, not at the TLS layer.
 """
 
 from __future__ import annotations
