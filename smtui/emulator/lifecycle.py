@@ -45,8 +45,7 @@ def plan_provision(
     engine: Engine, sub: str, op: str, service: str, dep: str, role: str, *, finish: bool = True
 ) -> None:
     """Schedule a freshly created (or reprovisioned) VM's walk to ReadyRole."""
-    for status, power, delay in PROVISION:
-        engine.at(sub, op, delay, "instance", service=service, dep=dep, role=role, status=status, power=power)
+    plan_walk(engine, sub, op, service, dep, role, PROVISION)
     if finish:
         engine.at(sub, op, PROVISION_DONE, "deployment_status", service=service, dep=dep, status="Running")
         engine.finish_at(sub, op, PROVISION_DONE)
@@ -93,12 +92,22 @@ def _dep(engine: Engine, step: Step) -> dict[str, Any] | None:
     return engine.deployment(step.sub, step.args["service"], step.args["dep"])
 
 
+def _dep_role(engine: Engine, step: Step) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The step's deployment and role, or None when either is gone by the time it runs."""
+    dep = _dep(engine, step)
+    if dep is None:
+        return None
+    role = next((r for r in dep["Roles"] if r["RoleName"] == step.args["role"]), None)
+    return None if role is None else (dep, role)
+
+
 @step_action("instance")
 def _instance(engine: Engine, step: Step) -> None:
-    dep = _dep(engine, step)
-    if dep is None or not any(r["RoleName"] == step.args["role"] for r in dep["Roles"]):
+    found = _dep_role(engine, step)
+    if found is None:
         return
-    set_instance(dep, step.args["role"], step.args["status"], step.args["power"], step.due)
+    dep, role = found
+    set_instance(dep, role["RoleName"], step.args["status"], step.args["power"], step.due)
     engine.save_deployment(step.sub, dep)
 
 
@@ -114,12 +123,10 @@ def _deployment_status(engine: Engine, step: Step) -> None:
 
 @step_action("remove_role")
 def _remove_role(engine: Engine, step: Step) -> None:
-    dep = _dep(engine, step)
-    if dep is None:
+    found = _dep_role(engine, step)
+    if found is None:
         return
-    role = next((r for r in dep["Roles"] if r["RoleName"] == step.args["role"]), None)
-    if role is None:
-        return
+    dep, role = found
     detach_or_delete_disks(engine, step.sub, role, media=bool(step.args.get("media")))
     dep["Roles"] = [r for r in dep["Roles"] if r is not role]
     dep["Instances"].pop(role["RoleName"], None)
@@ -147,12 +154,10 @@ def _remove_service(engine: Engine, step: Step) -> None:
 
 @step_action("capture")
 def _capture(engine: Engine, step: Step) -> None:
-    dep = _dep(engine, step)
-    if dep is None:
+    found = _dep_role(engine, step)
+    if found is None:
         return
-    role = next((r for r in dep["Roles"] if r["RoleName"] == step.args["role"]), None)
-    if role is None:
-        return
+    dep, role = found
     os_disk = role["OSVirtualHardDisk"]
     disk = engine.store.get("disk", step.sub, os_disk["DiskName"]) or {}
     service = engine.store.get("service", step.sub, dep["ServiceName"]) or {}
