@@ -6,8 +6,8 @@ import ipaddress
 from typing import Any
 
 from smtui.emulator import validate as v
-from smtui.emulator.engine import bad_request, conflict, iso, lock_key, not_found
-from smtui.emulator.handlers_services import get_deployment
+from smtui.emulator.engine import bad_request, conflict, iso, not_found
+from smtui.emulator.handlers_services import get_deployment, lock_deployment
 from smtui.emulator.routing import Ctx, Reply, Router
 
 _VM_TEXT = ("Description", "Language", "ImageFamily", "RecommendedVMSize", "Eula", "IconUri", "SmallIconUri",
@@ -114,8 +114,7 @@ def _servers(dep: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _save_dns(ctx: Ctx, dep: dict[str, Any], servers: list[dict[str, str]]) -> Reply:
-    key = lock_key(ctx.sub, dep["ServiceName"], dep["Name"])
-    ctx.engine.check_lock(key)
+    key = lock_deployment(ctx.engine, ctx.sub, dep)
     dep["Dns"] = {"DnsServers": servers} if servers else None
     if not servers:
         dep.pop("Dns")

@@ -7,8 +7,8 @@ from typing import Any, cast
 from smtui.emulator import lifecycle
 from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
-from smtui.emulator.engine import ApiError, bad_request, conflict, lock_key, not_found
-from smtui.emulator.handlers_services import get_deployment, get_service, service_location
+from smtui.emulator.engine import ApiError, bad_request, conflict, not_found
+from smtui.emulator.handlers_services import get_deployment, get_service, lock_deployment, service_location
 from smtui.emulator.roles import (
     DiskPlanner,
     build_role,
@@ -23,9 +23,7 @@ from smtui.emulator.routing import Ctx, Reply, Router
 
 def _locked(ctx: Ctx, service: str, deployment: str) -> tuple[dict[str, Any], str]:
     dep = get_deployment(ctx.engine, ctx.sub, service, deployment)
-    key = lock_key(ctx.sub, dep["ServiceName"], dep["Name"])
-    ctx.engine.check_lock(key)
-    return dep, key
+    return dep, lock_deployment(ctx.engine, ctx.sub, dep)
 
 
 def get_role(ctx: Ctx, service: str, deployment: str, role: str) -> Reply:
@@ -135,7 +133,7 @@ def role_instance_operation(ctx: Ctx, service: str, deployment: str, instance: s
     if current is None:
         raise not_found("Role instance name is not valid.")
     kind = v.choice(node, "OperationType", _OPERATIONS, required=True)
-    _dep, key = _locked(ctx, service, deployment)
+    key = lock_deployment(ctx.engine, ctx.sub, dep)
     name = current["RoleName"]
     inst = dep["Instances"][name]
     svc, dname = dep["ServiceName"], dep["Name"]

@@ -33,6 +33,13 @@ def get_deployment(engine: Engine, sub: str, service: str, name: str) -> dict[st
     return dep
 
 
+def lock_deployment(engine: Engine, sub: str, dep: dict[str, Any]) -> str:
+    """The lock name of a deployment, after refusing (409) while another operation holds it."""
+    key = lock_key(sub, dep["ServiceName"], dep["Name"])
+    engine.check_lock(key)
+    return key
+
+
 def deployment_by_slot(engine: Engine, sub: str, service: str, slot: str) -> dict[str, Any]:
     """The deployment in a slot, or 404."""
     get_service(engine, sub, service)
@@ -193,8 +200,7 @@ def get_deployment_slot(ctx: Ctx, service: str, slot: str) -> Reply:
 
 
 def _delete(ctx: Ctx, dep: dict[str, Any]) -> Reply:
-    key = lock_key(ctx.sub, dep["ServiceName"], dep["Name"])
-    ctx.engine.check_lock(key)
+    key = lock_deployment(ctx.engine, ctx.sub, dep)
     op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
     dep["Status"] = "Deleting"
     for role in dep["Roles"]:
@@ -232,8 +238,7 @@ def deployment_post(ctx: Ctx, service: str, deployment: str) -> Reply:
         )
     node = ctx.node("UpdateDeploymentStatus")
     status = v.choice(node, "Status", ("Running", "Suspended"), required=True)
-    key = lock_key(ctx.sub, dep["ServiceName"], dep["Name"])
-    ctx.engine.check_lock(key)
+    key = lock_deployment(ctx.engine, ctx.sub, dep)
     op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
     transitioning = "RunningTransitioning" if status == "Running" else "SuspendedTransitioning"
     ctx.engine.at(
