@@ -6,10 +6,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
+from textual.widgets import Input
+
+from smtui.tui.dialogs._fields import FormField
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.breadcrumbs import Breadcrumbs
-from tests.tui.test_actions import _dialog, console, fill, operation_done, unique, wait_for, wait_screen
+from tests.tui.test_actions import (
+    _dialog,
+    console,
+    fill,
+    operation_done,
+    screen_text,
+    unique,
+    wait_for,
+    wait_screen,
+)
 from tests.tui.test_browse import loaded
 
 
@@ -43,3 +56,30 @@ async def test_breadcrumbs_name_the_deployment_slot_at_80x24(demo_emulator: Any,
         line = app.browse.query_one(Breadcrumbs).render().plain
         assert line.rstrip().endswith("contoso-web › contoso-web-prod (Production) › web01"), line
         assert len(line) <= 78
+
+
+async def test_existing_os_disk_hint_is_readable_at_80x24(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
+        await pilot.press("c")
+        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        await pilot.pause(0.3)
+        cut = [
+            (f.key, f.control.placeholder, f.control.content_size.width)
+            for f in builder.query(FormField)
+            if isinstance(f.control, Input) and cell_len(f.control.placeholder) > f.control.content_size.width
+        ]
+        assert not cut, cut
+        target = builder.field("os_disk.disk_name").control
+        for _ in range(20):  # tab down to the field, as a user would
+            if app.focused is target:
+                break
+            await pilot.press("tab")
+        assert app.focused is target
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "or the name of a registered OS disk" in text
+        assert "boots as it is: no image, no provisioning set" in text

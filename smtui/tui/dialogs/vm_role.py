@@ -149,6 +149,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
 
     DEFAULT_CSS = """
     VMRoleBuilder .hint { color: $text-muted; height: auto; }
+    VMRoleBuilder .under-field { padding-left: 20; }
     VMRoleBuilder .add-row { margin-top: 1; }
     VMRoleBuilder #data-disks, VMRoleBuilder #endpoints { height: auto; }
     VMRoleBuilder #image-filter-row { height: auto; }
@@ -214,7 +215,9 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             yield select_field("Source image", "os_disk.source_image_name", self._image_options(""),
                                role.os_disk.source_image_name, allow_blank=True)  # fmt: skip
             yield text_field("Existing OS disk", "os_disk.disk_name", role.os_disk.disk_name,
-                             placeholder="or a registered OS disk (no image, no provisioning)")  # fmt: skip
+                             placeholder="or the name of a registered OS disk")  # fmt: skip
+            # Under the input, not in its placeholder: at 80 columns the placeholder was cut.
+            yield Static("boots as it is: no image, no provisioning set", classes="hint under-field")
             yield text_field("OS disk media link", "os_disk.media_link", role.os_disk.media_link,
                              placeholder="https://account.blob.core.windows.net/vhds/os.vhd")  # fmt: skip
             yield select_field("OS disk caching", "os_disk.host_caching", [(c, c) for c in HOST_CACHING],
