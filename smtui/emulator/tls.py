@@ -127,6 +127,7 @@ class TlsProtocol(asyncio.Protocol):
         self._conn.set_accept_state()
         self.tcp: asyncio.Transport = None  # type: ignore[assignment]
         self._inner: H11Protocol | None = None
+        self._plain: _PlainTransport | None = None
         self._timeout: asyncio.TimerHandle | None = None
 
     # -- TCP side ----------------------------------------------------------------------------------
@@ -160,8 +161,8 @@ class TlsProtocol(asyncio.Protocol):
         self._flush()  # TLS 1.3 key updates and alerts
         if chunks and self._inner is not None:
             self._inner.data_received(b"".join(chunks))
-        if closed:
-            self.close_tls()
+        if closed and self._plain is not None:
+            self._plain.close()
 
     def eof_received(self) -> bool | None:
         if self._inner is not None:
@@ -210,6 +211,7 @@ class TlsProtocol(asyncio.Protocol):
                 "peercert_der": der,
             },
         )
+        self._plain = plain
         state = {**self._app_state, "peer_cert": der, "transport": plain}
         self._inner = H11Protocol(self._config, self._server_state, state, _loop=self._loop)
         self._inner.connection_made(plain)

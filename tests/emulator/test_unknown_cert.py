@@ -96,3 +96,25 @@ def test_silent_connection_is_closed_after_the_handshake_timeout(
     with socket.create_connection(("127.0.0.1", emulator.port)) as sock:
         assert _closed_within(sock, 5)
     assert time.monotonic() - started < 2
+
+
+def test_close_notify_is_answered(emulator: Any) -> None:
+    ctx = wire.ssl_context(emulator)
+    raw = socket.create_connection(("127.0.0.1", emulator.port), timeout=5)
+    with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls_sock:
+        tls_sock.sendall(
+            f"GET /{emulator.subscription_id}/services/hostedservices HTTP/1.1\r\nHost: x\r\n"
+            f"x-ms-version: {wire.VERSION}\r\n\r\n".encode()
+        )
+        response = b""
+        while b"\r\n\r\n" not in response:
+            response += tls_sock.recv(65536)
+        head, body = response.split(b"\r\n\r\n", 1)
+        assert head.startswith(b"HTTP/1.1 200 ")
+        found = re.search(rb"(?i)content-length: (\d+)", head)
+        assert found is not None
+        length = int(found.group(1))
+        while len(body) < length:
+            body += tls_sock.recv(65536)
+        # a clean TLS shutdown: unwrap() returns only once the server's close_notify arrived
+        tls_sock.unwrap().close()
