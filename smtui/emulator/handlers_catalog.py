@@ -64,13 +64,7 @@ def _image_fields(ctx: Ctx, node: dict[str, Any], image: dict[str, Any], *, upda
     os_name = v.choice(node, "OS", ("Linux", "Windows"), required=not update)
     if os_name is not None:
         image["OS"] = os_name
-    for field in _IMAGE_OPTIONAL:
-        if field in node:
-            value = v.text(node, field)
-            if value:
-                image[field] = value
-            else:
-                image.pop(field, None)
+    v.update_texts(node, image, _IMAGE_OPTIONAL)
     for field in _IMAGE_KEEP_EMPTY:
         if field in node:
             image[field] = v.text(node, field) or ""
@@ -285,11 +279,7 @@ def update_storage(ctx: Ctx, name: str) -> Reply:
     kind = v.choice(node, "AccountType", _ACCOUNT_TYPES)
     if kind:
         doc["AccountType"] = kind
-    props = v.extended_properties(node)
-    if props is not None:
-        merged = {p["Name"]: p for p in doc.get("ExtendedProperties", [])}
-        merged.update({p["Name"]: p for p in props})
-        doc["ExtendedProperties"] = list(merged.values())
+    v.update_extended_properties(node, doc)
     ctx.engine.store.put("storage", ctx.sub, doc["ServiceName"], doc)
     ctx.engine.done(ctx.sub, ctx.request_id)
     return Reply(200)

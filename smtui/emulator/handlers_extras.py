@@ -15,13 +15,7 @@ _VM_TEXT = ("Description", "Language", "ImageFamily", "RecommendedVMSize", "Eula
 
 
 def _vm_fields(node: dict[str, Any], doc: dict[str, Any]) -> None:
-    for field in _VM_TEXT:
-        if field in node:
-            value = v.text(node, field)
-            if value:
-                doc[field] = value
-            else:
-                doc.pop(field, None)
+    v.update_texts(node, doc, _VM_TEXT)
     if v.boolean(node, "ShowInGui") is not None:
         doc["ShowInGui"] = v.boolean(node, "ShowInGui")
     if "DataDiskConfigurations" in node:

@@ -113,11 +113,7 @@ def update_service(ctx: Ctx, service: str) -> Reply:
         svc["Label"] = label
     if "Description" in node:
         svc["Description"] = v.text(node, "Description", max_len=1024)
-    props = v.extended_properties(node)
-    if props is not None:
-        merged = {p["Name"]: p for p in svc.get("ExtendedProperties", [])}
-        merged.update({p["Name"]: p for p in props})
-        svc["ExtendedProperties"] = list(merged.values())
+    v.update_extended_properties(node, svc)
     svc["DateLastModified"] = iso(ctx.engine.clock())
     ctx.engine.store.put("service", ctx.sub, svc["ServiceName"], svc)
     ctx.engine.done(ctx.sub, ctx.request_id)

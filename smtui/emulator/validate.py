@@ -141,6 +141,26 @@ def extended_properties(
     return out
 
 
+def update_extended_properties(node: dict[str, Any], doc: dict[str, Any]) -> None:
+    """Apply an update's ``ExtendedProperties`` to ``doc``: a given name replaces, a new one is added."""
+    props = extended_properties(node)
+    if props is not None:
+        merged = {p["Name"]: p for p in doc.get("ExtendedProperties", [])}
+        merged.update({p["Name"]: p for p in props})
+        doc["ExtendedProperties"] = list(merged.values())
+
+
+def update_texts(node: dict[str, Any], doc: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """Copy each of ``fields`` that ``node`` has into ``doc``; an empty value removes the field."""
+    for field in fields:
+        if field in node:
+            value = text(node, field)
+            if value:
+                doc[field] = value
+            else:
+                doc.pop(field, None)
+
+
 def location_or_affinity(
     node: dict[str, Any], locations: dict[str, str], groups: set[str]
 ) -> tuple[str | None, str | None]:

@@ -229,3 +229,48 @@ def test_cached_reads_follow_every_change(c: httpx.Client) -> None:
     assert b"wire-cache-svc" in c.get("/services/hostedservices").content
     assert c.delete("/services/hostedservices/wire-cache-svc").status_code == 200
     assert c.get("/services/hostedservices").content == before
+
+
+def _properties(root: Any) -> dict[str, str]:
+    return {wire.text(p, "Name"): wire.text(p, "Value") for p in root.iter(NS + "ExtendedProperty")}
+
+
+@pytest.mark.parametrize(
+    ("path", "root"),
+    [
+        ("/services/hostedservices/contoso-web", "UpdateHostedService"),
+        ("/services/storageservices/fabrikamdata", "UpdateStorageServiceInput"),
+    ],
+)
+def test_updated_extended_properties_replace_by_name_and_keep_the_others(
+    c: httpx.Client, path: str, root: str
+) -> None:
+    before = _properties(wire.xml(c.get(path)))
+    props = "".join(
+        f"<ExtendedProperty><Name>{n}</Name><Value>{val}</Value></ExtendedProperty>"
+        for n, val in (("ResourceLocation", "moved"), ("Owner", "ops"))
+    )
+    body = f'<{root} xmlns="{NS[1:-1]}"><ExtendedProperties>{props}</ExtendedProperties></{root}>'
+    r = c.put(path, content=body, headers={"Content-Type": wire.XML})
+    assert r.status_code == 200, r.text
+    assert _properties(wire.xml(c.get(path))) == {**before, "ResourceLocation": "moved", "Owner": "ops"}
+
+
+def test_update_os_image_sets_and_clears_optional_text(c: httpx.Client) -> None:
+    def put(fields: str) -> None:
+        body = f'<OSImage xmlns="{NS[1:-1]}">{fields}</OSImage>'
+        r = c.put(
+            "/services/images/contoso-web-golden-2016", content=body, headers={"Content-Type": wire.XML}
+        )
+        assert r.status_code == 200, r.text
+
+    put("<Eula>https://contoso.example/eula</Eula><ImageFamily>web</ImageFamily>")
+    image = wire.xml(c.get("/services/images/contoso-web-golden-2016"))
+    assert (wire.text(image, "Eula"), wire.text(image, "ImageFamily")) == (
+        "https://contoso.example/eula",
+        "web",
+    )
+    put("<Eula></Eula>")
+    image = wire.xml(c.get("/services/images/contoso-web-golden-2016"))
+    assert image.find(NS + "Eula") is None
+    assert wire.text(image, "ImageFamily") == "web"
