@@ -6,7 +6,6 @@ seeded state obeys the same rules (disks registered, names unique, LUNs valid).
 
 from __future__ import annotations
 
-import base64
 import random
 import uuid
 from typing import Any
@@ -19,10 +18,6 @@ WINDOWS = "a699494373c04fc0bc8f2bb1389d6106__Windows-Server-2012-Datacenter-2015
 UBUNTU = "b39f27a8b8c64d52b05eac6a62ebad85__Ubuntu-14_04-LTS-amd64-server-20140414-en-us-30GB"
 UBUNTU_15 = "b39f27a8b8c64d52b05eac6a62ebad85__Ubuntu-15_04-amd64-server-20150616.1-en-us-30GB"
 DAY = 86400.0
-
-
-def _b(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
 
 
 def _endpoint(name: str, port: int, local: int | None = None) -> dict[str, str]:
