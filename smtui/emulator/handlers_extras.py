@@ -109,9 +109,10 @@ def _servers(dep: dict[str, Any]) -> list[dict[str, str]]:
 
 def _save_dns(ctx: Ctx, dep: dict[str, Any], servers: list[dict[str, str]]) -> Reply:
     key = lock_deployment(ctx.engine, ctx.sub, dep)
-    dep["Dns"] = {"DnsServers": servers} if servers else None
-    if not servers:
-        dep.pop("Dns")
+    if servers:
+        dep["Dns"] = {"DnsServers": servers}
+    else:
+        dep.pop("Dns", None)
     ctx.engine.save_deployment(ctx.sub, dep)
     op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
     ctx.engine.finish_at(ctx.sub, op, 2.0)
