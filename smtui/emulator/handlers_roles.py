@@ -148,18 +148,8 @@ def role_instance_operation(ctx: Ctx, service: str, deployment: str, instance: s
         if inst["PowerState"] == "Stopped":
             raise conflict(f"The role instance {name} is stopped and cannot be restarted; start it instead.")
         op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
-        ctx.engine.at(
-            ctx.sub,
-            op,
-            0,
-            "instance",
-            service=svc,
-            dep=dname,
-            role=name,
-            status="RestartingRole",
-            power="Started",
-        )
-        lifecycle.plan_walk(ctx.engine, ctx.sub, op, svc, dname, name, lifecycle.RESTART)
+        walk = (("RestartingRole", "Started", 0.0), *lifecycle.RESTART)
+        lifecycle.plan_walk(ctx.engine, ctx.sub, op, svc, dname, name, walk)
         ctx.engine.finish_at(ctx.sub, op, lifecycle.RESTART_DONE)
     else:
         _capture(ctx, node, dep, current, key)
@@ -167,29 +157,18 @@ def role_instance_operation(ctx: Ctx, service: str, deployment: str, instance: s
 
 
 def _shutdown(ctx: Ctx, op: str, svc: str, dname: str, name: str, action: str) -> None:
-    stopping = "StoppingAndDeallocating" if action == "StoppedDeallocated" else "StoppingVM"
-    ctx.engine.at(
-        ctx.sub, op, 0, "instance", service=svc, dep=dname, role=name, status=stopping, power="Started"
+    deallocate = action == "StoppedDeallocated"
+    walk = (
+        ("StoppingAndDeallocating" if deallocate else "StoppingVM", "Started", 0.0),
+        ("StoppedDeallocated" if deallocate else "StoppedVM", "Stopped", lifecycle.SHUTDOWN_DONE),
     )
-    ctx.engine.at(
-        ctx.sub,
-        op,
-        lifecycle.SHUTDOWN_DONE,
-        "instance",
-        service=svc,
-        dep=dname,
-        role=name,
-        status=action if action == "StoppedDeallocated" else "StoppedVM",
-        power="Stopped",
-    )
+    lifecycle.plan_walk(ctx.engine, ctx.sub, op, svc, dname, name, walk)
     ctx.engine.finish_at(ctx.sub, op, lifecycle.SHUTDOWN_DONE)
 
 
 def _start(ctx: Ctx, op: str, svc: str, dname: str, name: str) -> None:
-    ctx.engine.at(
-        ctx.sub, op, 0, "instance", service=svc, dep=dname, role=name, status="StartingVM", power="Starting"
-    )
-    lifecycle.plan_walk(ctx.engine, ctx.sub, op, svc, dname, name, lifecycle.START)
+    walk = (("StartingVM", "Starting", 0.0), *lifecycle.START)
+    lifecycle.plan_walk(ctx.engine, ctx.sub, op, svc, dname, name, walk)
     ctx.engine.finish_at(ctx.sub, op, lifecycle.START_DONE)
 
 
