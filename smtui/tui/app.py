@@ -181,7 +181,7 @@ class SmtuiApp(App[None]):
         self.tracker = OperationsTracker(
             conn.subscription_id, conn.profile_name, store_path=self.operations_file, wall=self.now
         )
-        resumed = self.tracker.resume()
+        resumed = self.tracker.resume(await asyncio.to_thread(self.tracker.load_pending))
         if resumed:
             self.notify(f"Resumed tracking {len(resumed)} pending operation(s)", title="Operations")
             self._poll_operations()
@@ -213,6 +213,9 @@ class SmtuiApp(App[None]):
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
             self._refresh_timer = None
+        if self.tracker is not None:
+            # Store writes run on their own thread; the last one must land before exit.
+            await asyncio.to_thread(self.tracker.close)
         client, self.client = self.client, None
         if client is not None:
             await client.aclose()

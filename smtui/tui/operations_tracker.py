@@ -3,12 +3,17 @@
 No Textual: the App's poller worker asks :meth:`OperationsTracker.due` what to poll, feeds
 results to :meth:`OperationsTracker.apply`, and sleeps :meth:`OperationsTracker.next_wait`.
 Persistence goes through ``smtui.profiles.operations_store`` (pending operations survive a
-restart and are resumed).
+restart and are resumed). Its writes take a file lock and fsync, so they run on a
+:class:`StoreWriter` thread, never on the event loop.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
+import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +22,8 @@ from typing import Any
 
 from smtui.profiles import operations_store as store
 from smtui.tui.nodes import NodeRef
+
+logger = logging.getLogger(__name__)
 
 IN_PROGRESS = store.IN_PROGRESS
 SUCCEEDED = store.SUCCEEDED
@@ -97,6 +104,54 @@ def format_elapsed(seconds: float) -> str:
     return f"{s // 3600}h{(s % 3600) // 60:02d}m"
 
 
+class StoreWriter:
+    """Runs operations-store writes on one background thread, in the order they were queued.
+
+    The thread is a daemon: a write stuck on the store's file lock cannot keep smtui from
+    exiting. Call :meth:`close` (or :meth:`flush`) before exit so the last update is not lost.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: queue.Queue[Callable[[], object] | None] | None = None
+
+    def submit(self, write: Callable[[], object]) -> None:
+        """Queue ``write``; it runs after every write queued before it."""
+        with self._lock:
+            if self._queue is None:
+                # Each thread has its own queue: one that is closing never takes a later write.
+                self._queue = queue.Queue()
+                name = "smtui-operations-store"
+                threading.Thread(target=self._run, args=(self._queue,), name=name, daemon=True).start()
+            self._queue.put(write)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every write queued so far is done; False if ``timeout`` expired first."""
+        with self._lock:
+            if self._queue is None:
+                return True
+        done = threading.Event()
+        self.submit(done.set)
+        return done.wait(timeout)
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Flush, then end the thread (a later :meth:`submit` starts a new one)."""
+        flushed = self.flush(timeout)
+        with self._lock:
+            if self._queue is not None:
+                self._queue.put(None)
+                self._queue = None
+        return flushed
+
+    @staticmethod
+    def _run(jobs: queue.Queue[Callable[[], object] | None]) -> None:
+        while (write := jobs.get()) is not None:
+            try:
+                write()
+            except Exception:  # one failed write must not stop the ones after it
+                logger.exception("could not write the operations store")
+
+
 class OperationsTracker:
     """The operations of one subscription, newest last.
 
@@ -126,6 +181,15 @@ class OperationsTracker:
         self.wall = wall
         self.mono = mono
         self.operations: dict[str, TrackedOperation] = {}
+        self.writer = StoreWriter()
+
+    def flush(self, timeout: float | None = 5.0) -> bool:
+        """Wait (blocking: call it from a thread) until every store write is done."""
+        return self.writer.flush(timeout)
+
+    def close(self, timeout: float | None = 5.0) -> bool:
+        """Finish the pending store writes and stop the writer thread (blocking)."""
+        return self.writer.close(timeout)
 
     # ------------------------------------------------------------------ state
 
@@ -159,22 +223,28 @@ class OperationsTracker:
         )
         self.operations[request_id] = op
         if self.persist:
-            store.record_operation(
-                store.PendingOperation(
-                    request_id=request_id,
-                    operation=operation,
-                    target=target,
-                    profile=self.profile,
-                    subscription_id=self.subscription_id,
-                ),
-                self.store_path,
+            pending = store.PendingOperation(
+                request_id=request_id,
+                operation=operation,
+                target=target,
+                profile=self.profile,
+                subscription_id=self.subscription_id,
             )
+            self.writer.submit(functools.partial(store.record_operation, pending, self.store_path))
         return op
 
-    def resume(self) -> list[TrackedOperation]:
-        """Load this subscription's pending operations from the store (polled right away)."""
+    def load_pending(self) -> list[store.PendingOperation]:
+        """Read the store's pending operations (blocking file I/O: call it from a thread)."""
+        return store.pending_operations(self.store_path)
+
+    def resume(self, pending: list[store.PendingOperation] | None = None) -> list[TrackedOperation]:
+        """Track this subscription's pending operations (polled right away).
+
+        Args:
+            pending: What :meth:`load_pending` returned; read from the store when omitted.
+        """
         resumed = []
-        for stored in store.pending_operations(self.store_path):
+        for stored in self.load_pending() if pending is None else pending:
             if stored.subscription_id not in (None, self.subscription_id):
                 continue
             if stored.request_id in self.operations:
@@ -250,12 +320,15 @@ class OperationsTracker:
         op.finished = self.wall()
         op.http_status_code = http_status
         if self.persist:
-            store.update_operation(
-                op.request_id,
-                self.store_path,
-                status=status,
-                http_status_code=http_status,
-                error_code=op.error_code,
-                error_message=op.error_message,
+            self.writer.submit(
+                functools.partial(
+                    store.update_operation,
+                    op.request_id,
+                    self.store_path,
+                    status=status,
+                    http_status_code=http_status,
+                    error_code=op.error_code,
+                    error_message=op.error_message,
+                )
             )
         return op

@@ -3,21 +3,28 @@ hints that fit, the filter's keys in the footer, a tree that grows with the term
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.cells import cell_len
 from textual.widgets import Input
 
+from smtui.profiles import operations_store
 from smtui.tui.dialogs._fields import FormField
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind
+from smtui.tui.operations_tracker import SUCCEEDED, StoreWriter
 from smtui.tui.widgets.breadcrumbs import Breadcrumbs
 from tests.tui.test_actions import (
     _dialog,
     console,
     fill,
     operation_done,
+    run_client,
     screen_text,
     unique,
     wait_for,
@@ -83,3 +90,47 @@ async def test_existing_os_disk_hint_is_readable_at_80x24(demo_emulator: Any, ma
         text = screen_text(app)
         assert "or the name of a registered OS disk" in text
         assert "boots as it is: no image, no provisioning set" in text
+
+
+async def test_operations_store_is_written_off_the_event_loop_and_flushed_on_exit(
+    emulator: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = unique("stored")
+    created = await run_client(emulator, lambda c: c.create_hosted_service(service, {"Location": "West US"}))
+    request_id = str(created.request_id)
+    writers: list[str] = []
+
+    def spy(write: Callable[..., Any], delay: float) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            writers.append(threading.current_thread().name)
+            time.sleep(delay)  # a slow disk, or a lock held by `smtui ls operations`
+            return write(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(operations_store, "record_operation", spy(operations_store.record_operation, 0.2))
+    monkeypatch.setattr(operations_store, "update_operation", spy(operations_store.update_operation, 0.4))
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("T")
+        await pilot.press(*request_id, "enter")
+        op = app.tracker.operations[request_id]
+        await wait_for(pilot, lambda: op.status == SUCCEEDED)
+    # Both writes ran, in order, on another thread, and the last one was not lost on exit.
+    assert len(writers) == 2 and threading.main_thread().name not in writers
+    stored = {o.request_id: o for o in operations_store.load_operations(app.operations_file)}
+    assert stored[request_id].status == SUCCEEDED
+
+
+def test_store_writer_keeps_the_order_of_writes() -> None:
+    writer = StoreWriter()
+    done: list[tuple[int, str]] = []
+    for i in range(50):
+        writer.submit(lambda i=i: done.append((i, threading.current_thread().name)))
+    assert writer.close(timeout=5)
+    writer.submit(lambda: done.append((50, threading.current_thread().name)))  # a new thread
+    assert writer.flush(timeout=5)
+    assert [i for i, _ in done] == list(range(51))
+    assert {name for _, name in done} == {"smtui-operations-store"}
+    writer.close(timeout=5)

@@ -50,6 +50,7 @@ async def test_pasted_request_id_goes_in_progress_then_succeeded(
         await pilot.pause(0.1)
         assert "Succeeded" in sidebar_text(app)
         assert any("succeeded" in str(n.message) for n in app._notifications)
+        assert app.tracker.flush()  # the store is written on its own thread
         stored = {o.request_id: o for o in operations_store.load_operations(app.operations_file)}
         assert stored[request_id].status == SUCCEEDED
         await pilot.press("o")  # toggle key hides it
