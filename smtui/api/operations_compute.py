@@ -53,6 +53,11 @@ def _instance_operations(service_name: str, deployment_name: str, role_instance:
     return f"{base}/roleinstances/{segment(role_instance, 'role_instance')}/Operations"
 
 
+def _instance_operation(operation: str, path: str, body: object) -> ApiRequest[None]:
+    """``POST`` of an operation ``body`` to a role instance's ``Operations`` ``path`` (``202``)."""
+    return ApiRequest(operation, "POST", path, expected=ACCEPTED, is_async=True, **with_body(body))
+
+
 # ------------------------------------------------------------------ deployments
 
 
@@ -313,38 +318,20 @@ def shutdown_role_instance(
         else choice(post_shutdown_action, "PostShutdownAction", POST_SHUTDOWN_ACTIONS)
     )
     body = models.ShutdownRoleOperation(post_shutdown_action=action)
-    return ApiRequest(
-        "ShutdownRoleInstance",
-        "POST",
-        _instance_operations(service_name, deployment_name, role_instance),
-        expected=ACCEPTED,
-        is_async=True,
-        **with_body(body),
-    )
+    path = _instance_operations(service_name, deployment_name, role_instance)
+    return _instance_operation("ShutdownRoleInstance", path, body)
 
 
 def start_role_instance(service_name: str, deployment_name: str, role_instance: str) -> ApiRequest[None]:
     """``POST …/roleinstances/<role>/Operations`` with ``StartRoleOperation`` (``202``)."""
-    return ApiRequest(
-        "StartRoleInstance",
-        "POST",
-        _instance_operations(service_name, deployment_name, role_instance),
-        expected=ACCEPTED,
-        is_async=True,
-        **with_body(models.StartRoleOperation()),
-    )
+    path = _instance_operations(service_name, deployment_name, role_instance)
+    return _instance_operation("StartRoleInstance", path, models.StartRoleOperation())
 
 
 def restart_role_instance(service_name: str, deployment_name: str, role_instance: str) -> ApiRequest[None]:
     """``POST …/roleinstances/<role>/Operations`` with ``RestartRoleOperation`` (``202``)."""
-    return ApiRequest(
-        "RestartRoleInstance",
-        "POST",
-        _instance_operations(service_name, deployment_name, role_instance),
-        expected=ACCEPTED,
-        is_async=True,
-        **with_body(models.RestartRoleOperation()),
-    )
+    path = _instance_operations(service_name, deployment_name, role_instance)
+    return _instance_operation("RestartRoleInstance", path, models.RestartRoleOperation())
 
 
 def capture_role_instance(
@@ -372,6 +359,4 @@ def capture_role_instance(
         post_capture_action=action,
         target_image_label=body.target_image_label or name,
     )
-    return ApiRequest(
-        "CaptureRoleInstance", "POST", path, expected=ACCEPTED, is_async=True, **with_body(body)
-    )
+    return _instance_operation("CaptureRoleInstance", path, body)
