@@ -31,6 +31,7 @@ from tests.tui.test_actions import (
     wait_screen,
 )
 from tests.tui.test_browse import loaded
+from tests.tui.test_polish import assert_footer_fits, footer_keys
 
 
 async def test_cursor_lands_on_the_created_hosted_service(emulator: Any, tmp_path: Path) -> None:
@@ -134,3 +135,21 @@ def test_store_writer_keeps_the_order_of_writes() -> None:
     assert [i for i, _ in done] == list(range(51))
     assert {name for _, name in done} == {"smtui-operations-store"}
     writer.close(timeout=5)
+
+
+async def test_footer_shows_the_filter_keys_while_the_filter_is_open(
+    demo_emulator: Any, make_app: Any
+) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        assert "slash" in await assert_footer_fits(app, pilot, ())
+        await pilot.press("slash")
+        await assert_footer_fits(app, pilot, ())
+        shown = {k.key: k.description for k in footer_keys(app)[0]}
+        assert "slash" not in shown, shown  # the filter is already open: "/" types a slash
+        assert shown.get("escape") == "Clear" and shown.get("enter") == "Apply", shown
+        await pilot.press(*"web", "enter")
+        await assert_footer_fits(app, pilot, ())
+        shown = {k.key: k.description for k in footer_keys(app)[0]}
+        assert shown.get("slash") == "Filter" and "enter" not in shown, shown

@@ -17,8 +17,9 @@ class FilterBar(Input):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
-        Binding("enter", "keep_filter", "Keep filter", id="filter.keep"),
+        # Short labels: at 80 columns the footer holds Help plus these two.
+        Binding("escape", "clear_filter", "Clear", tooltip="Clear and close the filter", id="filter.clear"),
+        Binding("enter", "keep_filter", "Apply", tooltip="Keep the filter, to the list", id="filter.keep"),
         Binding("down", "keep_filter", "To the list", show=False, id="filter.to-list"),
     ]
 

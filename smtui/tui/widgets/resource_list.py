@@ -85,6 +85,10 @@ class ResourceList(Vertical):
     def action_open_filter(self) -> None:
         self.filter_bar.open()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the filter is open "/" types a slash: the footer shows its Esc and Enter instead.
+        return not (action == "open_filter" and self.filter_bar.has_focus)
+
     # ------------------------------------------------------------------ events
 
     @on(FilterBar.FilterChanged)
