@@ -20,6 +20,8 @@ from lxml import etree
 from smtui.api import codec
 from smtui.api import models as m
 
+from .xml_canon import canonical
+
 RECORDINGS = Path("/work/shared/asm/recordings")
 SOURCES = ["azure-sdk-for-python", "azure-sdk-for-net", "azure-xplat-cli", "azure-sdk-for-node", "libcloud",
            "jclouds-labs"]
@@ -118,26 +120,6 @@ MODELLED: dict[str, tuple[type, bool, Callable[[Any], None]]] = {
     "GetStorageAccountProperties": (m.StorageAccount, False, _storage),
     "RegenerateStorageAccountKeys": (m.StorageAccountKeys, False, _keys),
 }
-
-XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
-
-
-def canonical(data: bytes | str, *, ordered: bool = True, xsi_type: bool = True) -> str:
-    """Whitespace-, prefix- and attribute-order-insensitive form of a document."""
-    raw = data.encode() if isinstance(data, str) else data
-    root = etree.fromstring(raw.lstrip(b"\xef\xbb\xbf"))
-    for elem in root.iter():
-        if not xsi_type:
-            elem.attrib.pop(XSI_TYPE, None)
-        if elem.text is not None and not elem.text.strip() and len(elem):
-            elem.text = None
-        if elem.tail is not None and not elem.tail.strip():
-            elem.tail = None
-    if not ordered:
-        for elem in root.iter():
-            elem[:] = sorted(elem, key=lambda e: etree.tostring(e, method="c14n"))
-    return etree.canonicalize(etree.tostring(root).decode(), strip_text=True, rewrite_prefixes=True)
-
 
 def _load(source: str) -> list[tuple[str, dict[str, Any]]]:
     paths = sorted((RECORDINGS / source).glob("*.json"))

@@ -20,23 +20,10 @@ from lxml import etree
 from smtui.api import codec
 from smtui.api import models as m
 
+from .xml_canon import canonical
+
 RECORDINGS = Path("/work/shared/asm/recordings")
 EXAMPLES = Path("/work/shared/asm/examples")
-XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
-
-
-def canonical(data: bytes | str, *, xsi_type: bool = True) -> str:
-    """Whitespace-, prefix- and attribute-order-insensitive form of a document (order kept)."""
-    raw = data.encode() if isinstance(data, str) else data
-    root = etree.fromstring(raw)
-    for elem in root.iter():
-        if not xsi_type:
-            elem.attrib.pop(XSI_TYPE, None)
-        if elem.text is not None and not elem.text.strip() and len(elem):
-            elem.text = None
-        if elem.tail is not None and not elem.tail.strip():
-            elem.tail = None
-    return etree.canonicalize(etree.tostring(root).decode(), strip_text=True, rewrite_prefixes=True)
 
 
 def _role_operation(body: bytes) -> bytes:
