@@ -97,33 +97,21 @@ class Setup:
                 b"<DeploymentSlot>Production</DeploymentSlot>",
                 f"<DeploymentSlot>{slot}</DeploymentSlot>".encode(),
             )
-            r = self.c.post(
-                f"/services/hostedservices/{svc}/deployments",
-                content=body,
-                headers={"Content-Type": wire.XML},
-            )
-            assert r.status_code == 202, r.text
-            wire.wait_op(self.c, r.headers["x-ms-request-id"])
+            wire.post_and_wait(self.c, f"/services/hostedservices/{svc}/deployments", body)
         base = f"/services/hostedservices/{svc}/deployments/{dep}/roles"
         for i, role in enumerate(roles[1:]):
             if self.c.get(f"{base}/{role}").status_code == 404:
                 body = wire.linux_role(role, image=wire.UBUNTU, storage="replaysetup", port=65002 + i)
-                r = self.c.post(base, content=body, headers={"Content-Type": wire.XML})
-                assert r.status_code == 202, r.text
-                wire.wait_op(self.c, r.headers["x-ms-request-id"])
+                wire.post_and_wait(self.c, base, body)
 
     def stopped(self, svc: str, dep: str, role: str) -> None:
         body = (
             '<ShutdownRoleOperation xmlns="http://schemas.microsoft.com/windowsazure">'
             "<OperationType>ShutdownRoleOperation</OperationType></ShutdownRoleOperation>"
         )
-        r = self.c.post(
-            f"/services/hostedservices/{svc}/deployments/{dep}/roleinstances/{role}/Operations",
-            content=body,
-            headers={"Content-Type": wire.XML},
+        wire.post_and_wait(
+            self.c, f"/services/hostedservices/{svc}/deployments/{dep}/roleinstances/{role}/Operations", body
         )
-        assert r.status_code == 202, r.text
-        wire.wait_op(self.c, r.headers["x-ms-request-id"])
 
     def os_image(self, name: str, os_name: str = "Linux") -> None:
         if self.c.get(f"/services/images/{name}").status_code == 404:
@@ -146,22 +134,14 @@ class Setup:
             f"<MediaLink>https://replaysetup.blob.core.windows.net/vmimages/{name}.vhd</MediaLink>"
             "</OSDiskConfiguration></VMImage>"
         )
-        r = self.c.post("/services/vmimages", content=body, headers={"Content-Type": wire.XML})
-        assert r.status_code == 202, r.text
-        wire.wait_op(self.c, r.headers["x-ms-request-id"])
+        wire.post_and_wait(self.c, "/services/vmimages", body)
 
     def dns_server(self, svc: str, dep: str, name: str) -> None:
         body = (
             '<DnsServer xmlns="http://schemas.microsoft.com/windowsazure">'
             f"<Name>{name}</Name><Address>10.0.0.4</Address></DnsServer>"
         )
-        r = self.c.post(
-            f"/services/hostedservices/{svc}/deployments/{dep}/dnsservers",
-            content=body,
-            headers={"Content-Type": wire.XML},
-        )
-        assert r.status_code == 202, r.text
-        wire.wait_op(self.c, r.headers["x-ms-request-id"])
+        wire.post_and_wait(self.c, f"/services/hostedservices/{svc}/deployments/{dep}/dnsservers", body)
 
     def affinity_group(self, name: str) -> None:
         if self.c.get(f"/affinitygroups/{name}").status_code == 404:
@@ -183,9 +163,7 @@ class Setup:
                 f"<ServiceName>{name}</ServiceName><Label>{label}</Label><Location>West US</Location>"
                 "</CreateStorageServiceInput>"
             )
-            r = self.c.post("/services/storageservices", content=body, headers={"Content-Type": wire.XML})
-            assert r.status_code == 202, r.text
-            wire.wait_op(self.c, r.headers["x-ms-request-id"])
+            wire.post_and_wait(self.c, "/services/storageservices", body)
 
     def disk(self, name: str) -> None:
         if self.c.get(f"/services/disks/{name}").status_code == 404:

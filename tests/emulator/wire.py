@@ -63,6 +63,13 @@ def wait_op(c: httpx.Client, request_id: str, timeout: float = 10.0) -> etree._E
         time.sleep(0.01)
 
 
+def post_and_wait(c: httpx.Client, path: str, body: bytes | str) -> etree._Element:
+    """POST an XML ``body`` that starts an operation (``202``) and wait for the operation to end."""
+    r = c.post(path, content=body, headers={"Content-Type": XML})
+    assert r.status_code == 202, r.text
+    return wait_op(c, r.headers["x-ms-request-id"])
+
+
 def shape(element: etree._Element) -> list[Any]:
     """Element names in document order, nested (namespace-free) — what replay compares."""
     out: list[Any] = []
