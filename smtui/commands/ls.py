@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from smtui.commands.output import guarded, note, print_json
+from smtui.commands.output import guarded, note, print_json, usage
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ LISTINGS: dict[str, Listing] = {
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``smtui ls`` and its kinds."""
     parser = subparsers.add_parser("ls", help="print objects of the subscription as JSON (read-only)")
-    parser.set_defaults(handler=_usage(parser))
+    parser.set_defaults(handler=usage(parser))
     kinds = parser.add_subparsers(dest="ls_kind", metavar="{" + ",".join([*LISTINGS, "operations"]) + "}")
     for kind, listing in LISTINGS.items():
         p = kinds.add_parser(kind, help=listing.help)
@@ -86,14 +86,6 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", default=argparse.SUPPRESS,
                         help="profile to use (default: the default profile, else the embedded emulator)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
-
-
-def _usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
-    def run(_args: argparse.Namespace) -> int:
-        parser.print_help()
-        return 2
-
-    return run
 
 
 def _to_json(value: Any) -> Any:

@@ -37,6 +37,16 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
+def usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """A handler for a command group run without a subcommand: print its help, exit code 2."""
+
+    def run(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    return run
+
+
 def show_keyring_notice_once() -> None:
     """Print the one-time "no keyring, paths are in a file" notice, if it is due."""
     from smtui.profiles import mark_keyring_notice_shown, pending_keyring_notice

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from smtui.commands.output import guarded, note, print_json, show_keyring_notice_once, table
+from smtui.commands.output import guarded, note, print_json, show_keyring_notice_once, table, usage
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``smtui profiles`` and its subcommands."""
     parser = subparsers.add_parser("profiles", help="list, add, remove or import subscription profiles")
-    parser.set_defaults(handler=_usage(parser))
+    parser.set_defaults(handler=usage(parser))
     sub = parser.add_subparsers(dest="profiles_command", metavar="{list,show,add,remove,import,default}")
 
     p = sub.add_parser("list", help="list the configured profiles")
@@ -58,14 +58,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("name", nargs="?")
     p.add_argument("--clear", action="store_true", help="no default: smtui opens the embedded emulator")
     p.set_defaults(handler=run_default)
-
-
-def _usage(parser: argparse.ArgumentParser) -> Any:
-    def run(_args: argparse.Namespace) -> int:
-        parser.print_help()
-        return 2
-
-    return run
 
 
 def _public(profile: Any, default: str | None, *, with_paths: bool) -> dict[str, Any]:

@@ -103,3 +103,12 @@ def test_ls_operations_in_a_fresh_interpreter_does_not_import_textual(run_smtui:
 
     assert result.returncode == 0 and json.loads(result.stdout) == []
     assert "textual" not in result.modules
+
+
+@pytest.mark.parametrize(("group", "listed"), [("ls", "storage-accounts"), ("profiles", "import")])
+def test_command_group_without_subcommand_prints_its_help(
+    capsys: pytest.CaptureFixture[str], group: str, listed: str
+) -> None:
+    assert main([group]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: smtui {group}") and listed in out
