@@ -311,6 +311,9 @@ class SmtuiApp(App[None]):
         sidebar = self._sidebar()
         if sidebar is not None and self.size.width >= 100:
             sidebar.add_class("-visible")
+            browse = self.browse
+            if browse is not None:
+                browse.update_layout()
         self._poll_operations()
 
     def _sidebar(self) -> OpsSidebar | None:

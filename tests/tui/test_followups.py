@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from textual.geometry import Region
 from textual.widgets import Input
 
 from smtui.profiles import operations_store
@@ -19,6 +20,7 @@ from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind
 from smtui.tui.operations_tracker import SUCCEEDED, StoreWriter
 from smtui.tui.widgets.breadcrumbs import Breadcrumbs
+from smtui.tui.widgets.nav_tree import NavTree
 from tests.tui.test_actions import (
     _dialog,
     console,
@@ -153,3 +155,33 @@ async def test_footer_shows_the_filter_keys_while_the_filter_is_open(
         await assert_footer_fits(app, pilot, ())
         shown = {k.key: k.description for k in footer_keys(app)[0]}
         assert shown.get("slash") == "Filter" and "enter" not in shown, shown
+
+
+def tree_lines(app: Any) -> list[str]:
+    tree = app.browse.query_one(NavTree)
+    return [strip.text for strip in tree.render_lines(Region(0, 0, tree.size.width, tree.size.height))]
+
+
+async def test_tree_grows_with_the_terminal_so_deployment_names_fit(
+    demo_emulator: Any, make_app: Any
+) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        tree = app.browse.query_one(NavTree)
+        assert tree.outer_size.width == 24  # 80 columns: the list needs the room
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause(0.2)
+        assert 24 < tree.outer_size.width <= 120 // 2
+        lines = tree_lines(app)
+        for label in ("contoso-web-prod (Production) ●", "contoso-web-staging (Staging) ●"):
+            assert any(label in line for line in lines), lines
+        await pilot.press("o")  # the operations sidebar takes its room back from the tree
+        await pilot.pause(0.2)
+        assert tree.outer_size.width == 24
+        await pilot.resize_terminal(200, 50)
+        await pilot.press("o")
+        await pilot.pause(0.2)
+        assert tree.outer_size.width <= 50  # a wide terminal goes to the list

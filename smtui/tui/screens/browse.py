@@ -29,7 +29,7 @@ from smtui.tui.widgets.breadcrumbs import Breadcrumbs
 from smtui.tui.widgets.details_pane import DetailsPane
 from smtui.tui.widgets.header_bar import HeaderBar
 from smtui.tui.widgets.key_footer import KeyFooter
-from smtui.tui.widgets.nav_tree import NavTree
+from smtui.tui.widgets.nav_tree import NavTree, tree_width
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
 from smtui.tui.widgets.resource_list import ResourceList
 
@@ -427,9 +427,14 @@ class BrowseScreen(Screen[None]):
         self.toggle_class("-no-tree")
 
     def update_layout(self) -> None:
-        """Below NARROW columns the operations sidebar replaces the tree (the list keeps its width)."""
-        narrow = self.query_one(OpsSidebar).has_class("-visible") and self.size.width < NARROW
+        """Size the tree to the terminal; below NARROW columns the operations sidebar replaces it
+        (the list keeps its width), above it the tree shrinks to its minimum beside the sidebar."""
+        visible = self.query_one(OpsSidebar).has_class("-visible")
+        narrow = visible and self.size.width < NARROW
         self.set_class(narrow, "-ops-narrow")
+        # CSS has no "24 plus a share of the columns beyond 80": the width is set here.
+        tree = self.query_one(NavTree)
+        tree.styles.width = tree_width(self.size.width, beside_sidebar=visible and not narrow)
         if narrow and self.focused is self.query_one(NavTree):
             self.table.focus()
 

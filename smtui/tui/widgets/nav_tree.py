@@ -29,6 +29,22 @@ STATE_COLUMN: dict[Kind, int] = {Kind.DEPLOYMENT: 2, Kind.ROLE: 2, Kind.INSTANCE
 """Which cell of an item holds the state shown next to its name in the tree."""
 
 
+TREE_MIN = 24
+"""Width of the tree at 80 columns (the list needs the room) and beside the operations sidebar."""
+TREE_MAX = 48
+"""Widest the tree gets: on a wide terminal the rest goes to the list."""
+TREE_SHARE = 0.4
+"""Share of the columns beyond 80 the tree takes (at 120: 40, so a deployment with its slot fits
+three levels down)."""
+
+
+def tree_width(columns: int, *, beside_sidebar: bool = False) -> int:
+    """Cells the tree takes on a terminal ``columns`` wide."""
+    if beside_sidebar:
+        return TREE_MIN
+    return max(TREE_MIN, min(TREE_MAX, TREE_MIN + int((columns - 80) * TREE_SHARE)))
+
+
 class NavTree(Tree[NodeRef]):
     """A lazily filled tree of containers; children arrive via :meth:`set_children`.
 
