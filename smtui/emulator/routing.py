@@ -18,6 +18,11 @@ class CertRegistry(Protocol):
         """Start accepting ``pem`` at the TLS layer."""
 
 
+def _invalid_xml(detail: str = "") -> ApiError:
+    message = "The request body's XML was invalid or not correctly specified"
+    return ApiError(400, "InvalidXmlRequest", f"{message}: {detail}." if detail else f"{message}.")
+
+
 @dataclass
 class Ctx:
     """Everything a handler sees of one request."""
@@ -48,26 +53,15 @@ class Ctx:
             ApiError: 400 InvalidXmlRequest for a missing, malformed or unexpected body.
         """
         if not self.body.strip():
-            raise ApiError(
-                400, "InvalidXmlRequest", "The request body's XML was invalid or not correctly specified."
-            )
+            raise _invalid_xml()
         try:
             root, node = parse_body(self.body, self.content_type)
         except (XmlError, ValueError, UnicodeDecodeError):
-            raise ApiError(
-                400, "InvalidXmlRequest", "The request body's XML was invalid or not correctly specified."
-            ) from None
+            raise _invalid_xml() from None
         if root and roots and root not in roots:
-            raise ApiError(
-                400,
-                "InvalidXmlRequest",
-                f"The request body's XML was invalid or not correctly specified: unexpected root element {root}"  # noqa: E501
-                f" (expected {' or '.join(roots)}).",
-            )
+            raise _invalid_xml(f"unexpected root element {root} (expected {' or '.join(roots)})")
         if not isinstance(node, dict):
-            raise ApiError(
-                400, "InvalidXmlRequest", "The request body's XML was invalid or not correctly specified."
-            )
+            raise _invalid_xml()
         return node
 
 

@@ -140,14 +140,24 @@ def test_validation_errors_name_the_field_and_change_nothing(c: httpx.Client, bo
     assert c.get("/services/hostedservices").content.count(b"<HostedService>") == before
 
 
+INVALID_XML = "The request body's XML was invalid or not correctly specified"
+
+
 @pytest.mark.parametrize(
-    "body",
-    [b"", b"<not xml", b'<!DOCTYPE x [<!ENTITY a "b">]><CreateHostedService/>', b"<Wrong/>", b"{json"],
+    ("body", "message"),
+    [
+        (b"", f"{INVALID_XML}."),
+        (b"<not xml", f"{INVALID_XML}."),
+        (b'<!DOCTYPE x [<!ENTITY a "b">]><CreateHostedService/>', f"{INVALID_XML}."),
+        (b"<Wrong/>", f"{INVALID_XML}: unexpected root element Wrong (expected CreateHostedService)."),
+        (b"{json", f"{INVALID_XML}."),
+    ],
 )
-def test_malformed_or_unsafe_bodies_get_400(c: httpx.Client, body: bytes) -> None:
+def test_malformed_or_unsafe_bodies_get_400(c: httpx.Client, body: bytes, message: str) -> None:
     r = c.post("/services/hostedservices", content=body, headers={"Content-Type": wire.XML})
     assert r.status_code == 400
     assert wire.error(r)[0] == "InvalidXmlRequest"
+    assert wire.error(r)[1] == message
 
 
 def test_atom_content_type_any_order_and_i_type_are_accepted(c: httpx.Client) -> None:
