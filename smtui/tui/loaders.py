@@ -65,6 +65,22 @@ def _list_items(node: NodeRef, response: Any, make: Callable[[Any, Source], Item
     return Listing(node, COLUMNS[node.kind], items, time.monotonic(), source=Source(response))
 
 
+def _named_items(
+    node: NodeRef,
+    response: Any,
+    kind: Kind,
+    name_of: Callable[[Any], str | None],
+    cells_of: Callable[[Any], tuple[str, ...]],
+) -> Listing:
+    """A top-level list: one ``kind`` item per model, named by ``name_of``; the name is the first cell."""
+
+    def make(model: Any, source: Source) -> Item:
+        name = name_of(model) or ""
+        return Item(NodeRef(kind, (name,), name), (name, *cells_of(model)), model, source)
+
+    return _list_items(node, response, make)
+
+
 async def load_subscription(client: Any, node: NodeRef) -> Listing:
     """The fixed categories (no request)."""
     items = [Item(category(kind), (title, CATEGORY_ABOUT[kind])) for kind, title in CATEGORY_TITLES.items()]
@@ -79,23 +95,16 @@ async def load_services(client: Any, node: NodeRef) -> Listing:
 def services_listing(node: NodeRef, response: Any) -> Listing:
     """The hosted-services listing of a ``List Hosted Services`` response (the start-up probe)."""
 
-    def make(svc: Any, source: Source) -> Item:
+    def cells(svc: Any) -> tuple[str, ...]:
         props = svc.hosted_service_properties
-        name = svc.service_name or ""
-        return Item(
-            NodeRef(Kind.SERVICE, (name,), name),
-            (
-                name,
-                text(props and (props.location or props.affinity_group)),
-                text(props and props.status),
-                text(props and props.label),
-                text(props and props.date_created),
-            ),
-            svc,
-            source,
+        return (
+            text(props and (props.location or props.affinity_group)),
+            text(props and props.status),
+            text(props and props.label),
+            text(props and props.date_created),
         )
 
-    return _list_items(node, response, make)
+    return _named_items(node, response, Kind.SERVICE, lambda svc: svc.service_name, cells)
 
 
 def _instances_ready(deployment: Any) -> str:
@@ -251,109 +260,76 @@ async def load_role(client: Any, node: NodeRef) -> Listing:
 async def load_images(client: Any, node: NodeRef) -> Listing:
     """``List OS Images``."""
 
-    def make(img: Any, source: Source) -> Item:
-        name = img.name or ""
-        return Item(
-            NodeRef(Kind.IMAGE, (name,), name),
-            (
-                name,
-                text(img.os),
-                text(img.category),
-                text(img.label),
-                text(img.logical_size_in_gb),
-                text(img.published_date),
-            ),
-            img,
-            source,
+    def cells(img: Any) -> tuple[str, ...]:
+        return (
+            text(img.os),
+            text(img.category),
+            text(img.label),
+            text(img.logical_size_in_gb),
+            text(img.published_date),
         )
 
-    return _list_items(node, await client.list_os_images(), make)
+    return _named_items(node, await client.list_os_images(), Kind.IMAGE, lambda img: img.name, cells)
 
 
 async def load_disks(client: Any, node: NodeRef) -> Listing:
     """``List Disks``."""
 
-    def make(disk: Any, source: Source) -> Item:
-        name = disk.name or ""
+    def cells(disk: Any) -> tuple[str, ...]:
         att = disk.attached_to
         attached = (
             "/".join(p for p in (att.hosted_service_name, att.deployment_name, att.role_name) if p)
             if att
             else ""
         )
-        return Item(
-            NodeRef(Kind.DISK, (name,), name),
-            (
-                name,
-                text(disk.os),
-                text(disk.logical_disk_size_in_gb),
-                attached,
-                text(disk.location),
-                text(disk.source_image_name),
-            ),
-            disk,
-            source,
+        return (
+            text(disk.os),
+            text(disk.logical_disk_size_in_gb),
+            attached,
+            text(disk.location),
+            text(disk.source_image_name),
         )
 
-    return _list_items(node, await client.list_disks(), make)
+    return _named_items(node, await client.list_disks(), Kind.DISK, lambda disk: disk.name, cells)
 
 
 async def load_storage(client: Any, node: NodeRef) -> Listing:
     """``List Storage Accounts``."""
 
-    def make(acct: Any, source: Source) -> Item:
+    def cells(acct: Any) -> tuple[str, ...]:
         props = acct.storage_service_properties
-        name = acct.service_name or ""
-        return Item(
-            NodeRef(Kind.STORAGE_ACCOUNT, (name,), name),
-            (
-                name,
-                text(props and (props.location or props.affinity_group)),
-                text(props and props.status),
-                text(props and props.account_type),
-                text(props and props.label),
-            ),
-            acct,
-            source,
+        return (
+            text(props and (props.location or props.affinity_group)),
+            text(props and props.status),
+            text(props and props.account_type),
+            text(props and props.label),
         )
 
-    return _list_items(node, await client.list_storage_accounts(), make)
+    response = await client.list_storage_accounts()
+    return _named_items(node, response, Kind.STORAGE_ACCOUNT, lambda acct: acct.service_name, cells)
 
 
 async def load_locations(client: Any, node: NodeRef) -> Listing:
     """``List Locations``."""
 
-    def make(loc: Any, source: Source) -> Item:
-        name = loc.name or ""
-        return Item(
-            NodeRef(Kind.LOCATION, (name,), name),
-            (name, text(loc.display_name), ", ".join(loc.available_services)),
-            loc,
-            source,
-        )
+    def cells(loc: Any) -> tuple[str, ...]:
+        return (text(loc.display_name), ", ".join(loc.available_services))
 
-    return _list_items(node, await client.list_locations(), make)
+    return _named_items(node, await client.list_locations(), Kind.LOCATION, lambda loc: loc.name, cells)
 
 
 async def load_role_sizes(client: Any, node: NodeRef) -> Listing:
     """``List Role Sizes``."""
 
-    def make(size: Any, source: Source) -> Item:
-        name = size.name or ""
-        return Item(
-            NodeRef(Kind.ROLE_SIZE, (name,), name),
-            (
-                name,
-                text(size.label),
-                text(size.cores),
-                text(size.memory_in_mb),
-                text(size.max_data_disk_count),
-            ),
-            size,
-            source,
+    def cells(size: Any) -> tuple[str, ...]:
+        return (
+            text(size.label),
+            text(size.cores),
+            text(size.memory_in_mb),
+            text(size.max_data_disk_count),
         )
 
-    return _list_items(node, await client.list_role_sizes(), make)
+    return _named_items(node, await client.list_role_sizes(), Kind.ROLE_SIZE, lambda size: size.name, cells)
 
 
 LOADERS: dict[Kind, Callable[[Any, NodeRef], Awaitable[Listing]]] = {

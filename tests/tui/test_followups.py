@@ -19,6 +19,7 @@ from smtui.tui.dialogs._fields import FormField
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind
 from smtui.tui.operations_tracker import SUCCEEDED, StoreWriter
+from smtui.tui.screens.browse import JUMPS
 from smtui.tui.widgets.breadcrumbs import Breadcrumbs
 from smtui.tui.widgets.nav_tree import NavTree
 from tests.tui.test_actions import (
@@ -185,3 +186,14 @@ async def test_tree_grows_with_the_terminal_so_deployment_names_fit(
         await pilot.press("o")
         await pilot.pause(0.2)
         assert tree.outer_size.width <= 50  # a wide terminal goes to the list
+
+
+async def test_every_top_level_list_loads_named_rows(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        for key, kind in JUMPS.items():
+            await pilot.press(key)
+            await wait_for(pilot, lambda kind=kind: loaded(app, kind))
+            for item in app.browse.items.values():
+                assert item.ref.parent() == app.browse.current and item.cells[0] == item.ref.name != ""
