@@ -125,34 +125,8 @@ class BigTable(ScrollView, can_focus=True):
     empty_text: reactive[str] = reactive("No items")
     """What the table says when it has no rows to show."""
 
-    class CursorMoved(Message):
-        """The highlighted row changed (also sent after a refresh moved it)."""
-
-        def __init__(self, table: BigTable, key: str | None) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> BigTable:
-            """The table that sent the message."""
-            return self.table
-
-    class Selected(Message):
-        """Enter (or a double click) on a row."""
-
-        def __init__(self, table: BigTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> BigTable:
-            """The table that sent the message."""
-            return self.table
-
-    class ViewChanged(Message):
-        """Rows, filter or sort changed (for "12 of 340" counters)."""
+    class TableMessage(Message):
+        """Base of the table's messages: ``control`` is the table that sent it."""
 
         def __init__(self, table: BigTable) -> None:
             super().__init__()
@@ -162,6 +136,23 @@ class BigTable(ScrollView, can_focus=True):
         def control(self) -> BigTable:
             """The table that sent the message."""
             return self.table
+
+    class CursorMoved(TableMessage):
+        """The highlighted row changed (also sent after a refresh moved it)."""
+
+        def __init__(self, table: BigTable, key: str | None) -> None:
+            super().__init__(table)
+            self.key = key
+
+    class Selected(TableMessage):
+        """Enter (or a double click) on a row."""
+
+        def __init__(self, table: BigTable, key: str) -> None:
+            super().__init__(table)
+            self.key = key
+
+    class ViewChanged(TableMessage):
+        """Rows, filter or sort changed (for "12 of 340" counters)."""
 
     def __init__(
         self,
