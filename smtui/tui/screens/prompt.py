@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,20 +11,32 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+T = TypeVar("T")
 
-class PromptScreen(ModalScreen[str | None]):
+
+class SmallModal(ModalScreen[T]):
+    """A small centred box: a bold title, the content, a muted hint line.
+
+    Subclasses size the box (``& > Vertical { width: …; max-width: …; }``) and may recolour its border.
+    """
+
+    DEFAULT_CSS = """
+    SmallModal {
+        align: center middle;
+        & > Vertical { height: auto; border: round $primary; background: $surface; padding: 0 1; }
+        & .modal-title { text-style: bold; }
+        & .modal-hint { color: $text-muted; }
+    }
+    """
+
+
+class PromptScreen(SmallModal[str | None]):
     """Enter returns the text, Esc returns None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel", id="prompt.cancel")]
 
     DEFAULT_CSS = """
-    PromptScreen {
-        align: center middle;
-        & > Vertical { width: 80%; max-width: 90; height: auto; border: round $primary;
-                       background: $surface; padding: 0 1; }
-        & #prompt-title { text-style: bold; }
-        & #prompt-hint { color: $text-muted; }
-    }
+    PromptScreen > Vertical { width: 80%; max-width: 90; }
     """
 
     def __init__(self, title: str, placeholder: str = "", value: str = "", hint: str = "") -> None:
@@ -36,16 +48,16 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.prompt_title, id="prompt-title", markup=False)
+            yield Static(self.prompt_title, id="prompt-title", classes="modal-title", markup=False)
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Static(self.hint, id="prompt-hint", markup=False)
+            yield Static(self.hint, id="prompt-hint", classes="modal-hint", markup=False)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(SmallModal[bool]):
     """A yes/no question; ``y`` confirms, ``n``/Esc cancels (the safe answer is the default)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,13 +66,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-        & > Vertical { width: 70%; max-width: 80; height: auto; border: round $warning;
-                       background: $surface; padding: 0 1; }
-        & #confirm-title { text-style: bold; }
-        & #confirm-hint { color: $text-muted; }
-    }
+    ConfirmScreen > Vertical { width: 70%; max-width: 80; border: round $warning; }
     """
 
     def __init__(self, title: str, question: str) -> None:
@@ -70,6 +76,6 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.confirm_title, id="confirm-title", markup=False)
+            yield Static(self.confirm_title, id="confirm-title", classes="modal-title", markup=False)
             yield Static(self.question, markup=False)
-            yield Static("y = yes, n or Esc = no", id="confirm-hint", markup=False)
+            yield Static("y = yes, n or Esc = no", id="confirm-hint", classes="modal-hint", markup=False)
