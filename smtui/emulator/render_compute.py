@@ -140,16 +140,15 @@ def _endpoint(ep: dict[str, Any], vip: str | None) -> Node:
     return node
 
 
+def _network(role: dict[str, Any]) -> dict[str, Any]:
+    """The stored network configuration set of a role (empty if it has none)."""
+    sets = role.get("ConfigurationSets", [])
+    return next((c for c in sets if c.get("ConfigurationSetType") == "NetworkConfiguration"), {})
+
+
 def network_set(role: dict[str, Any], vip: str | None, subnets_always: bool) -> Node:
     """The echoed ``NetworkConfigurationSet`` of a role (provisioning sets are never returned)."""
-    net: dict[str, Any] = next(
-        (
-            c
-            for c in role.get("ConfigurationSets", [])
-            if c.get("ConfigurationSetType") == "NetworkConfiguration"
-        ),
-        {},
-    )
+    net = _network(role)
     node: Node = {"@type": "NetworkConfigurationSet", "ConfigurationSetType": "NetworkConfiguration"}
     endpoints = net.get("InputEndpoints") or []
     if endpoints:
@@ -242,14 +241,7 @@ def role_instance(r: dict[str, Any], inst: dict[str, Any], vip: str) -> Node:
     node["InstanceSize"] = r.get("RoleSize", "Small")
     node["InstanceStateDetails"] = ""
     node["IpAddress"] = inst.get("IpAddress", "")
-    endpoints = next(
-        (
-            c.get("InputEndpoints") or []
-            for c in r.get("ConfigurationSets", [])
-            if c.get("ConfigurationSetType") == "NetworkConfiguration"
-        ),
-        [],
-    )
+    endpoints = _network(r).get("InputEndpoints") or []
     if endpoints:
         node["InstanceEndpoints"] = [
             {
