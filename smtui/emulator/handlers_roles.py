@@ -8,13 +8,18 @@ from smtui.emulator import lifecycle
 from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
 from smtui.emulator.engine import ApiError, bad_request, conflict, not_found
-from smtui.emulator.handlers_services import get_deployment, get_service, lock_deployment, service_location
+from smtui.emulator.handlers_services import (
+    add_instance,
+    get_deployment,
+    get_service,
+    lock_deployment,
+    service_location,
+)
 from smtui.emulator.roles import (
     DiskPlanner,
     build_role,
     check_deployment_ports,
     find_role,
-    new_ip,
     provisioning_from,
     update_role,
 )
@@ -53,9 +58,7 @@ def add_role(ctx: Ctx, service: str, deployment: str) -> Reply:
         ctx.engine.finish_at(ctx.sub, op, 1.0, status=400, code="BadRequest", message=failure)
         return Reply(202)
     dep["Roles"].append(role)
-    now = ctx.engine.clock()
-    lifecycle.set_instance(dep, role["RoleName"], "CreatingVM", "Stopped", now)
-    dep["Instances"][role["RoleName"]].update(IpAddress=new_ip(), HostName=role["HostName"])
+    add_instance(dep, role, ctx.engine.clock())
     ctx.engine.save_deployment(ctx.sub, dep)
     lifecycle.plan_provision(ctx.engine, ctx.sub, op, dep["ServiceName"], dep["Name"], role["RoleName"])
     return Reply(202)

@@ -59,6 +59,12 @@ def service_location(engine: Engine, sub: str, svc: dict[str, Any]) -> str | Non
     return None if group is None else str(group["Location"])
 
 
+def add_instance(dep: dict[str, Any], role: dict[str, Any], ts: float) -> None:
+    """Register a new role's instance: CreatingVM, with a private IP address and its host name."""
+    lifecycle.set_instance(dep, role["RoleName"], "CreatingVM", "Stopped", ts)
+    dep["Instances"][role["RoleName"]].update(IpAddress=new_ip(), HostName=role["HostName"])
+
+
 def list_services(ctx: Ctx) -> Reply:
     sizes = ctx.engine.catalog.vm_sizes
     items = [rc.hosted_service(ctx.sub, s, vm_sizes=sizes) for s in ctx.engine.store.list("service", ctx.sub)]
@@ -178,9 +184,7 @@ def create_deployment(ctx: Ctx, service: str) -> Reply:
     }
     if isinstance(node.get("Dns"), dict):
         dep["Dns"] = node["Dns"]
-    lifecycle.set_instance(dep, role["RoleName"], "CreatingVM", "Stopped", now)
-    dep["Instances"][role["RoleName"]]["IpAddress"] = new_ip()
-    dep["Instances"][role["RoleName"]]["HostName"] = role["HostName"]
+    add_instance(dep, role, now)
     ctx.engine.save_deployment(ctx.sub, dep)
     op = ctx.engine.begin(ctx.sub, ctx.request_id, lock_key(ctx.sub, svc_name, name))
     lifecycle.plan_provision(ctx.engine, ctx.sub, op, svc_name, name, role["RoleName"])
