@@ -45,7 +45,8 @@ echo "ok: drilled down to the role's instance and disks"
 keys x; wait_for "<RoleInstance"
 echo "ok: raw XML of the role instance"
 
-keys Escape; wait_for "Subscription › Hosted services › contoso-web › contoso-web-prod"
+# At 80 columns the breadcrumbs drop "Subscription" to keep the deployment's slot.
+keys Escape; wait_for "Hosted services › contoso-web › contoso-web-prod (Production)"
 screen | grep -qF "web01" || fail "back to the deployment"
 echo "ok: Esc goes back up"
 
