@@ -9,10 +9,10 @@ from typing import Any
 
 from smtui.emulator.engine import ApiError, bad_request
 
-_SERVICE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,61}[A-Za-z0-9]$")
-_ROLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
-_STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")
-_EXT_PROP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+_SERVICE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,61}[A-Za-z0-9]\Z")
+_ROLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}\Z")
+_STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}\Z")
+_EXT_PROP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 
 
 def text(

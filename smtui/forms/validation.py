@@ -40,16 +40,16 @@ from smtui.forms.values import (
 Errors = dict[str, str]
 """Field key → message; empty when the form is valid."""
 
-_DNS_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$|^[A-Za-z]$")
-_ROLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
-_DEPLOYMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ENDPOINT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_COMPUTER_NAME = re.compile(r"^[A-Za-z0-9-]+$")
-_LINUX_HOST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
-_LINUX_USER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_DNS_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]\Z|^[A-Za-z]\Z")
+_ROLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*\Z")
+_DEPLOYMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+_ENDPOINT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*\Z")
+_IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+_COMPUTER_NAME = re.compile(r"^[A-Za-z0-9-]+\Z")
+_LINUX_HOST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*\Z")
+_LINUX_USER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _WINDOWS_USER_FORBIDDEN_CHARS = re.compile(r'["/\\\[\]:;|=,+*?<>@]')
-_THUMBPRINT = re.compile(r"^[0-9A-Fa-f]{40}$")
+_THUMBPRINT = re.compile(r"^[0-9A-Fa-f]{40}\Z")
 
 # Names Azure refused as administrator accounts of a new VM.
 RESERVED_ADMIN_NAMES = frozenset(

@@ -18,9 +18,9 @@ SERIALIZE_TYPES = ("XML", "JSON")
 EMULATOR_PROFILE = "emulator"
 """Reserved profile name: ``--profile emulator`` always means the embedded emulator."""
 
-_API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HOST = re.compile(r"^[A-Za-z0-9._-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
-_SUBSCRIPTION_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+_API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+_HOST = re.compile(r"^[A-Za-z0-9._-]+(:\d{1,5})?\Z|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?\Z")
+_SUBSCRIPTION_ID = re.compile(r"^[A-Za-z0-9._-]+\Z")
 
 # Fields written to the config file. Certificate and key paths are deliberately absent:
 # they live in the keyring (smtui.profiles.credentials).
