@@ -35,8 +35,7 @@ def collect() -> dict[str, Any]:
     """Everything ``smtui info`` reports, as a JSON-able dict."""
     from smtui.profiles import keyring_status, list_profiles
     from smtui.profiles import operations_store as ops
-    from smtui.profiles.connection import emulator_data_dir
-    from smtui.profiles.paths import certs_dir, config_dir, data_dir
+    from smtui.profiles.paths import certs_dir, config_dir, data_dir, emulator_data_dir
     from smtui.profiles.store import config_file, default_profile_name
 
     status = keyring_status()

@@ -23,10 +23,10 @@ from smtui.emulator.tls import protocol_class, server_context
 
 
 def default_data_dir() -> Path:
-    """``<user data dir>/smtui/emulator``."""
-    import platformdirs
+    """``<smtui data dir>/emulator`` (``$SMTUI_DATA_DIR/emulator`` when set), as the console uses."""
+    from smtui.profiles.paths import emulator_data_dir
 
-    return Path(platformdirs.user_data_dir("smtui")) / "emulator"
+    return emulator_data_dir()
 
 
 class Emulator:

@@ -32,11 +32,6 @@ if TYPE_CHECKING:
 EMULATOR_SEED = "demo"
 
 
-def emulator_data_dir() -> Path:
-    """Where the embedded emulator keeps its state: ``<data dir>/emulator``."""
-    return paths.data_dir() / "emulator"
-
-
 @dataclass
 class Connection:
     """Everything needed to talk to one subscription.
@@ -128,7 +123,7 @@ def _emulator_connection(read_only: bool, seed: str, data_dir: Path | None) -> C
     except ImportError as exc:  # only while the emulator is being built
         raise ProfileError(f"the embedded emulator is not available: {exc}") from None
     stack = contextlib.ExitStack()
-    directory = data_dir or emulator_data_dir()
+    directory = data_dir or paths.emulator_data_dir()
     paths.ensure_private_dir(directory)
     try:
         emu = stack.enter_context(Emulator.running(data_dir=directory, seed=seed))

@@ -48,6 +48,14 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def emulator_data_dir() -> Path:
+    """Where the emulator keeps its state by default: ``<data dir>/emulator``.
+
+    Shared by ``smtui emulator`` and the console's embedded emulator, so both see the same subscription.
+    """
+    return data_dir() / "emulator"
+
+
 def certs_dir() -> Path:
     """Where imported management certificates and keys are written (inside the config dir)."""
     return config_dir() / "certs"

@@ -22,7 +22,7 @@ from smtui.profiles import (
     resolve_connection,
     save_profile,
 )
-from smtui.profiles.connection import emulator_data_dir
+from smtui.profiles.paths import emulator_data_dir
 
 
 @pytest.fixture
