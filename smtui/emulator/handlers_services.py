@@ -86,8 +86,10 @@ def create_service(ctx: Ctx) -> Reply:
     name = v.service_name(node)
     label = v.label_b64(node)
     description = v.text(node, "Description", max_len=1024)
-    groups = {g["Name"].lower() for g in ctx.engine.store.list("affinity", ctx.sub)}
-    location, group = v.location_or_affinity(node, ctx.engine.catalog.location_names, groups)
+    group_regions = {g["Name"].lower(): g["Location"] for g in ctx.engine.store.list("affinity", ctx.sub)}
+    location, group = v.location_or_affinity(node, ctx.engine.catalog.location_names, set(group_regions))
+    # RDFE reports the region of a service in an affinity group as the group's (recordings).
+    region = location or group_regions[(group or "").lower()]
     props = v.extended_properties(node) or []
     if ctx.engine.store.get("service", ctx.sub, name) is not None:
         raise conflict("The specified DNS name is already taken.")
@@ -102,7 +104,7 @@ def create_service(ctx: Ctx) -> Reply:
         "DateCreated": now,
         "DateLastModified": now,
         "ExtendedProperties": props
-        + [{"Name": "ResourceGroup", "Value": name}, {"Name": "ResourceLocation", "Value": location or ""}],
+        + [{"Name": "ResourceGroup", "Value": name}, {"Name": "ResourceLocation", "Value": region}],
     }
     if v.text(node, "ReverseDnsFqdn"):
         doc["ReverseDnsFqdn"] = v.text(node, "ReverseDnsFqdn")

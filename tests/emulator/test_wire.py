@@ -6,6 +6,7 @@ import base64
 import json
 import re
 import time
+import uuid
 from typing import Any
 
 import httpx
@@ -284,3 +285,25 @@ def test_update_os_image_sets_and_clears_optional_text(c: httpx.Client) -> None:
     image = wire.xml(c.get("/services/images/contoso-web-golden-2016"))
     assert image.find(NS + "Eula") is None
     assert wire.text(image, "ImageFamily") == "web"
+
+
+def test_service_in_an_affinity_group_reports_the_group_location(c: httpx.Client) -> None:
+    # The recordings (python ListHostedServices, xplat-cli embed-detail) show ResourceLocation set to
+    # the affinity group's region for services created in a group, not an empty value.
+    name = "agsvc" + uuid.uuid4().hex[:8]
+    body = (
+        '<CreateHostedService xmlns="http://schemas.microsoft.com/windowsazure">'
+        f"<ServiceName>{name}</ServiceName><Label>{base64.b64encode(name.encode()).decode()}</Label>"
+        "<AffinityGroup>contoso-west</AffinityGroup></CreateHostedService>"
+    )
+    created = c.post("/services/hostedservices", content=body, headers={"Content-Type": wire.XML})
+    assert created.status_code == 201
+    try:
+        svc = wire.xml(c.get(f"/services/hostedservices/{name}"))
+        props = {
+            p.findtext(NS + "Name"): p.findtext(NS + "Value") for p in svc.iter(NS + "ExtendedProperty")
+        }
+        assert wire.text(svc, "HostedServiceProperties/AffinityGroup") == "contoso-west"
+        assert props["ResourceLocation"] == "West US"
+    finally:
+        c.delete(f"/services/hostedservices/{name}")
