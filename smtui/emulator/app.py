@@ -23,7 +23,7 @@ from smtui.emulator import render_compute as rc
 from smtui.emulator.engine import ApiError, Engine, new_request_id
 from smtui.emulator.faults import Faults
 from smtui.emulator.nodes import to_json, to_xml
-from smtui.emulator.routing import CertRegistry, Ctx, Reply, Router
+from smtui.emulator.routing import Ctx, Reply, Router
 
 log = logging.getLogger("smtui.emulator")
 
@@ -58,10 +58,9 @@ def build_router() -> Router:
 class EmulatorApp:
     """Holds the engine and routing; ``asgi`` is the Starlette application to serve."""
 
-    def __init__(self, engine: Engine, faults: Faults, certs: CertRegistry | None = None) -> None:
+    def __init__(self, engine: Engine, faults: Faults) -> None:
         self.engine = engine
         self.faults = faults
-        self.certs = certs
         self.router = build_router()
         self.redirect_port: int | None = None
         self._thumb_subs: dict[str, set[str]] = {}
@@ -177,7 +176,6 @@ class EmulatorApp:
             body=body,
             content_type=request.headers.get("content-type", "application/xml"),
             version=version,
-            certs=self.certs,
         )
         self.engine.advance()
         if not mutating:

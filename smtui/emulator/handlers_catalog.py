@@ -449,8 +449,6 @@ def add_cert(ctx: Ctx) -> Reply:
     if any(t == thumb for _s, t, _p, _c in ctx.engine.store.certs(ctx.sub)):
         raise conflict("A certificate with the same thumbprint is already registered for this subscription.")
     ctx.engine.store.add_cert(ctx.sub, thumb, pem.decode("ascii"), iso(ctx.engine.clock()))
-    if ctx.certs is not None:
-        ctx.certs.trust(pem)
     ctx.engine.done(ctx.sub, ctx.request_id)
     return Reply(
         201, headers={"Location": f"{rc.MANAGEMENT_URL}/subscriptions/{ctx.sub}/certificates/{thumb}"}

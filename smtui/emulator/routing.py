@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from smtui.api.errors import XmlError
 from smtui.emulator.engine import ApiError, Engine
 from smtui.emulator.nodes import parse_body
-
-
-class CertRegistry(Protocol):
-    """What handlers need from the server to register uploaded management certificates."""
-
-    def trust(self, pem: bytes) -> None:
-        """Start accepting ``pem`` at the TLS layer."""
 
 
 def _invalid_xml(detail: str = "") -> ApiError:
@@ -35,7 +28,6 @@ class Ctx:
     body: bytes
     content_type: str
     version: str
-    certs: CertRegistry | None = None
 
     def flag(self, name: str) -> bool:
         """A boolean query parameter (``embed-detail=true``)."""

@@ -99,7 +99,7 @@ class Emulator:
                 self.store.set_meta(
                     "seeded", self.seed if not self.scale else f"{self.seed}+scale{self.scale}"
                 )
-        self.app = EmulatorApp(self.engine, self.faults, self)
+        self.app = EmulatorApp(self.engine, self.faults)
         self._prepared = True
 
     def _subscription(self, role: str, name: str, pair: c.KeyPair) -> str:
@@ -166,10 +166,6 @@ class Emulator:
         return self.data_dir / "emulator.publishsettings"
 
     # -- runtime API ------------------------------------------------------------------------------
-    def trust(self, pem: bytes) -> None:
-        """Nothing to do: the TLS layer accepts any client certificate and every request checks the
-        subscription's certificates (kept for handlers that register uploaded certificates)."""
-
     def reset(self, seed: str | None = None) -> None:
         """Forget all content and operations and seed again (``seed`` defaults to the emulator's)."""
         self.store.clear()
