@@ -1,8 +1,9 @@
 """Request bodies built by the codec equal the ones Microsoft's SDKs really sent.
 
 For every recorded Python/.NET request of an operation the client sends, the recorded body is
-parsed into the model and serialized again by the request-body function the client uses; the
-result must be the recorded document (canonical XML: whitespace, namespace-prefix spelling and
+parsed into the model and serialized again by the codec's request-body serializer (the request
+builders the client executes are checked the same way in test_builder_bodies.py); the result
+must be the recorded document (canonical XML: whitespace, namespace-prefix spelling and
 attribute order ignored; element order significant). The same holds for the example bodies of
 the spec (exact Python SDK shapes).
 """
