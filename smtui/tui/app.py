@@ -314,6 +314,9 @@ class SmtuiApp(App[None]):
             browse = self.browse
             if browse is not None:
                 browse.update_layout()
+        elif sidebar is None or not sidebar.has_class("-visible"):
+            # A narrow terminal keeps the sidebar closed: say the call was accepted and where to watch it.
+            self.notify(f"{operation} on {target} accepted; press o to watch it.", title="Operation started")
         self._poll_operations()
 
     def _sidebar(self) -> OpsSidebar | None:

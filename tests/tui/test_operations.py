@@ -79,3 +79,20 @@ async def test_pending_operation_is_resumed_after_restart(emulator_factory: Any,
         assert "(resumed)" in sidebar_text(second)
         await wait_for(pilot, lambda: op.status == SUCCEEDED, timeout=15)
     assert operations_store.pending_operations(second.operations_file) == []
+
+
+async def test_narrow_terminal_says_an_operation_started(emulator_factory: Any, make_app: Any) -> None:
+    # At 80 columns the sidebar stays hidden, so without a notification nothing on screen showed
+    # that the pasted (or just submitted) operation was accepted and is being watched.
+    emu = emulator_factory(seed="demo", speed=2.0)
+    app = make_app(emu)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        request_id = await start_shutdown(emu, "web02")
+        await pilot.press("T")
+        await pilot.press(*request_id, "enter")
+        await pilot.pause(0.1)
+        sidebar = app.browse.query_one(OpsSidebar)
+        assert not sidebar.has_class("-visible")
+        started = [str(n.message) for n in app._notifications if "press o" in str(n.message)]
+        assert started, [str(n.message) for n in app._notifications]
