@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import statistics
 import sys
 import time
@@ -31,7 +32,9 @@ from lxml import etree
 from smtui.api import codec
 from smtui.api.models import OSImage
 
-RECORDING = Path("/work/shared/asm/recordings/azure-sdk-for-net/129-ListOSImages.json")
+# The shared reference material sits next to the checkout (../shared); SMTUI_ASM_DIR overrides.
+ASM = Path(os.environ.get("SMTUI_ASM_DIR") or Path(__file__).resolve().parents[2] / "shared" / "asm")
+RECORDING = ASM / "recordings" / "azure-sdk-for-net" / "129-ListOSImages.json"
 
 
 def _legacy() -> Callable[[bytes], Any] | None:

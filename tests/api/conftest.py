@@ -29,8 +29,8 @@ from starlette.requests import Request
 from starlette.responses import Response as StarletteResponse
 from starlette.routing import Route
 
-RECORDINGS = Path("/work/shared/asm/recordings")
-EXAMPLES = Path("/work/shared/asm/examples")
+from tests.reference import EXAMPLES, RECORDINGS
+
 SUBSCRIPTION = "0c61b9b5-3e4f-4c8e-9d43-000000000042"
 ERROR_XML = (
     '<Error xmlns="http://schemas.microsoft.com/windowsazure" '
@@ -75,7 +75,7 @@ def recorded(relative: str, **overrides: Any) -> Canned:
 
 
 def example(name: str, status: int = 200) -> Canned:
-    """A canned response whose body is ``/work/shared/asm/examples/<name>`` (comments stripped)."""
+    """A canned response whose body is ``shared/asm/examples/<name>`` (comments stripped)."""
     text = (EXAMPLES / name).read_text()
     text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL).strip()
     return Canned(status, text)

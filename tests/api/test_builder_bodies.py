@@ -11,7 +11,6 @@ import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,10 +20,9 @@ from smtui.api import models as m
 from smtui.api import operations_compute as compute
 from smtui.api import operations_services as services
 from smtui.api.operations import ApiRequest
+from tests.reference import RECORDINGS
 
 from .xml_canon import canonical
-
-RECORDINGS = Path("/work/shared/asm/recordings")
 
 
 def _role_operation(body: bytes) -> ApiRequest[Any]:

@@ -13,6 +13,7 @@ from smtui.api import ClientOptions, ServiceManagementClient
 from smtui.api import operations_compute as compute
 from smtui.api import operations_services as services
 from smtui.api.errors import CertificateError, ValidationError
+from tests.reference import RECORDINGS
 
 from .conftest import SUBSCRIPTION, Canned, CertFiles, ClientFactory, TestServer, recorded
 
@@ -303,7 +304,7 @@ def test_role_read_back_from_the_service_can_be_modified() -> None:
     """RDFE omits <Lun> for LUN 0; Update Role with such a role must not fail validation."""
     from smtui.api import codec, models
 
-    body = json.loads(Path("/work/shared/asm/recordings/azure-sdk-for-net/116-GetRole.json").read_text())
+    body = json.loads((RECORDINGS / "azure-sdk-for-net" / "116-GetRole.json").read_text())
     role = codec.from_xml(models.VMRole, body["response_body"].encode())
     assert role.data_virtual_hard_disks and role.data_virtual_hard_disks[0].lun is None
     request = compute.modify_role("svc", "dep", str(role.role_name), role)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -11,8 +10,8 @@ from lxml import etree
 from smtui.api import codec
 from smtui.api import models as m
 from smtui.api.errors import ValidationError, XmlError
+from tests.reference import EXAMPLES
 
-EXAMPLES = Path("/work/shared/asm/examples")
 NS = 'xmlns="http://schemas.microsoft.com/windowsazure" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"'
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +18,10 @@ from lxml import etree
 
 from smtui.api import codec
 from smtui.api import models as m
+from tests.reference import RECORDINGS
 
 from .xml_canon import canonical
 
-RECORDINGS = Path("/work/shared/asm/recordings")
 SOURCES = ["azure-sdk-for-python", "azure-sdk-for-net", "azure-xplat-cli", "azure-sdk-for-node", "libcloud",
            "jclouds-labs"]
 

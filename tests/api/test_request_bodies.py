@@ -13,18 +13,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from smtui.api import codec
 from smtui.api import models as m
+from tests.reference import EXAMPLES, RECORDINGS
 
 from .xml_canon import canonical
-
-RECORDINGS = Path("/work/shared/asm/recordings")
-EXAMPLES = Path("/work/shared/asm/examples")
 
 
 def _role_operation(body: bytes) -> bytes:

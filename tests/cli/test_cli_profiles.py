@@ -20,8 +20,9 @@ from smtui_profile_support import (
 
 from smtui.cli import main
 from smtui.profiles import get_profile, list_profiles
+from tests.reference import RECORDINGS
 
-SAMPLES = Path("/work/shared/asm/recordings/publishsettings")
+SAMPLES = RECORDINGS / "publishsettings"
 
 
 def _pem_pair(directory: Path, key_index: int = 0, cert_key_index: int | None = None) -> tuple[Path, Path]:

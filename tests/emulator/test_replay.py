@@ -24,8 +24,8 @@ import pytest
 
 from smtui.api.xml import parse_xml
 from tests.emulator import wire
+from tests.reference import RECORDINGS
 
-RECORDINGS = Path("/work/shared/asm/recordings")
 SOURCES = ("azure-sdk-for-python", "azure-sdk-for-net")
 RECORDED_SUB = "00000000-0000-0000-0000-000000000000"
 
@@ -49,8 +49,6 @@ SCRUBBED = {
 
 
 def _cases() -> list[Path]:
-    if not RECORDINGS.exists():
-        return []
     out = []
     for source in SOURCES:
         for path in sorted((RECORDINGS / source).glob("*.json")):
@@ -255,7 +253,6 @@ def replay_emulator(_replay_server: Any) -> Any:
     return _replay_server
 
 
-@pytest.mark.skipif(not CASES, reason="recordings are not available")
 @pytest.mark.parametrize("path", SUPPORTED, ids=[_id(p) for p in SUPPORTED])
 def test_recorded_request_replays(replay_emulator: Any, path: Path) -> None:
     case = json.loads(path.read_text())
@@ -273,7 +270,6 @@ def test_recorded_request_replays(replay_emulator: Any, path: Path) -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", r.headers["x-ms-request-id"])
 
 
-@pytest.mark.skipif(not CASES, reason="recordings are not available")
 def test_replay_coverage(capsys: pytest.CaptureFixture[str]) -> None:
     total = len(CASES)
     per_source = {s: sum(1 for p in CASES if p.parent.name == s) for s in SOURCES}

@@ -26,9 +26,9 @@ from smtui.api.errors import PublishSettingsError, UnsafeXmlError
 from smtui.profiles import get_profile, import_publishsettings, list_profiles, parse_publishsettings
 from smtui.profiles.publishsettings import convert_management_certificate
 from smtui.profiles.store import config_file
+from tests.reference import EXAMPLES, RECORDINGS
 
-SAMPLES = Path("/work/shared/asm/recordings/publishsettings")
-EXAMPLES = Path("/work/shared/asm/examples")
+SAMPLES = RECORDINGS / "publishsettings"
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared recordings not available")
 
 
