@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from smtui.api import codec
 from smtui.api.auth import AuthValue, ClientCertificate, build_ssl_context, resolve_certificate
-from smtui.api.errors import SmError, TransportError, XmlError
+from smtui.api.errors import TransportError, XmlError
 from smtui.api.operations import ApiRequest, require_text
 from smtui.api.operations_client import OperationsMixin
 from smtui.api.response import INVALID_RESPONSE, ErrorInfo, RequestOptions, Response
@@ -261,7 +261,9 @@ class ServiceManagementClient(OperationsMixin):
             if request.parser is not None and exchange.content.strip():
                 try:
                     parsed = request.parser.parse(exchange.content, content_type)
-                except (SmError, ValueError, TypeError, KeyError) as exc:
+                # Any failure on an untrusted body (e.g. JSON whose root is not an object raises
+                # AttributeError in the codec) is an unusable answer, never an exception out of here.
+                except Exception as exc:
                     error = ErrorInfo(
                         INVALID_RESPONSE, f"cannot parse the {request.parser.name} answer: {exc}"
                     )

@@ -184,6 +184,7 @@ class ClientOptions:
         """
         if not isinstance(self.host, str) or not self.host.strip() or "/" in self.host:
             raise ValidationError("host", f"must be a host name or host:port, got {self.host!r}")
+        _check_port(self.host.strip())
         if not isinstance(self.apiversion, str) or not self.apiversion.strip():
             raise ValidationError("apiversion", "must not be empty")
         kind = str(self.serializetype).upper()
@@ -201,6 +202,17 @@ class ClientOptions:
     def base_url(self) -> str:
         """``https://<host>``."""
         return f"https://{self.host}"
+
+
+def _check_port(host: str) -> None:
+    # An unusable port otherwise surfaces on every call as httpx.InvalidURL or an anyio
+    # OverflowError, neither of which is an answer the client can turn into a Response.
+    try:
+        port = urlsplit(f"//{host}").port
+    except ValueError:
+        raise ValidationError("host", f"must be a host name or host:port, got {host!r}") from None
+    if port is not None and not 1 <= port <= 65535:
+        raise ValidationError("host", f"port must be 1-65535, got {host!r}")
 
 
 def _number(value: object, name: str) -> float:
@@ -531,6 +543,8 @@ class Transport:
                     await asyncio.sleep(self.retry.backoff(attempt))
                     continue
                 raise TransportError(code, message) from exc
+            except httpx.InvalidURL as exc:  # not an HTTPError: raised while building the request
+                raise TransportError("InvalidURL", str(exc)) from exc
             elapsed_ms = (time.perf_counter() - started) * 1000
             resp_headers = {k.lower(): v for k, v in response.headers.items()}
             logger.debug(
