@@ -43,6 +43,12 @@ def write_private(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def private_dir(directory: Path) -> None:
+    """Create ``directory`` (if needed) and restrict it to the owner (0700): it holds private keys."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(directory, 0o700)
+
+
 def _write_public(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -66,6 +72,7 @@ def _now() -> dt.datetime:
 
 def ensure_ca(directory: Path) -> KeyPair:
     """Create the emulator's CA in ``directory`` unless it exists."""
+    private_dir(directory)
     pair = KeyPair(directory / "ca.pem", directory / "ca.key")
     if pair.cert.exists() and pair.key.exists():
         return pair
@@ -93,6 +100,7 @@ def ensure_ca(directory: Path) -> KeyPair:
 
 def ensure_server_cert(directory: Path, ca: KeyPair) -> KeyPair:
     """Create the HTTPS server certificate (127.0.0.1, ::1, localhost) signed by the CA."""
+    private_dir(directory)
     pair = KeyPair(directory / "server.pem", directory / "server.key")
     if pair.cert.exists() and pair.key.exists():
         return pair
@@ -130,6 +138,7 @@ def ensure_server_cert(directory: Path, ca: KeyPair) -> KeyPair:
 
 def ensure_management_cert(directory: Path, stem: str, common_name: str) -> KeyPair:
     """Create a self-signed RSA management certificate ``<stem>.pem``/``<stem>.key``."""
+    private_dir(directory)
     pair = KeyPair(directory / f"{stem}.pem", directory / f"{stem}.key")
     if pair.cert.exists() and pair.key.exists():
         return pair

@@ -147,3 +147,12 @@ def test_restart_reuses_certificates_and_is_quick(emulator_factory: Any, tmp_pat
     assert elapsed < 0.5, elapsed
     with wire.client(second) as c:
         assert c.get("/services/hostedservices/contoso-web").status_code == 200
+
+
+def test_certificate_directory_holding_keys_is_0700(emulator: Any, tmp_path: Path) -> None:
+    from smtui.emulator import certs
+
+    assert stat.S_IMODE(os.stat(emulator.cert_dir).st_mode) == 0o700
+    fresh = tmp_path / "fresh" / "certs"
+    certs.ensure_ca(fresh)
+    assert stat.S_IMODE(os.stat(fresh).st_mode) == 0o700
