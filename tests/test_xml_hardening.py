@@ -45,3 +45,23 @@ def test_oversize_document_is_refused() -> None:
 def test_plain_document_parses_with_bom() -> None:
     root = parse_xml(b"\xef\xbb\xbf<Error xmlns='http://schemas.microsoft.com/windowsazure'><Code>A</Code></Error>")
     assert root.tag == "{http://schemas.microsoft.com/windowsazure}Error"
+
+
+def test_no_module_parses_xml_except_through_parse_xml() -> None:
+    import re
+    from pathlib import Path
+
+    import smtui
+
+    parser_use = re.compile(
+        r"etree\.(fromstring|parse|XML|iterparse|XMLParser|fromstringlist)\s*\(|minidom|ElementTree|xml\.sax|xml\.dom"
+    )
+    root = Path(smtui.__file__).parent
+    offenders = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in sorted(root.rglob("*.py"))
+        if path != root / "api" / "xml.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if parser_use.search(line)
+    ]
+    assert offenders == []

@@ -125,7 +125,7 @@ def raw_text(source: Source | None, *, reveal_keys: bool = False) -> tuple[str, 
     element = _locate(root, source.steps) if source.steps else root
     if element is None:
         element = root
-    element = etree.fromstring(etree.tostring(element))
+    element = parse_xml(etree.tostring(element))
     for el in element.iter():
         if isinstance(el.tag, str):
             if el.text is not None and not el.text.strip():
