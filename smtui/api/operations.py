@@ -162,9 +162,12 @@ def segment(value: object, field_name: str) -> str:
     """A validated, URL-quoted path segment.
 
     Raises:
-        ValidationError: ``value`` is missing or empty.
+        ValidationError: ``value`` is missing or empty, or is ``.``/``..``.
     """
     text = require_text(value, field_name)
+    if text.strip() in (".", ".."):
+        # httpx resolves dot segments: ``deployments/..`` would address the hosted service itself.
+        raise ValidationError(field_name, f"{text.strip()!r} is not a valid name")
     return quote(text, safe="()$=',")
 
 

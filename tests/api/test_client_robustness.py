@@ -46,3 +46,20 @@ async def test_json_answer_of_the_wrong_shape_is_an_unsuccessful_response(
     assert not response.is_successful
     assert response.status_code == 200
     assert response.error.code == "InvalidResponse"
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+async def test_dot_segments_are_refused_before_sending(
+    tls_server: TestServer, make_client: ClientFactory, name: str
+) -> None:
+    # httpx resolves dot segments: DeleteDeployment of ".." went out as
+    # DELETE /<sub>/services/hostedservices/svc, i.e. DeleteHostedService.
+    from smtui.api import operations_compute as compute
+
+    with pytest.raises(ValidationError) as caught:
+        compute.delete_deployment("svc", name)
+    assert caught.value.field == "deployment_name"
+    client = make_client()
+    with pytest.raises(ValidationError):
+        await client.delete_role("svc", "dep", name)
+    assert tls_server.seen() == []
