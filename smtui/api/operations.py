@@ -80,7 +80,7 @@ class ApiRequest(Generic[T]):
     method: str
     path: str
     query: Mapping[str, str] = field(default_factory=dict)
-    body: bytes | None = None
+    body: bytes | None = field(default=None, repr=False)  # may hold passwords
     payload: object | None = None
     expected: frozenset[int] = frozenset({200})
     parser: ResponseParser[T] | None = None

@@ -63,3 +63,24 @@ async def test_dot_segments_are_refused_before_sending(
     with pytest.raises(ValidationError):
         await client.delete_role("svc", "dep", name)
     assert tls_server.seen() == []
+
+
+def test_request_repr_does_not_carry_the_admin_password() -> None:
+    # A failing assertion or a worker traceback (Textual shows locals) prints the request's repr.
+    from smtui.api import operations_compute as compute
+
+    role = {
+        "RoleName": "vm1",
+        "OSVirtualHardDisk": {"SourceImageName": "img", "MediaLink": "https://a.blob.core.windows.net/v/os.vhd"},
+        "ConfigurationSets": [
+            {
+                "ConfigurationSetType": "WindowsProvisioningConfiguration",
+                "ComputerName": "vm1",
+                "AdminPassword": "Adm1nS3cret!",
+                "AdminUsername": "admin",
+            }
+        ],
+    }
+    request = compute.add_role("svc", "dep", role)
+    assert request.body is not None and b"Adm1nS3cret!" in request.body
+    assert "Adm1nS3cret!" not in repr(request)
