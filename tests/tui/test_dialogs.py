@@ -210,6 +210,24 @@ async def test_service_failure_keeps_everything_typed() -> None:
         assert SECRET not in dialog.service_error
 
 
+async def test_unexpected_failure_while_sending_keeps_the_form_and_the_app() -> None:
+    # A bug below the dialog (anything that is not an SmError) used to end the app with a traceback.
+    async def submit(model: Any) -> FakeResponse:
+        raise RuntimeError("socket exploded")
+
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        dialog = await push(pilot, builder(submit=submit))
+        await fill_valid_role(pilot, dialog)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running and app.screen is dialog
+        assert "socket exploded" in dialog.service_error
+        assert dialog.value("provisioning.password") == SECRET
+        assert SECRET not in dialog.service_error
+        assert not dialog.sending
+
+
 RULES = [
     ("role_name", "my.vm", "Role name may contain only letters, digits and hyphens", "myvm"),
     ("name", "", "Deployment name is required.", "svc"),

@@ -16,6 +16,7 @@ Without ``submit`` the dialog simply returns the model, so it can be used on its
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -29,6 +30,8 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from smtui.api.errors import SmError
 from smtui.tui.dialogs._fields import FormField
 from smtui.tui.dialogs.preview import PreviewableRequest, RequestPreviewDialog
+
+logger = logging.getLogger("smtui.tui")
 
 ModelT = TypeVar("ModelT")
 ValuesT = TypeVar("ValuesT")
@@ -264,6 +267,9 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
             except SmError as exc:
                 self.show_service_error(str(exc))
                 return
+            except Exception as exc:  # a bug below the form must not end the console
+                self._show_unexpected(exc)
+                return
             if not await self.app.push_screen_wait(RequestPreviewDialog(request)):
                 return
         if self._submit is None:
@@ -275,6 +281,9 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
         except SmError as exc:
             self.show_service_error(str(exc))
             return
+        except Exception as exc:  # a bug below the form must not end the console or lose the form
+            self._show_unexpected(exc)
+            return
         finally:
             self._set_sending(False)
         if isinstance(result, KeepOpen):
@@ -283,6 +292,11 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
             self.show_service_error(describe_failure(result))
             return
         self.dismiss(model)
+
+    def _show_unexpected(self, exc: Exception) -> None:
+        # Only the exception's class and message: its traceback frames hold the model (passwords).
+        logger.error("sending the form failed unexpectedly: %s: %s", type(exc).__name__, exc)
+        self.show_service_error(f"Unexpected error ({type(exc).__name__}): {exc}. The form is kept.")
 
     def _set_sending(self, sending: bool) -> None:
         self.sending = sending
