@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 
 from lxml import etree
@@ -108,20 +109,19 @@ def raw_text(source: Source | None, *, reveal_keys: bool = False) -> tuple[str, 
     if not body.strip():
         return "(the service returned an empty body)", "text"
     if len(body) > MAX_RAW_CHARS * 4 and not source.steps:
-        return body[:MAX_RAW_CHARS].decode("utf-8", "replace") + "\n… (truncated)", "xml"
+        return _mask_text(body[:MAX_RAW_CHARS], reveal_keys) + "\n… (truncated)", "xml"
     stripped = body.lstrip()
     if stripped[:1] in (b"{", b"["):
         try:
             doc = json.loads(body)
         except ValueError:
-            return body.decode("utf-8", "replace")[:MAX_RAW_CHARS], "text"
+            return _mask_text(body[:MAX_RAW_CHARS], reveal_keys), "text"
         return _mask_json(json.dumps(doc, indent=2), reveal_keys)[:MAX_RAW_CHARS], "json"
     try:
         root = parse_xml(body)
     except Exception as exc:  # the raw view must show *something* even for a broken body
-        return f"(could not parse the body: {exc})\n\n" + body.decode("utf-8", "replace")[
-            :MAX_RAW_CHARS
-        ], "text"
+        shown = _mask_text(body[:MAX_RAW_CHARS], reveal_keys)
+        return f"(could not parse the body: {exc})\n\n{shown}", "text"
     element = _locate(root, source.steps) if source.steps else root
     if element is None:
         element = root
@@ -137,6 +137,19 @@ def raw_text(source: Source | None, *, reveal_keys: bool = False) -> tuple[str, 
     if len(out) > MAX_RAW_CHARS:
         out = out[:MAX_RAW_CHARS] + "\n… (truncated)"
     return out, "xml"
+
+
+def _mask_text(body: bytes, reveal_keys: bool) -> str:
+    """Mask secrets in a body shown as plain text because it could not be parsed.
+
+    A broken or truncated document has no tree to walk, so secret element values (XML) and
+    secret keys' string values (JSON) are found by pattern; an unterminated value is masked too.
+    """
+    names = set(ALWAYS_SECRET_ELEMENTS) | (set() if reveal_keys else set(KEY_ELEMENTS))
+    alternatives = "|".join(sorted(names))
+    text_ = body.decode("utf-8", "replace")
+    text_ = re.sub(rf"(<(?:\w+:)?({alternatives})>)[^<]*", rf"\g<1>{MASK}", text_)
+    return re.sub(rf'("({alternatives})"\s*:\s*")[^"]*', rf"\g<1>{MASK}", text_)
 
 
 def _mask_json(text_: str, reveal_keys: bool) -> str:

@@ -110,3 +110,18 @@ def test_secrets_are_masked_in_properties() -> None:
     assert dict(properties(keys, reveal=True))["  primary"] == "A" * 40
     linux = models.LinuxProvisioningConfiguration(host_name="h", user_name="u", user_password="Secret123!")
     assert "Secret123!" not in str(properties(linux, reveal=True))
+
+
+def test_raw_view_masks_keys_even_when_the_body_does_not_parse() -> None:
+    from types import SimpleNamespace
+
+    from smtui.tui.nodes import Source
+    from smtui.tui.properties import raw_text
+
+    key = "K" * 86 + "=="
+    broken = f"<StorageService><StorageServiceKeys><Primary>{key}</Primary><Secondary>{key}</Secondary>"
+    for body in (broken, '{"StorageServiceKeys": {"Primary": "' + key + '"'):
+        text, _lexer = raw_text(Source(SimpleNamespace(body=body.encode())))
+        assert key not in text, text
+        shown, _ = raw_text(Source(SimpleNamespace(body=body.encode())), reveal_keys=True)
+        assert key in shown
