@@ -67,12 +67,19 @@ def make_app(tmp_path: Path) -> Callable[..., Any]:
     return make
 
 
-async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Let the app run until ``condition()`` holds (workers load in the background)."""
+async def wait_for(pilot: Any, condition: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+    """Let the app run until ``condition()`` is truthy (workers load in the background); return it.
+
+    Args:
+        what: Named in the failure message instead of the condition's repr.
+    """
     import time
 
     deadline = time.monotonic() + timeout
-    while not condition():
+    while True:
+        value = condition()
+        if value:
+            return value
         if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
+            raise AssertionError(f"timed out waiting for {what or condition}")
         await pilot.pause(0.02)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -18,11 +17,11 @@ from typing import Any
 
 from textual.widgets import Input
 
-from smtui.profiles.connection import Connection
 from smtui.tui.app import SmtuiApp
 from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind, category
+from tests.tui.conftest import connection_for, wait_for
 
 SECRET = "Zq9!secret-PW"
 
@@ -31,27 +30,10 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:6]}"
 
 
-def connection(emulator: Any) -> Connection:
-    return Connection(
-        subscription_id=emulator.subscription_id, host=emulator.host, cert_path=str(emulator.client_cert),
-        key_path=str(emulator.client_key), ca_file=str(emulator.ca_file), is_emulator=True, emulator=emulator,
-    )  # fmt: skip
-
-
-async def wait_for(pilot: Any, condition: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        await pilot.pause(0.03)
-    raise AssertionError(f"timed out waiting for {what or condition}")
-
-
 @asynccontextmanager
 async def console(emulator: Any, tmp_path: Path, **kw: Any) -> AsyncIterator[tuple[SmtuiApp, Any]]:
     app = SmtuiApp(
-        connection=connection(emulator), refresh_interval=0, operations_file=tmp_path / "ops.json",
+        connection=connection_for(emulator), refresh_interval=0, operations_file=tmp_path / "ops.json",
         user_host="test@host", **kw,
     )  # fmt: skip
     async with app.run_test(size=(120, 40)) as pilot:
@@ -109,7 +91,7 @@ async def operation_done(pilot: Any, app: SmtuiApp, operation: str, timeout: flo
 
 
 async def run_client(emulator: Any, call: Callable[[Any], Any]) -> Any:
-    client = connection(emulator).create_client()
+    client = connection_for(emulator).create_client()
     try:
         return await call(client)
     finally:

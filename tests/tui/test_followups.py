@@ -22,6 +22,7 @@ from smtui.tui.operations_tracker import SUCCEEDED, StoreWriter
 from smtui.tui.screens.browse import JUMPS
 from smtui.tui.widgets.breadcrumbs import Breadcrumbs
 from smtui.tui.widgets.nav_tree import NavTree
+from tests.tui.conftest import wait_for
 from tests.tui.test_actions import (
     _dialog,
     console,
@@ -30,7 +31,6 @@ from tests.tui.test_actions import (
     run_client,
     screen_text,
     unique,
-    wait_for,
     wait_screen,
 )
 from tests.tui.test_browse import loaded
