@@ -43,15 +43,7 @@ async def capture(emu: Any, out: Path, work: Path) -> list[Path]:
     from smtui.profiles.model import Profile
     from smtui.tui.app import SmtuiApp
 
-    conn = Connection(
-        subscription_id=emu.subscription_id,
-        host=emu.host,
-        cert_path=str(emu.client_cert),
-        key_path=str(emu.client_key),
-        ca_file=str(emu.ca_file),
-        is_emulator=True,
-        subscription_name="smtui Emulator Subscription",
-    )
+    conn = Connection.to_emulator(emu, subscription_name="smtui Emulator Subscription")
     app = SmtuiApp(
         connection=conn,
         refresh_interval=0,

@@ -65,6 +65,29 @@ class Connection:
     emulator: Any = None
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False, compare=False)
 
+    @classmethod
+    def to_emulator(
+        cls, emu: Any, *, read_only: bool = False, subscription_name: str | None = None
+    ) -> Connection:
+        """A connection to a running ``smtui.emulator.Emulator``; it does not stop the emulator on close.
+
+        Args:
+            emu: The running emulator (its certificate paths, host and subscription are used).
+            read_only: Hide every mutating action.
+            subscription_name: What the header shows instead of the subscription id.
+        """
+        return cls(
+            subscription_id=emu.subscription_id,
+            host=emu.host,
+            cert_path=os.fspath(emu.client_cert),
+            key_path=os.fspath(emu.client_key),
+            ca_file=os.fspath(emu.ca_file),
+            read_only=read_only,
+            is_emulator=True,
+            subscription_name=subscription_name,
+            emulator=emu,
+        )
+
     @property
     def base_url(self) -> str:
         """``https://<host>``."""
@@ -130,18 +153,9 @@ def _emulator_connection(read_only: bool, seed: str, data_dir: Path | None) -> C
     except BaseException:
         stack.close()
         raise
-    return Connection(
-        subscription_id=emu.subscription_id,
-        host=emu.host,
-        cert_path=os.fspath(emu.client_cert),
-        key_path=os.fspath(emu.client_key),
-        ca_file=os.fspath(emu.ca_file),
-        read_only=read_only,
-        is_emulator=True,
-        subscription_name=getattr(emu, "subscription_name", None),
-        emulator=emu,
-        _stack=stack,
-    )
+    conn = Connection.to_emulator(emu, read_only=read_only)
+    conn._stack = stack  # this connection started the emulator, so closing it stops the emulator
+    return conn
 
 
 def _profile_connection(name: str, read_only: bool) -> Connection:

@@ -28,15 +28,7 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def connection_for(emu: Any, *, read_only: bool = False) -> Connection:
     """A :class:`Connection` to a running emulator (the app does not own or stop it)."""
-    return Connection(
-        subscription_id=emu.subscription_id,
-        host=emu.host,
-        cert_path=str(emu.client_cert),
-        key_path=str(emu.client_key),
-        ca_file=str(emu.ca_file),
-        read_only=read_only,
-        is_emulator=True,
-    )
+    return Connection.to_emulator(emu, read_only=read_only)
 
 
 @pytest.fixture(scope="module")
