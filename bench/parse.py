@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import statistics
 import sys
 import time
@@ -32,8 +31,8 @@ from lxml import etree
 from smtui.api import codec
 from smtui.api.models import OSImage
 
-# The shared reference material sits next to the checkout (../shared); SMTUI_ASM_DIR overrides.
-ASM = Path(os.environ.get("SMTUI_ASM_DIR") or Path(__file__).resolve().parents[2] / "shared" / "asm")
+# The reference recordings are vendored in the repository (tests/fixtures/asm).
+ASM = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "asm"
 RECORDING = ASM / "recordings" / "azure-sdk-for-net" / "129-ListOSImages.json"
 
 

@@ -1,30 +1,16 @@
-"""Where the shared reference material (../shared/asm: spec examples and real recordings) lives.
+"""Where the ASM reference material (spec examples and real recordings) lives: in the repository.
 
-The checkout sits next to ``shared/``; ``SMTUI_ASM_DIR`` points elsewhere when it does not. Tests
-that compare against the recordings must not pass vacuously, so a missing folder is an error.
+``tests/fixtures/asm`` is a vendored copy of the team's shared reference (see its README), so the
+test suite passes on a fresh clone with nothing beside it. Tests that compare against the recordings
+must not pass vacuously, so a missing folder is an error, never a skip.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-
-def _asm_dir() -> Path:
-    candidates = [
-        os.environ.get("SMTUI_ASM_DIR", ""),
-        str(Path(__file__).resolve().parents[2] / "shared" / "asm"),
-        "/work/shared/asm",
-    ]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "recordings").is_dir():
-            return Path(candidate)
-    raise RuntimeError(
-        "the ASM reference material (shared/asm with recordings/ and examples/) was not found next to "
-        "the checkout; set SMTUI_ASM_DIR"
-    )
-
-
-ASM = _asm_dir()
+ASM = Path(__file__).resolve().parent / "fixtures" / "asm"
+if not (ASM / "recordings").is_dir() or not (ASM / "examples").is_dir():
+    raise RuntimeError(f"the vendored ASM reference material is missing: {ASM} (recordings/ and examples/)")
 RECORDINGS = ASM / "recordings"
 EXAMPLES = ASM / "examples"

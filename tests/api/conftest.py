@@ -75,7 +75,7 @@ def recorded(relative: str, **overrides: Any) -> Canned:
 
 
 def example(name: str, status: int = 200) -> Canned:
-    """A canned response whose body is ``shared/asm/examples/<name>`` (comments stripped)."""
+    """A canned response whose body is ``tests/fixtures/asm/examples/<name>`` (comments stripped)."""
     text = (EXAMPLES / name).read_text()
     text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL).strip()
     return Canned(status, text)
