@@ -3,10 +3,13 @@
 Measures:
   1. GET /services/hostedservices (demo subscription) requests per second;
   2. GET /operations/<id> requests per second;
-  3. the time to fetch 1,000 hosted services one by one with ``embed-detail=true`` from a
+  3. a mixed read/write workload (create, get, list, operation status, delete a hosted service)
+     with 8 and with 64 clients, each on its own connection: requests per second and p99 latency;
+  4. the time to fetch 1,000 hosted services one by one with ``embed-detail=true`` from a
      ``--scale 1000`` subscription, 16 requests in flight.
 
-Run: ``python bench/emulator.py [--seconds 5] [--concurrency 16]``. Target: >= 500 GET/s.
+Run: ``python bench/emulator.py [--seconds 5] [--concurrency 16] [--only get,mixed,fetch]``.
+Targets: >= 500 GET/s; mixed throughput with 64 clients >= 90 % of that with 8 clients.
 """
 
 from __future__ import annotations
@@ -99,6 +102,65 @@ async def rate(c: httpx.AsyncClient, path: str, seconds: float, concurrency: int
     return done / elapsed, done
 
 
+_CREATE = (
+    '<CreateHostedService xmlns="http://schemas.microsoft.com/windowsazure"><ServiceName>{name}'
+    "</ServiceName><Label>YmVuY2g=</Label><Location>West US</Location></CreateHostedService>"
+)
+
+
+async def mixed(base: str, sub: str, certs: Path, clients: int, seconds: float) -> tuple[float, float, int]:
+    """(requests/s, p99 seconds, requests) of ``clients`` clients, one connection each, each looping
+    create → get → list → operation status → delete of a hosted service of its own."""
+    latencies: list[float] = []
+    stop = time.perf_counter() + seconds
+    xml = {"Content-Type": "application/xml"}
+
+    async def timed(c: httpx.AsyncClient, method: str, path: str, **kw: object) -> httpx.Response:
+        t0 = time.perf_counter()
+        r = await c.request(method, path, **kw)  # type: ignore[arg-type]
+        latencies.append(time.perf_counter() - t0)
+        if r.status_code >= 400:
+            raise RuntimeError(f"{method} {path}: HTTP {r.status_code} {r.text[:200]}")
+        return r
+
+    async def worker(w: int) -> None:
+        async with client(base, sub, certs, 1) as c:
+            await c.get("/services/hostedservices")  # connect outside the measurement
+            await ready.wait()
+            i = 0
+            while time.perf_counter() < stop:
+                name = f"mix{clients}w{w}i{i}"
+                i += 1
+                created = await timed(
+                    c,
+                    "POST",
+                    "/services/hostedservices",
+                    content=_CREATE.format(name=name).encode(),
+                    headers=xml,
+                )
+                await timed(c, "GET", f"/services/hostedservices/{name}")
+                await timed(c, "GET", "/services/hostedservices")
+                await timed(c, "GET", f"/operations/{created.headers['x-ms-request-id']}")
+                await timed(c, "DELETE", f"/services/hostedservices/{name}")
+
+    ready = asyncio.Event()
+    tasks = [asyncio.create_task(worker(w)) for w in range(clients)]
+    await asyncio.sleep(0.5 + clients * 0.05)  # let every client connect
+    latencies.clear()
+    cpu = cpu_seconds(SERVER_PID[0])
+    started = time.perf_counter()
+    stop = started + seconds
+    ready.set()
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    n = len(latencies)
+    server_ms = (cpu_seconds(SERVER_PID[0]) - cpu) / max(n, 1) * 1000
+    latencies.sort()
+    p99 = latencies[min(n - 1, int(n * 0.99))] if n else 0.0
+    print(f"    server CPU {server_ms:.2f} ms/request")
+    return n / elapsed, p99, n
+
+
 async def fetch_all(c: httpx.AsyncClient, concurrency: int) -> tuple[float, int]:
     listing = await c.get("/services/hostedservices")
     names = re.findall(rb"<ServiceName>([^<]+)</ServiceName>", listing.content)
@@ -117,6 +179,24 @@ async def fetch_all(c: httpx.AsyncClient, concurrency: int) -> tuple[float, int]
 
 
 async def main_async(args: argparse.Namespace, work: Path) -> None:
+    only = set(args.only.split(","))
+    if "mixed" in only:
+        with emulator(work / "mixed", "--seed", "demo", "--speed", "1000") as (base, sub, certs):
+            figures = {}
+            for clients in (8, 64):
+                rps, p99, n = await mixed(base, sub, certs, clients, args.seconds)
+                figures[clients] = rps
+                print(
+                    f"{f'mixed, {clients} clients':<24} {rps:8.0f} req/s  ({n} requests, p99 {p99 * 1000:.0f} ms)"  # noqa: E501
+                )
+            print(f"{'mixed 64 / 8 clients':<24} {figures[64] / figures[8]:8.0%}   (target >= 90 %)")
+    if "get" in only:
+        await gets(args, work)
+    if "fetch" in only:
+        await fetch(args, work)
+
+
+async def gets(args: argparse.Namespace, work: Path) -> None:
     with emulator(work / "demo", "--seed", "demo", "--speed", "1") as (base, sub, certs):
         async with client(base, sub, certs, args.concurrency) as c:
             created = await c.post(
@@ -139,6 +219,9 @@ async def main_async(args: argparse.Namespace, work: Path) -> None:
             print(
                 f"{'GET hostedservices (1)':<24} {rps:8.0f} req/s  ({n} requests, sequential, one connection)"
             )
+
+
+async def fetch(args: argparse.Namespace, work: Path) -> None:
     started = time.perf_counter()
     with emulator(work / "scale", "--seed", "empty", "--scale", "1000") as (base, sub, certs):
         print(
@@ -157,6 +240,7 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--only", default="get,mixed,fetch", help="comma-separated: get, mixed, fetch")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="smtui-bench-"))
     try:

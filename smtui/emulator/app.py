@@ -11,10 +11,12 @@ import asyncio
 import hashlib
 import logging
 import re
+from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -22,7 +24,7 @@ from smtui.emulator import handlers_catalog, handlers_extras, handlers_roles, ha
 from smtui.emulator import render_compute as rc
 from smtui.emulator.engine import ApiError, Engine, new_request_id
 from smtui.emulator.faults import Faults
-from smtui.emulator.nodes import to_json, to_xml
+from smtui.emulator.nodes import parse_body, to_json, to_xml
 from smtui.emulator.routing import Ctx, Reply, Router
 
 log = logging.getLogger("smtui.emulator")
@@ -43,6 +45,121 @@ _VERSIONS = """
 """
 KNOWN_VERSIONS = frozenset(_VERSIONS.split())
 """x-ms-version values RDFE shipped between the IaaS launch and the last recorded SDK."""
+
+_TOO_LARGE = "The request body is too large and exceeds the maximum permissible limit."
+MAX_BODY = 4 * 1024 * 1024
+"""Largest request body accepted, of any content type (the largest real request is a few hundred KB)."""
+PARSE_IN_THREAD = 64 * 1024
+"""Bodies above this size are parsed off the event loop, which keeps serving other clients meanwhile."""
+CACHE_BYTES = 32 * 1024 * 1024
+"""What the read cache may hold in rendered bodies."""
+
+
+class _QueryView(dict[str, str]):
+    """A request's query parameters that remember which of them the handler looked at.
+
+    A read's answer depends on the stored state and on the parameters the handler read; keying the
+    cache by those alone means parameters a route ignores (cache busters, typos) create no entries.
+    """
+
+    def __init__(self, items: dict[str, str]) -> None:
+        super().__init__(items)
+        self.read: set[str] = set()
+        self.read_all = False
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> str:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self.read_all = True
+        return super().__iter__()
+
+    def keys(self) -> Any:
+        self.read_all = True
+        return super().keys()
+
+    def values(self) -> Any:
+        self.read_all = True
+        return super().values()
+
+    def items(self) -> Any:
+        self.read_all = True
+        return super().items()
+
+    def __len__(self) -> int:
+        self.read_all = True
+        return super().__len__()
+
+
+class _ReadCache:
+    """Rendered answers of reads, valid while the store's version is unchanged, bounded by bytes.
+
+    Entries are keyed by the request's path, representation and version header plus the values of
+    the query parameters the handler read when it rendered the entry.
+    """
+
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._version = -1
+        self._read_keys: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        self._entries: OrderedDict[tuple[Any, ...], tuple[int, str, bytes, dict[str, str]]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _sync(self, version: int) -> None:
+        if version != self._version:  # any write invalidates every rendered answer
+            self._entries.clear()
+            self._read_keys.clear()
+            self.size = 0
+            self._version = version
+
+    def get(
+        self, version: int, base: tuple[str, ...], query: dict[str, str]
+    ) -> tuple[int, str, bytes, dict[str, str]] | None:
+        self._sync(version)
+        for names in self._read_keys.get(base, ()):
+            key = (base, names, tuple(query.get(n) for n in names))
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+                return hit
+        return None
+
+    def put(
+        self,
+        version: int,
+        base: tuple[str, ...],
+        query: _QueryView,
+        entry: tuple[int, str, bytes, dict[str, str]],
+    ) -> None:
+        self._sync(version)
+        size = len(entry[2]) + 256
+        if size > self.max_bytes // 8:
+            return
+        names = tuple(sorted(query.read if not query.read_all else dict.keys(query)))
+        variants = self._read_keys.setdefault(base, [])
+        if names not in variants:
+            variants.append(names)
+        key = (base, names, tuple(dict.get(query, n) for n in names))
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old[2]) + 256
+        self._entries[key] = entry
+        self.size += size
+        while self.size > self.max_bytes and self._entries:
+            _, evicted = self._entries.popitem(last=False)
+            self.size -= len(evicted[2]) + 256
 
 
 def build_router() -> Router:
@@ -65,8 +182,8 @@ class EmulatorApp:
         self.redirect_port: int | None = None
         self._thumb_subs: dict[str, set[str]] = {}
         self._der_thumb: dict[bytes, str] = {}
-        # Rendered answers of read-only requests, valid while the store's version is unchanged.
-        self._cache: dict[tuple[str, ...], tuple[int, int, str, bytes, dict[str, str]]] = {}
+        self.max_body = MAX_BODY
+        self._cache = _ReadCache()
         self.reload_certs()
         methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"]
         self.asgi = Starlette(routes=[Route("/{path:path}", self.endpoint, methods=methods)])
@@ -99,6 +216,16 @@ class EmulatorApp:
             reply = await self._dispatch(request, request_id, state)
         except ApiError as exc:
             reply = Reply(exc.status, "Error", rc.error(exc.code, exc.message))
+        except ClientDisconnect:
+            # Nobody is left to answer: one line, not an internal error with a traceback.
+            peer = request.client
+            log.info(
+                "client %s disconnected before its request body was complete (%s %s)",
+                f"{peer.host}:{peer.port}" if peer else "?",
+                request.method,
+                request.url.path,
+            )
+            return Response(b"", status_code=400)
         except Exception:
             log.exception("internal error handling %s %s", request.method, request.url.path)
             reply = Reply(
@@ -113,6 +240,8 @@ class EmulatorApp:
     async def _inject(self, request: Request, request_id: str, state: dict[str, Any]) -> Response | None:
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)
+        if self.faults.operation_latency and _is_operation_status(request):
+            await asyncio.sleep(self.faults.operation_latency)
         on_redirect_port = self.redirect_port is not None and request.url.port == self.redirect_port
         fault = None if on_redirect_port else self.faults.decide()
         if fault == "drop":
@@ -166,17 +295,20 @@ class EmulatorApp:
             )
         assert not isinstance(found, bool)
         handler, params, mutating = found
-        body = await request.body() if request.method in ("POST", "PUT", "PATCH", "DELETE") else b""
+        body = await self._read_body(request) if request.method in ("POST", "PUT", "PATCH", "DELETE") else b""
+        content_type = request.headers.get("content-type", "application/xml")
         ctx = Ctx(
             engine=self.engine,
             sub=sub,
             request_id=request_id,
             method=request.method,
-            query={k.lower(): v for k, v in request.query_params.items()},
+            query=_QueryView({k.lower(): v for k, v in request.query_params.items()}),
             body=body,
-            content_type=request.headers.get("content-type", "application/xml"),
+            content_type=content_type,
             version=version,
         )
+        if len(body) > PARSE_IN_THREAD:
+            ctx.parsed = await asyncio.to_thread(_parse_or_error, body, content_type)
         self.engine.advance()
         if not mutating:
             return self._cached_read(request, ctx, handler, params)
@@ -184,28 +316,45 @@ class EmulatorApp:
             reply = handler(ctx, **params)
         if segments[1:2] and segments[1].lower() == "certificates":
             self.reload_certs()
+        if self.faults.active and self.faults.answer_lost():
+            # Applied and committed above; the client never learns it (a timeout on a real network).
+            transport = state.get("transport")
+            if transport is not None:
+                transport.abort()
         return reply
+
+    async def _read_body(self, request: Request) -> bytes:
+        """The request body, refused with 413 as soon as it is known to exceed :attr:`max_body`
+        (by its Content-Length, or while counting what arrives)."""
+        too_large = ApiError(413, "RequestBodyTooLarge", _TOO_LARGE)
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > self.max_body:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body:
+                raise too_large
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _cached_read(self, request: Request, ctx: Ctx, handler: Any, params: dict[str, str]) -> Reply:
         as_json = "application/json" in request.headers.get("accept", "").lower()
-        key = (
-            ctx.sub,
-            request.url.path.lower(),
-            str(sorted(ctx.query.items())),
-            "json" if as_json else "xml",
-        )
+        base = (ctx.sub, request.url.path.lower(), "json" if as_json else "xml", ctx.version)
         version = self.engine.store.version
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] == version:
-            return Reply(hit[1], raw=hit[3], raw_type=hit[2], headers=dict(hit[4]))
+        query = ctx.query
+        assert isinstance(query, _QueryView)
+        hit = self._cache.get(version, base, query)
+        if hit is not None:
+            return Reply(hit[0], raw=hit[2], raw_type=hit[1], headers=dict(hit[3]))
         try:
             reply = handler(ctx, **params)
         except ApiError as exc:
             reply = Reply(exc.status, "Error", rc.error(exc.code, exc.message))
         body, media_type = self._render(request, reply)
-        if len(self._cache) > 4096:
-            self._cache.clear()
-        self._cache[key] = (version, reply.status, media_type, body, dict(reply.headers))
+        if self.engine.store.version == version:  # rendering wrote nothing: the answer is the state's
+            self._cache.put(version, base, query, (reply.status, media_type, body, dict(reply.headers)))
         return Reply(reply.status, raw=body, raw_type=media_type, headers=reply.headers)
 
     def _render(self, request: Request, reply: Reply) -> tuple[bytes, str]:
@@ -229,3 +378,16 @@ class EmulatorApp:
         if not media_type:
             return Response(b"", status_code=reply.status, headers=headers)
         return Response(body, status_code=reply.status, headers=headers, media_type=media_type)
+
+
+def _is_operation_status(request: Request) -> bool:
+    segments = [x for x in request.url.path.split("/") if x]
+    return request.method == "GET" and len(segments) == 3 and segments[1].lower() == "operations"
+
+
+def _parse_or_error(body: bytes, content_type: str) -> tuple[str, Any] | Exception:
+    """:func:`parse_body` for a worker thread: its error is returned for the handler to report."""
+    try:
+        return parse_body(body, content_type)
+    except Exception as exc:  # reported by Ctx.node as the 400 it would have raised in-line
+        return exc

@@ -17,7 +17,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="run the local Service Management emulator (HTTPS + client certificate)",
         description="Run a local Azure Service Management endpoint with generated certificates.",
     )
-    parser.add_argument("--port", type=int, default=8443, help="HTTPS port (0: any free port; default 8443)")
+    parser.add_argument(
+        "--port", type=port_number, default=8443, help="HTTPS port (0: any free port; default 8443)"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--data-dir", default=None, help="state and certificates (default: user data dir)")
     parser.add_argument(
@@ -39,8 +41,32 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def port_number(text: str) -> int:
+    """A TCP port 0-65535 (argparse type: anything else is a usage error, not a traceback)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is out of range (0-65535)")
+    return port
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or ``localhost``."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the emulator and serve until interrupted."""
+    from smtui.emulator.dirlock import DataDirBusy
     from smtui.emulator.faults import Faults
     from smtui.emulator.server import Emulator
 
@@ -58,12 +84,24 @@ def run(args: argparse.Namespace) -> int:
         scale=args.scale,
         faults=faults,
     )
-    emu.prepare()
+    if not is_loopback(args.host):
+        print(
+            f"smtui emulator: warning: listening on {args.host}, not loopback: other machines can reach "
+            "this emulator (its client certificate and storage keys are not secrets)",
+            file=sys.stderr,
+        )
+    try:
+        emu.prepare()
+    except DataDirBusy as exc:
+        print(f"smtui emulator: {exc}", file=sys.stderr)
+        return 1
     try:
         emu.bind()
     except OSError as exc:
+        emu.stop()
         print(f"smtui emulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
+    emu.write_publishsettings()  # before the banner names it
     print(banner(emu), flush=True)
     try:
         emu.serve_forever()

@@ -1,4 +1,5 @@
-"""Fault injection (off by default): latency, 503 TooManyRequests, dropped connections, 307 redirects."""
+"""Fault injection (off by default): latency, 503 TooManyRequests, dropped connections, 307 redirects,
+and "applied, answer lost": a change committed whose answer never reaches the client."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ class Faults:
         drop_next: The next N requests are dropped (deterministic, for tests).
         redirect_next: The next N requests are redirected (deterministic, for tests).
         retry_after: ``Retry-After`` seconds sent with injected 503s (None: no header, as RDFE).
+        lost_rate: Share (0-1) of mutating requests that are applied (committed) and whose
+            connection is then dropped without an answer: the client cannot know the outcome.
+        lost_next: The next N mutating requests are applied and their answer lost.
+        operation_latency: Seconds added before answering ``GET /operations/<id>`` only.
     """
 
     latency: float = 0.0
@@ -30,12 +35,15 @@ class Faults:
     drop_next: int = 0
     redirect_next: int = 0
     retry_after: int | None = None
+    lost_rate: float = 0.0
+    lost_next: int = 0
+    operation_latency: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
 
     @classmethod
     def parse(cls, spec: str | None) -> Faults:
-        """Parse ``latency=0.2,503=0.1,drop=0.05,redirect`` (the ``--faults`` option)."""
+        """Parse ``latency=0.2,503=0.1,drop=0.05,redirect,lost=0.1,op-latency=2`` (``--faults``)."""
         faults = cls()
         for part in (spec or "").split(","):
             part = part.strip()
@@ -53,9 +61,14 @@ class Faults:
                 faults.redirect = value.strip().lower() not in ("0", "false", "no")
             elif key == "retry-after":
                 faults.retry_after = int(value)
+            elif key == "lost":
+                faults.lost_rate = float(value)
+            elif key in ("op-latency", "operation-latency"):
+                faults.operation_latency = float(value)
             else:
                 raise ValueError(
-                    f"unknown fault {key!r} (expected latency, 503, drop, redirect, retry-after)"
+                    f"unknown fault {key!r} (expected latency, 503, drop, redirect, retry-after, lost, "
+                    "op-latency)"
                 )
         return faults
 
@@ -63,8 +76,9 @@ class Faults:
         """Turn every fault off."""
         with self._lock:
             self.latency = self.error_rate = self.drop_rate = 0.0
+            self.lost_rate = self.operation_latency = 0.0
             self.redirect = False
-            self.error_next = self.drop_next = self.redirect_next = 0
+            self.error_next = self.drop_next = self.redirect_next = self.lost_next = 0
             self.retry_after = None
 
     @property
@@ -78,6 +92,9 @@ class Faults:
             or self.error_next
             or self.drop_next
             or self.redirect_next
+            or self.lost_rate
+            or self.lost_next
+            or self.operation_latency
         )
 
     def decide(self) -> str | None:
@@ -99,3 +116,11 @@ class Faults:
             if self.redirect:
                 return "redirect"
         return None
+
+    def answer_lost(self) -> bool:
+        """Whether the answer to this (applied) mutating request is to be lost."""
+        with self._lock:
+            if self.lost_next > 0:
+                self.lost_next -= 1
+                return True
+            return bool(self.lost_rate and self._rng.random() < self.lost_rate)

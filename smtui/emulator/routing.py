@@ -28,6 +28,8 @@ class Ctx:
     body: bytes
     content_type: str
     version: str
+    parsed: tuple[str, Any] | Exception | None = None
+    """The body already parsed (off the event loop, for large bodies), or the error parsing it raised."""
 
     def flag(self, name: str) -> bool:
         """A boolean query parameter (``embed-detail=true``)."""
@@ -47,8 +49,12 @@ class Ctx:
         if not self.body.strip():
             raise _invalid_xml()
         try:
-            root, node = parse_body(self.body, self.content_type)
-        except (XmlError, ValueError, UnicodeDecodeError):
+            if isinstance(self.parsed, Exception):
+                raise self.parsed
+            root, node = self.parsed or parse_body(self.body, self.content_type)
+        except (XmlError, ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: JSON nested deeper than the interpreter's stack, malformed as far as
+            # the API is concerned.
             raise _invalid_xml() from None
         if root and roots and root not in roots:
             raise _invalid_xml(f"unexpected root element {root} (expected {' or '.join(roots)})")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
 import socket
 import threading
 import time
@@ -15,11 +18,17 @@ import uvicorn
 
 from smtui.emulator import certs as c
 from smtui.emulator.app import EmulatorApp
+from smtui.emulator.dirlock import DataDirLock, RunningEmulator
 from smtui.emulator.engine import Engine, iso
 from smtui.emulator.faults import Faults
 from smtui.emulator.seed import seed_demo, seed_scale
 from smtui.emulator.store import Store
-from smtui.emulator.tls import protocol_class, server_context
+from smtui.emulator.tls import ServerLimits, protocol_class, server_context
+
+log = logging.getLogger("smtui.emulator")
+
+LISTEN_BACKLOG = 1024
+"""Pending connections the kernel queues: a CLI fanning out opens ~500 at once."""
 
 
 def default_data_dir() -> Path:
@@ -51,6 +60,7 @@ class Emulator:
         host: str = "127.0.0.1",
         scale: int = 0,
         faults: Faults | str | None = None,
+        limits: ServerLimits | None = None,
     ) -> None:
         if seed not in ("demo", "empty"):
             raise ValueError(f"seed must be 'demo' or 'empty', not {seed!r}")
@@ -61,6 +71,8 @@ class Emulator:
         self.bind_host = host
         self.scale = scale
         self.faults = faults if isinstance(faults, Faults) else Faults.parse(faults)
+        self.limits = limits or ServerLimits()
+        self._lock = DataDirLock(self.data_dir)
         self.cert_dir = self.data_dir / "certs"
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -69,10 +81,22 @@ class Emulator:
 
     # -- setup --------------------------------------------------------------------------------------
     def prepare(self) -> None:
-        """Open the state, create certificates and seed content on first use (idempotent)."""
+        """Open the state, create certificates and seed content on first use (idempotent).
+
+        Raises:
+            smtui.emulator.dirlock.DataDirBusy: Another emulator runs on this data directory.
+        """
         if self._prepared:
             return
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock.acquire()
+        try:
+            self._prepare()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _prepare(self) -> None:
         self.store = Store(self.data_dir / "state.db")
         self.engine = Engine(self.store, speed=self.speed)
         ca = c.ensure_ca(self.cert_dir)
@@ -202,28 +226,49 @@ class Emulator:
         for port in (self.requested_port, 0):
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((self.bind_host, port))
-            sock.listen(128)
+            try:
+                sock.bind((self.bind_host, port))
+            except OSError:
+                sock.close()
+                self._close_sockets()
+                raise
+            sock.listen(LISTEN_BACKLOG)
             sock.setblocking(False)
             self._sockets.append(sock)
         self.app.redirect_port = self.redirect_port
+        self._lock.record(
+            RunningEmulator(
+                pid=os.getpid(),
+                host=self.host,
+                subscription_id=self.subscription_id,
+                client_cert=os.fspath(self.client_cert),
+                client_key=os.fspath(self.client_key),
+                ca_file=os.fspath(self.ca_file),
+            )
+        )
+
+    def _close_sockets(self) -> None:
+        for sock in self._sockets:
+            sock.close()
+        self._sockets = []
 
     def _make_server(self) -> uvicorn.Server:
         # TLS is ours (pyOpenSSL in smtui.emulator.tls): uvicorn's stdlib ssl cannot accept an
         # unknown client certificate and leave the 403 to the application.
         config = uvicorn.Config(
             self.app.asgi,
-            http=protocol_class(server_context(self.server_pair.cert, self.server_pair.key)),
+            http=protocol_class(server_context(self.server_pair.cert, self.server_pair.key), self.limits),
             lifespan="off",
             log_level="warning",
             access_log=False,
             server_header=False,
-            timeout_keep_alive=30,
-            backlog=512,
+            timeout_keep_alive=max(1, round(self.limits.idle_timeout)),
+            backlog=LISTEN_BACKLOG,
         )
         return uvicorn.Server(config)
 
-    def _write_publishsettings(self) -> None:
+    def write_publishsettings(self) -> None:
+        """Write :attr:`publishsettings` for the bound port (unchanged if it already points there)."""
         marker = self.data_dir / ".publishsettings-url"
         if self.publishsettings.exists() and marker.exists() and marker.read_text() == self.base_url:
             return
@@ -232,10 +277,22 @@ class Emulator:
         marker.write_text(self.base_url)
 
     def start(self) -> Emulator:
-        """Start serving in a background thread; returns once the port accepts connections."""
+        """Start serving in a background thread; returns once the port accepts connections.
+
+        Raises:
+            smtui.emulator.dirlock.DataDirBusy: Another emulator runs on this data directory.
+        """
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
         self.prepare()
         self.bind()
-        self._write_publishsettings()
+        self.write_publishsettings()
         self._server = self._make_server()
         server = self._server
         self._thread = threading.Thread(
@@ -247,7 +304,6 @@ class Emulator:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the emulator's HTTPS server did not start")
             time.sleep(0.005)
-        return self
 
     def stop(self) -> None:
         """Stop serving and close the state."""
@@ -255,27 +311,36 @@ class Emulator:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
-        for sock in self._sockets:
-            sock.close()
-        self._sockets = []
+        self._close_sockets()
         self._server = None
         self._thread = None
         if self._prepared:
             self.store.close()
             self._prepared = False
+        self._lock.release()
 
     def serve_forever(self) -> None:
-        """Serve in the foreground until interrupted (Ctrl-C / SIGTERM)."""
+        """Serve in the foreground until interrupted (Ctrl-C / SIGTERM, after which it returns
+        normally once the state is checkpointed and closed)."""
         self.prepare()
         self.bind()
-        self._write_publishsettings()
-        self._server = self._make_server()
+        self.write_publishsettings()
+        server = self._server = self._make_server()
+        previous: Any = None
+        on_main = threading.current_thread() is threading.main_thread()
+        if on_main:
+            # uvicorn shuts down on SIGTERM and then raises it again for the handler it found:
+            # this one, so a stop by SIGTERM is a clean exit 0 rather than death by signal.
+            previous = signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
         try:
-            self._server.run(sockets=self._sockets)
+            server.run(sockets=self._sockets)
         finally:
-            for sock in self._sockets:
-                sock.close()
+            if on_main:
+                signal.signal(signal.SIGTERM, previous)
+            self._close_sockets()
             self.store.close()
+            self._prepared = False
+            self._lock.release()
 
     @classmethod
     @contextmanager

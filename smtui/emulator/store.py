@@ -9,6 +9,7 @@ due time; they are applied lazily, so after a restart they simply resume.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -70,6 +71,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        _private(path)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._lock = threading.RLock()
         self._depth = 0
@@ -89,8 +91,12 @@ class Store:
         return self._db.execute(sql, params)
 
     def close(self) -> None:
-        """Close the database."""
+        """Checkpoint the write-ahead log into the database file and close it."""
         with self._lock:
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass  # closing still checkpoints what it can
             self._db.close()
 
     @contextmanager
@@ -326,6 +332,21 @@ class Store:
             else:
                 row = self._db.execute("SELECT COUNT(*) FROM steps WHERE op=?", (op,)).fetchone()
         return int(row[0])
+
+
+def _private(path: Path) -> None:
+    """Make the database (it holds the emulated storage keys) and its WAL files owner-only.
+
+    SQLite creates the -wal and -shm files with the database file's mode, so creating that
+    file 0600 first covers them too; files of an older, 0644 state are tightened.
+    """
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except FileNotFoundError:
+            pass
 
 
 def _like_prefix(prefix: str) -> str:

@@ -16,17 +16,42 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import h11
 from cryptography.hazmat.primitives.serialization import Encoding
 from OpenSSL import SSL
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 log = logging.getLogger("smtui.emulator")
 
-HANDSHAKE_TIMEOUT = 15.0
 _READ = 256 * 1024
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """How long a connection may take over each phase, and how many may be open at once.
+
+    A client that stays silent, trickles its headers or stalls its body is cut off when its phase
+    runs out, so it cannot hold a connection (and its memory) forever while others are served.
+
+    Attributes:
+        handshake_timeout: Seconds from TCP accept to the end of the TLS handshake.
+        idle_timeout: Seconds a connection may wait without a request (after the handshake or
+            between keep-alive requests).
+        header_timeout: Seconds from a request's first byte to the end of its headers.
+        body_timeout: Seconds from the end of the headers to the end of the body.
+        max_connections: Open connections per server; above it, idle keep-alive connections are
+            closed to make room, and only when none is idle is a new connection refused.
+    """
+
+    handshake_timeout: float = 10.0
+    idle_timeout: float = 10.0
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    max_connections: int = 1024
 
 
 def _accept_any(_conn: SSL.Connection, _cert: Any, _errno: int, _depth: int, _ok: int) -> bool:
@@ -111,6 +136,8 @@ class TlsProtocol(asyncio.Protocol):
     """
 
     context: SSL.Context
+    limits: ServerLimits = ServerLimits()
+    open_connections: ClassVar[set[TlsProtocol]]
 
     def __init__(
         self,
@@ -129,16 +156,86 @@ class TlsProtocol(asyncio.Protocol):
         self._inner: H11Protocol | None = None
         self._plain: _PlainTransport | None = None
         self._timeout: asyncio.TimerHandle | None = None
+        self._phase = ""
+
+    # -- phases and their deadlines ------------------------------------------------------------------------
+    def _arm(self, phase: str, seconds: float) -> None:
+        """Start ``phase``'s deadline unless that phase is already running (trickled bytes do not
+        extend it)."""
+        if phase == self._phase:
+            return
+        self._disarm()
+        self._phase = phase
+        self._timeout = self._loop.call_later(seconds, self._expired)
+
+    def _disarm(self) -> None:
+        self._phase = ""
+        if self._timeout is not None:
+            self._timeout.cancel()
+            self._timeout = None
+
+    def _expired(self) -> None:
+        self._timeout = None
+        if self._phase != "idle":
+            peer = self.tcp.get_extra_info("peername")
+            log.info("closing connection from %s: %s not complete in time", _addr(peer), self._phase)
+        self._phase = ""
+        self.tcp.abort()
+
+    def _watch(self) -> None:
+        """Re-arm the deadline for the phase the request on this connection is in now."""
+        inner = self._inner
+        if inner is None:
+            return
+        conn = inner.conn
+        theirs = conn.their_state
+        if theirs is h11.IDLE and conn.our_state is h11.IDLE:
+            if conn.trailing_data[0]:
+                self._arm("headers", self.limits.header_timeout)
+            elif inner.timeout_keep_alive_task is None:
+                # uvicorn arms its own keep-alive timer only after a response.
+                self._arm("idle", self.limits.idle_timeout)
+            else:
+                self._disarm()
+        elif theirs is h11.SEND_BODY:
+            self._arm("body", self.limits.body_timeout)
+        else:
+            self._disarm()  # the application has the request: its time is not the client's
+
+    def is_idle(self) -> bool:
+        """Whether this connection waits for a request with nothing received (it may be closed)."""
+        inner = self._inner
+        if inner is None or self.tcp is None or self.tcp.is_closing():
+            return False
+        conn = inner.conn
+        return conn.their_state is h11.IDLE and conn.our_state is h11.IDLE and not conn.trailing_data[0]
+
+    def _make_room(self) -> bool:
+        """Keep the open connections under the cap: close an idle one; False if none could go."""
+        opened = type(self).open_connections
+        if len(opened) < self.limits.max_connections:
+            return True
+        for other in opened:
+            if other.is_idle():
+                other.tcp.close()
+                opened.discard(other)
+                return True
+        return False
 
     # -- TCP side ----------------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.tcp = transport
+        if not self._make_room():
+            log.warning("refusing a connection: %d connections open", self.limits.max_connections)
+            transport.abort()
+            return
+        type(self).open_connections.add(self)
         sock = transport.get_extra_info("socket")
         if sock is not None:
             # h11 writes headers and body separately; without NODELAY, Nagle + delayed ACK add ~40 ms.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._timeout = self._loop.call_later(HANDSHAKE_TIMEOUT, transport.abort)
+        self._arm("handshake", self.limits.handshake_timeout)
 
     def data_received(self, data: bytes) -> None:
         self._conn.bio_write(data)
@@ -161,6 +258,7 @@ class TlsProtocol(asyncio.Protocol):
         self._flush()  # TLS 1.3 key updates and alerts
         if chunks and self._inner is not None:
             self._inner.data_received(b"".join(chunks))
+            self._watch()
         if closed and self._plain is not None:
             self._plain.close()
 
@@ -170,8 +268,8 @@ class TlsProtocol(asyncio.Protocol):
         return None
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._timeout is not None:
-            self._timeout.cancel()
+        self._disarm()
+        type(self).open_connections.discard(self)
         if self._inner is not None:
             self._inner.connection_lost(exc)
 
@@ -196,9 +294,7 @@ class TlsProtocol(asyncio.Protocol):
             self.tcp.abort()
             return False
         self._flush()
-        if self._timeout is not None:
-            self._timeout.cancel()
-            self._timeout = None
+        self._disarm()
         peer = self._conn.get_peer_certificate(as_cryptography=True)
         der = None if peer is None else peer.public_bytes(Encoding.DER)
         plain = _PlainTransport(
@@ -215,6 +311,7 @@ class TlsProtocol(asyncio.Protocol):
         state = {**self._app_state, "peer_cert": der, "transport": plain}
         self._inner = H11Protocol(self._config, self._server_state, state, _loop=self._loop)
         self._inner.connection_made(plain)
+        self._watch()
         return True
 
     def _flush(self) -> None:
@@ -247,6 +344,14 @@ class TlsProtocol(asyncio.Protocol):
         self.tcp.close()
 
 
-def protocol_class(context: SSL.Context) -> type[TlsProtocol]:
-    """The ``http`` protocol class to give uvicorn (with no ``ssl_*`` options) to serve over ``context``."""
-    return type("BoundTlsProtocol", (TlsProtocol,), {"context": context})
+def _addr(peer: Any) -> str:
+    return f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) and len(peer) >= 2 else "?"
+
+
+def protocol_class(context: SSL.Context, limits: ServerLimits | None = None) -> type[TlsProtocol]:
+    """The ``http`` protocol class to give uvicorn (with no ``ssl_*`` options) to serve over ``context``.
+
+    Each class counts its own open connections against ``limits.max_connections``.
+    """
+    attrs = {"context": context, "limits": limits or ServerLimits(), "open_connections": set()}
+    return type("BoundTlsProtocol", (TlsProtocol,), attrs)

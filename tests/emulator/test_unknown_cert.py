@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import socket
 import ssl
-import time
 from pathlib import Path
 from typing import Any
 
@@ -88,14 +87,10 @@ def test_plaintext_http_is_dropped(emulator: Any) -> None:
         assert _closed_within(sock, 5)
 
 
-def test_silent_connection_is_closed_after_the_handshake_timeout(
-    emulator: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(tls, "HANDSHAKE_TIMEOUT", 0.2)
-    started = time.monotonic()
-    with socket.create_connection(("127.0.0.1", emulator.port)) as sock:
-        assert _closed_within(sock, 5)
-    assert time.monotonic() - started < 2
+def test_silent_connection_is_closed_after_the_handshake_timeout(emulator_factory: Any) -> None:
+    emu = emulator_factory(limits=tls.ServerLimits(handshake_timeout=0.2))
+    with socket.create_connection(("127.0.0.1", emu.port)) as sock:
+        assert _closed_within(sock, 5)  # the default timeout is 10 s
 
 
 def test_close_notify_is_answered(emulator: Any) -> None:
