@@ -145,17 +145,42 @@ def _emulator_connection(read_only: bool, seed: str, data_dir: Path | None) -> C
         from smtui.emulator import Emulator  # type: ignore[attr-defined,unused-ignore]
     except ImportError as exc:  # only while the emulator is being built
         raise ProfileError(f"the embedded emulator is not available: {exc}") from None
+    from smtui.emulator.dirlock import DataDirBusy
+
     stack = contextlib.ExitStack()
     directory = data_dir or paths.emulator_data_dir()
     paths.ensure_private_dir(directory)
     try:
         emu = stack.enter_context(Emulator.running(data_dir=directory, seed=seed))
+    except DataDirBusy as busy:
+        stack.close()
+        return _running_emulator_connection(busy, read_only)
     except BaseException:
         stack.close()
         raise
     conn = Connection.to_emulator(emu, read_only=read_only)
     conn._stack = stack  # this connection started the emulator, so closing it stops the emulator
     return conn
+
+
+def _running_emulator_connection(busy: Any, read_only: bool) -> Connection:
+    """A connection to the emulator another process runs on the same data directory (``smtui
+    emulator`` in another terminal, or a second console): share it rather than fail."""
+    from smtui.emulator.dirlock import wait_for_holder
+
+    holder = wait_for_holder(busy.data_dir)
+    if holder is None or not holder.port or not holder.subscription_id:
+        raise ProfileError(str(busy)) from None
+    return Connection(
+        subscription_id=holder.subscription_id,
+        host=holder.host,
+        cert_path=holder.client_cert,
+        key_path=holder.client_key,
+        ca_file=holder.ca_file,
+        read_only=read_only,
+        is_emulator=True,
+        subscription_name=f"smtui emulator (pid {holder.pid})",
+    )
 
 
 def _profile_connection(name: str, read_only: bool) -> Connection:
