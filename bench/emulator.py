@@ -8,7 +8,8 @@ Measures:
   4. the time to fetch 1,000 hosted services one by one with ``embed-detail=true`` from a
      ``--scale 1000`` subscription, 16 requests in flight.
 
-Run: ``python bench/emulator.py [--seconds 5] [--concurrency 16] [--only get,mixed,fetch]``.
+Run: ``python bench/emulator.py [--seconds 5] [--concurrency 16] [--only get,mixed,fetch]``
+(``BENCH_PROFILE_SERVER=/tmp/emu.prof`` runs each emulator under cProfile into ``/tmp/emu.prof.<name>``).
 Targets: >= 500 GET/s; mixed throughput with 64 clients >= 90 % of that with 8 clients.
 """
 
@@ -46,7 +47,20 @@ SERVER_PID: list[int] = []
 @contextmanager
 def emulator(data_dir: Path, *extra: str) -> Iterator[tuple[str, str, Path]]:
     """Run ``smtui emulator`` in a subprocess; yields (base url, subscription id, certs dir)."""
-    cmd = [sys.executable, "-m", "smtui", "emulator", "--port", "0", "--data-dir", str(data_dir), *extra]
+    profile = os.environ.get("BENCH_PROFILE_SERVER")  # a .prof file: run the emulator under cProfile
+    prefix = ["-m", "cProfile", "-o", f"{profile}.{data_dir.name}"] if profile else []
+    cmd = [
+        sys.executable,
+        *prefix,
+        "-m",
+        "smtui",
+        "emulator",
+        "--port",
+        "0",
+        "--data-dir",
+        str(data_dir),
+        *extra,
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         assert proc.stdout is not None
@@ -148,6 +162,7 @@ async def mixed(base: str, sub: str, certs: Path, clients: int, seconds: float) 
     await asyncio.sleep(0.5 + clients * 0.05)  # let every client connect
     latencies.clear()
     cpu = cpu_seconds(SERVER_PID[0])
+    own = cpu_seconds(os.getpid())
     started = time.perf_counter()
     stop = started + seconds
     ready.set()
@@ -155,9 +170,10 @@ async def mixed(base: str, sub: str, certs: Path, clients: int, seconds: float) 
     elapsed = time.perf_counter() - started
     n = len(latencies)
     server_ms = (cpu_seconds(SERVER_PID[0]) - cpu) / max(n, 1) * 1000
+    client_ms = (cpu_seconds(os.getpid()) - own) / max(n, 1) * 1000
     latencies.sort()
     p99 = latencies[min(n - 1, int(n * 0.99))] if n else 0.0
-    print(f"    server CPU {server_ms:.2f} ms/request")
+    print(f"    server CPU {server_ms:.2f} ms/request, bench client CPU {client_ms:.2f} ms/request")
     return n / elapsed, p99, n
 
 
@@ -194,6 +210,8 @@ async def main_async(args: argparse.Namespace, work: Path) -> None:
         await gets(args, work)
     if "fetch" in only:
         await fetch(args, work)
+    if "fanout" in only:
+        await fanout(args, work)
 
 
 async def gets(args: argparse.Namespace, work: Path) -> None:
@@ -234,13 +252,54 @@ async def fetch(args: argparse.Namespace, work: Path) -> None:
             )
 
 
+async def fanout(args: argparse.Namespace, work: Path) -> None:
+    """Issue 14: a fan-out over ``--scale 500`` at 64 in flight, each round on fresh connections
+    (as a new ``smtui ls --all`` process opens them): the emulator's CPU per request; and 500
+    clients each opening a connection at once."""
+    with emulator(work / "fanout", "--seed", "empty", "--scale", "500") as (base, sub, certs):
+        for round_ in range(3):
+            cpu = cpu_seconds(SERVER_PID[0])
+            async with client(base, sub, certs, 64) as c:
+                elapsed, n = await fetch_all(c, 64)
+            server_ms = (cpu_seconds(SERVER_PID[0]) - cpu) / (n + 1) * 1000
+            print(
+                f"{f'fan-out 64, round {round_ + 1}':<24} {elapsed:8.2f} s   ({n + 1} requests, server CPU {server_ms:.2f} ms/request)"  # noqa: E501
+            )
+        ctx = ssl.create_default_context(cafile=str(certs / "ca.pem"))
+        ctx.load_cert_chain(str(certs / "management.pem"), str(certs / "management.key"))
+        host, port = base.removeprefix("https://").rsplit(":", 1)
+        head = (
+            f"GET /{sub}/locations HTTP/1.1\r\nHost: {host}\r\nx-ms-version: 2014-10-01\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+
+        async def one() -> bool:
+            reader, writer = await asyncio.open_connection(host, int(port), ssl=ctx)
+            writer.write(head)
+            data = await reader.read()
+            writer.close()
+            return data.startswith(b"HTTP/1.1 200 ")
+
+        cpu = cpu_seconds(SERVER_PID[0])
+        started = time.perf_counter()
+        answers = await asyncio.gather(*(one() for _ in range(500)), return_exceptions=True)
+        elapsed = time.perf_counter() - started
+        server_ms = (cpu_seconds(SERVER_PID[0]) - cpu) / 500 * 1000
+        ok = sum(a is True for a in answers)
+        print(
+            f"{'500 connect at once':<24} {elapsed:8.2f} s   ({ok}/500 answered, server CPU {server_ms:.2f} ms/connection incl. handshake)"  # noqa: E501
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--only", default="get,mixed,fetch", help="comma-separated: get, mixed, fetch")
+    parser.add_argument(
+        "--only", default="get,mixed,fetch,fanout", help="comma-separated: get, mixed, fetch, fanout"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="smtui-bench-"))
     try:

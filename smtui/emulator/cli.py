@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -84,10 +86,12 @@ def run(args: argparse.Namespace) -> int:
         scale=args.scale,
         faults=faults,
     )
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, emu.request_stop)  # from here on SIGTERM is a clean stop
     if not is_loopback(args.host):
         print(
-            f"smtui emulator: warning: listening on {args.host}, not loopback: other machines can reach "
-            "this emulator (its client certificate and storage keys are not secrets)",
+            f"smtui emulator: warning: listening on {args.host}, which is not a loopback address: "
+            "other machines can reach this emulator",
             file=sys.stderr,
         )
     try:

@@ -78,6 +78,7 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self._sockets: list[socket.socket] = []
         self._prepared = False
+        self._stop_requested = False
 
     # -- setup --------------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -322,18 +323,19 @@ class Emulator:
     def serve_forever(self) -> None:
         """Serve in the foreground until interrupted (Ctrl-C / SIGTERM, after which it returns
         normally once the state is checkpointed and closed)."""
-        self.prepare()
-        self.bind()
-        self.write_publishsettings()
-        server = self._server = self._make_server()
         previous: Any = None
         on_main = threading.current_thread() is threading.main_thread()
         if on_main:
             # uvicorn shuts down on SIGTERM and then raises it again for the handler it found:
             # this one, so a stop by SIGTERM is a clean exit 0 rather than death by signal.
-            previous = signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
+            previous = signal.signal(signal.SIGTERM, self.request_stop)
         try:
-            server.run(sockets=self._sockets)
+            self.prepare()
+            self.bind()
+            self.write_publishsettings()
+            server = self._server = self._make_server()
+            if not self._stop_requested:
+                server.run(sockets=self._sockets)
         finally:
             if on_main:
                 signal.signal(signal.SIGTERM, previous)
@@ -341,6 +343,12 @@ class Emulator:
             self.store.close()
             self._prepared = False
             self._lock.release()
+
+    def request_stop(self, *_signal: Any) -> None:
+        """Ask :meth:`serve_forever` to stop (also its SIGTERM handler; safe before it started)."""
+        self._stop_requested = True
+        if self._server is not None:
+            self._server.should_exit = True
 
     @classmethod
     @contextmanager
