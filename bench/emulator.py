@@ -252,8 +252,39 @@ async def main_async(args: argparse.Namespace, work: Path) -> None:
         await fanout(args, work)
 
 
+async def raw_rate(base: str, sub: str, certs: Path, path: str, seconds: float, concurrency: int) -> float:
+    """GET/s of ``concurrency`` lean keep-alive connections (the server's capacity, not httpx's)."""
+    clients = [RawClient(base, sub, certs) for _ in range(concurrency)]
+    for c in clients:
+        await c.connect()
+    done = 0
+    stop = time.perf_counter() + seconds
+
+    async def worker(c: RawClient) -> None:
+        nonlocal done
+        while time.perf_counter() < stop:
+            status, _, _ = await c.request("GET", path)
+            if status != 200:
+                raise RuntimeError(f"{path}: HTTP {status}")
+            done += 1
+
+    started = time.perf_counter()
+    cpu = cpu_seconds(SERVER_PID[0])
+    await asyncio.gather(*(worker(c) for c in clients))
+    elapsed = time.perf_counter() - started
+    server_ms = (cpu_seconds(SERVER_PID[0]) - cpu) / max(done, 1) * 1000
+    for c in clients:
+        await c.close()
+    print(f"    server CPU {server_ms:.2f} ms/request")
+    return done / elapsed
+
+
 async def gets(args: argparse.Namespace, work: Path) -> None:
     with emulator(work / "demo", "--seed", "demo", "--speed", "1") as (base, sub, certs):
+        rps = await raw_rate(base, sub, certs, "/services/hostedservices", args.seconds, args.concurrency)
+        print(
+            f"{'GET hostedservices lean':<24} {rps:8.0f} req/s  ({args.concurrency} lean keep-alive connections; target >= 500)"  # noqa: E501
+        )
         async with client(base, sub, certs, args.concurrency) as c:
             created = await c.post(
                 "/services/hostedservices",
