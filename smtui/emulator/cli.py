@@ -37,7 +37,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--faults",
         default=None,
-        help="fault injection, e.g. latency=0.2,503=0.1,drop=0.05,redirect,retry-after=1",
+        help="fault injection, e.g. latency=0.2,503=0.1,drop=0.05,redirect,retry-after=1; "
+        "lost=0.1 applies a change and drops its answer, op-latency=2 delays operation status only",
     )
     parser.set_defaults(handler=run)
     return parser

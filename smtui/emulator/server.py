@@ -263,7 +263,7 @@ class Emulator:
             log_level="warning",
             access_log=False,
             server_header=False,
-            timeout_keep_alive=max(1, round(self.limits.idle_timeout)),
+            timeout_keep_alive=self.limits.idle_timeout,  # type: ignore[arg-type]  # a float works
             backlog=LISTEN_BACKLOG,
         )
         return uvicorn.Server(config)

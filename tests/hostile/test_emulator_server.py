@@ -213,10 +213,21 @@ def test_streamed_oversized_body_is_refused_for_every_content_type(emulator: Any
         assert c.get("/locations").status_code == 200
 
 
-def test_deeply_nested_json_is_a_400_not_a_500(emulator: Any) -> None:
-    body = b'{"CreateHostedService": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", b'{"CreateHostedService": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"),
+        ("application/json", b'{"CreateHostedService": ' + b'{"a":' * 5_000 + b"1" + b"}" * 5_001),
+        (
+            "application/xml",
+            b"<CreateHostedService>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</CreateHostedService>",
+        ),
+    ],
+    ids=["json-arrays", "json-objects", "xml"],
+)
+def test_deeply_nested_body_is_a_400_not_a_500(emulator: Any, content_type: str, body: bytes) -> None:
     with wire.client(emulator) as c:
-        r = c.post("/services/hostedservices", content=body, headers={"Content-Type": "application/json"})
+        r = c.post("/services/hostedservices", content=body, headers={"Content-Type": content_type})
     assert r.status_code == 400, r.text[:300]
     assert wire.error(r)[0] == "InvalidXmlRequest"
 
@@ -255,9 +266,9 @@ def test_client_disconnecting_mid_body_is_one_info_line(
     deadline = time.monotonic() + 10
     while not any("disconnected" in r.getMessage() for r in caplog.records) and time.monotonic() < deadline:
         time.sleep(0.02)
-    records = [r for r in caplog.records if r.name.startswith("smtui.emulator")]
+    records = caplog.records  # every logger: uvicorn's too
     assert [r.levelno for r in records if "disconnected" in r.getMessage()] == [logging.INFO]
-    assert not [r for r in records if r.exc_info or r.levelno >= logging.ERROR]
+    assert not [r for r in records if r.exc_info or r.levelno >= logging.WARNING]
 
 
 # -- read cache -------------------------------------------------------------------------------------------
