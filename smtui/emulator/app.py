@@ -100,6 +100,9 @@ class _QueryView(dict[str, str]):
         return super().__len__()
 
 
+_MAX_VARIANTS = 8
+
+
 class _ReadCache:
     """Rendered answers of reads, valid while the store's version is unchanged, bounded by bytes.
 
@@ -107,8 +110,9 @@ class _ReadCache:
     the query parameters the handler read when it rendered the entry.
     """
 
-    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+    def __init__(self, max_bytes: int = CACHE_BYTES, max_paths: int = 8192) -> None:
         self.max_bytes = max_bytes
+        self.max_paths = max_paths
         self.size = 0
         self._version = -1
         self._read_keys: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
@@ -148,8 +152,13 @@ class _ReadCache:
         if size > self.max_bytes // 8:
             return
         names = tuple(sorted(query.read if not query.read_all else dict.keys(query)))
+        if len(self._read_keys) >= self.max_paths and base not in self._read_keys:
+            self._sync(-1)  # paths seen (404s of made-up names too) are bounded as well
+            self._version = version
         variants = self._read_keys.setdefault(base, [])
         if names not in variants:
+            if len(variants) >= _MAX_VARIANTS:
+                return  # a route reading every parameter: do not let each new one add a variant
             variants.append(names)
         key = (base, names, tuple(dict.get(query, n) for n in names))
         old = self._entries.pop(key, None)

@@ -291,6 +291,16 @@ def test_ignored_query_strings_create_no_cache_entries(emulator_factory: Any) ->
         )
 
 
+def test_made_up_paths_do_not_grow_the_read_cache(emulator_factory: Any) -> None:
+    emu = emulator_factory()
+    cache = emu.app._cache
+    cache.max_paths = 50
+    with wire.client(emu) as c:
+        for i in range(200):
+            assert c.get(f"/services/hostedservices/made-up-{i}").status_code == 404
+            assert len(cache._read_keys) <= 50 and len(cache) <= 50
+
+
 def test_read_cache_is_bounded_by_bytes(emulator_factory: Any) -> None:
     emu = emulator_factory(seed="demo", scale=60)
     cache = emu.app._cache
