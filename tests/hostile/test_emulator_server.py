@@ -232,6 +232,28 @@ def test_deeply_nested_body_is_a_400_not_a_500(emulator: Any, content_type: str,
     assert wire.error(r)[0] == "InvalidXmlRequest"
 
 
+def test_large_body_is_parsed_off_the_event_loop(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from smtui.emulator import app as emulator_app
+
+    threads: list[str] = []
+    real = emulator_app.parse_body
+
+    def recording(raw: bytes, content_type: str) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(raw, content_type)
+
+    monkeypatch.setattr(emulator_app, "parse_body", recording)
+    pad = "<!--" + "x" * 300_000 + "-->"
+    body = (
+        '<CreateHostedService xmlns="http://schemas.microsoft.com/windowsazure">' + pad + "<ServiceName>"
+        "off-loop-svc</ServiceName><Label>b2Zm</Label><Location>West US</Location></CreateHostedService>"
+    )
+    with wire.client(emulator) as c:
+        r = c.post("/services/hostedservices", content=body, headers={"Content-Type": wire.XML})
+    assert r.status_code == 201, r.text
+    assert threads and "smtui-emulator" not in threads  # the server's loop thread did not parse it
+
+
 def test_large_valid_body_is_parsed_and_answered(emulator: Any) -> None:
     # over the off-loop parsing threshold, under the cap
     pad = "<!--" + "x" * 300_000 + "-->"
