@@ -148,7 +148,12 @@ def _name(name: str) -> str:
     return name
 
 
+_PLAIN_TEXT = re.compile("[^&<>\"\x00-\x1f\ud800-\udfff\ufffe\uffff]*")
+
+
 def _text(value: str, escapes: dict[int, str]) -> str:
+    if _PLAIN_TEXT.fullmatch(value):  # most values: nothing to escape or refuse
+        return value
     if _NOT_XML_CHAR.search(value):
         raise ValueError(
             "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
