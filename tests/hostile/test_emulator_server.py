@@ -236,7 +236,7 @@ def test_large_body_is_parsed_off_the_event_loop(emulator: Any, monkeypatch: pyt
     from smtui.emulator import app as emulator_app
 
     threads: list[str] = []
-    real = emulator_app.parse_body
+    real = emulator_app.parse_body  # type: ignore[attr-defined]
 
     def recording(raw: bytes, content_type: str) -> Any:
         threads.append(threading.current_thread().name)
@@ -383,15 +383,22 @@ def test_second_emulator_on_one_data_dir_names_the_running_one(emulator_factory:
 
 
 def test_embedded_console_emulator_reuses_the_running_one(emulator_factory: Any, tmp_path: Path) -> None:
-    from smtui.profiles.connection import _emulator_connection
+    from smtui.profiles.connection import resolve_connection
 
     running = emulator_factory(data_dir=tmp_path / "shared")
-    with _emulator_connection(False, "demo", tmp_path / "shared") as conn:
+    with resolve_connection("emulator", emulator_data=tmp_path / "shared") as conn:
         assert conn.host == running.host
         assert conn.subscription_id == running.subscription_id
         assert conn.is_emulator
-        with wire.client(running) as c:
-            assert c.get("/locations").status_code == 200
+        async def listed() -> int:
+            async with conn.create_client() as client:
+                answer = await client.list_hosted_services()
+                assert answer.response is not None, answer.error
+                return len(answer.response)
+
+        import asyncio
+
+        assert asyncio.run(listed()) == len(running.store.list("service", running.subscription_id))
     with wire.client(running) as c:  # closing the console's connection leaves the emulator running
         assert c.get("/locations").status_code == 200
 
