@@ -148,7 +148,7 @@ def _name(name: str) -> str:
     return name
 
 
-_PLAIN_TEXT = re.compile("[^&<>\"\x00-\x1f\ud800-\udfff\ufffe\uffff]*")
+_PLAIN_TEXT = re.compile('[^&<>"\x00-\x1f\ud800-\udfff\ufffe\uffff]*')
 
 
 def _text(value: str, escapes: dict[int, str]) -> str:

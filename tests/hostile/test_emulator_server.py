@@ -390,6 +390,7 @@ def test_embedded_console_emulator_reuses_the_running_one(emulator_factory: Any,
         assert conn.host == running.host
         assert conn.subscription_id == running.subscription_id
         assert conn.is_emulator
+
         async def listed() -> int:
             async with conn.create_client() as client:
                 answer = await client.list_hosted_services()
