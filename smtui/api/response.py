@@ -26,6 +26,9 @@ TRANSPORT_ERROR_CODES = frozenset(
         "NetworkError",
         "TooManyRedirects",
         "RedirectError",
+        "RedirectRefused",
+        "ResponseTooLarge",
+        "OutcomeUnknown",
         "InvalidURL",
         "Closed",
     }
