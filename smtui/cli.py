@@ -6,6 +6,7 @@ Subcommands that do not open the console must not import Textual, so they start 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from smtui import __version__
@@ -35,6 +36,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_console(args.profile, read_only=args.read_only)
     handler = getattr(args, "handler", None)
     if handler is not None:
-        return int(handler(args))
+        try:
+            return int(handler(args))
+        except OSError as exc:
+            # An unwritable HOME, config or data dir (or a full disk) is the machine's set-up,
+            # not a bug: one line naming the path, exit 2 like every configuration problem.
+            print(f"smtui: error: {describe_os_error(exc)}", file=sys.stderr)
+            return 2
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a file-system failure: the path, the reason, and where paths come from."""
+    reason = exc.strerror or exc.__class__.__name__
+    where = f" {exc.filename}" if exc.filename else ""
+    return (
+        f"cannot use{where}: {reason} (smtui keeps its files under HOME; "
+        "set SMTUI_CONFIG_DIR / SMTUI_DATA_DIR to writable directories)"
+    )

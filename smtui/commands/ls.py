@@ -128,6 +128,8 @@ def run_operations(args: argparse.Namespace) -> int:
     from smtui.profiles import operations_store
 
     operations = operations_store.load_operations()
+    for warning in operations_store.take_warnings():
+        note(f"warning: {warning}")
     if args.pending:
         operations = [op for op in operations if op.is_pending]
     print_json([op.to_dict() for op in operations])
