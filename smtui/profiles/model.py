@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -102,9 +103,9 @@ class Profile:
             serialize_type=kind,
             read_only=bool(self.read_only),
             subscription_name=(self.subscription_name or "").strip() or None,
-            ca_file=self.ca_file or None,
-            cert_path=self.cert_path or None,
-            key_path=self.key_path or None,
+            ca_file=absolute_path(self.ca_file),
+            cert_path=absolute_path(self.cert_path),
+            key_path=absolute_path(self.key_path),
         )
 
     def metadata(self) -> dict[str, Any]:
@@ -118,6 +119,13 @@ class Profile:
         if "subscription_id" not in known:
             raise ValidationError("subscription_id", f"profile {name!r} in the config file has none")
         return cls(name=name, **known)
+
+
+def absolute_path(value: str | None) -> str | None:
+    """``value`` made absolute (``~`` expanded), so a profile works from any directory; None stays None."""
+    if not value:
+        return None
+    return os.path.abspath(os.path.expanduser(value))
 
 
 def normalize_host(value: str | None) -> str:
