@@ -32,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--api-version", default=None, help="x-ms-version (default 2014-10-01)")
     p.add_argument("--serialize-type", choices=("XML", "JSON", "xml", "json"), default="XML")
     p.add_argument("--ca-file", default=None, help="CA bundle trusted for the endpoint")
+    p.add_argument("--redirect-host", action="append", default=[], metavar="HOST",
+                   help="also follow 307 redirects to HOST (name, name:port or *.domain; repeatable); "
+                        "by default only the endpoint's host and its subdomains")
     p.add_argument("--read-only", action="store_true", help="hide mutating actions for this profile")
     p.add_argument("--default", action="store_true", help="make it the default profile")
     p.add_argument("--force", action="store_true", help="replace a profile of the same name")
@@ -127,6 +130,7 @@ def run_add(args: argparse.Namespace) -> int:
             serialize_type=args.serialize_type,
             read_only=args.read_only,
             ca_file=args.ca_file,
+            redirect_hosts=tuple(args.redirect_host),
             cert_path=args.cert,
             key_path=args.key,
         ),

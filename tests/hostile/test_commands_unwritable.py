@@ -274,3 +274,33 @@ def test_no_message_names_internal_auth_keys(tmp_path: Path) -> None:
     assert_one_line_error(ran)
     assert "auth[" not in ran.err and "certfile" not in ran.err and "keyfile" not in ran.err
     assert "missing.pem" in ran.err or "missing.key" in ran.err
+
+
+def test_a_profile_can_allow_redirect_hosts(
+    tmp_path: Path, pem_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    cert, key = pem_pair
+    common = ("--subscription-id", "s", "--cert", str(cert), "--key", str(key), "--no-check")
+    added = smtui("profiles", "add", "p", *common, "--redirect-host", "Regional.Example.com:8443", home=home)
+    assert added.code == 0, added.err
+    shown = json.loads(smtui("profiles", "show", "p", "--json", home=home).out)
+    assert shown["redirect_hosts"] == ["regional.example.com:8443"]
+    bad = smtui("profiles", "add", "q", *common, "--redirect-host", "https://x/y", home=home)
+    assert_one_line_error(bad)
+    assert "redirect_hosts" in bad.err
+
+    from smtui.profiles import credentials
+    from smtui.profiles.connection import resolve_connection
+
+    monkeypatch.setenv("HOME", str(home))
+    for name in ENV_DROPPED:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    credentials.reset_keyring_state()
+    try:
+        with resolve_connection("p") as connection:
+            assert connection.client_options()["redirect_hosts"] == ["regional.example.com:8443"]
+    finally:
+        credentials.reset_keyring_state()
