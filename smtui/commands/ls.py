@@ -85,7 +85,8 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: `smtui --profile X ls …` and `smtui ls … --profile X` both work.
     parser.add_argument("--profile", default=argparse.SUPPRESS,
                         help="profile to use (default: the default profile, else the embedded emulator)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="deadline of the call in seconds, retries included (default 60)")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="deadline of the call in seconds, retries included (default 60)")
 
 
 def _to_json(value: Any) -> Any:
