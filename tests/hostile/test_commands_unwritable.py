@@ -304,3 +304,17 @@ def test_a_profile_can_allow_redirect_hosts(
             assert connection.client_options()["redirect_hosts"] == ["regional.example.com:8443"]
     finally:
         credentials.reset_keyring_state()
+
+
+def test_importing_a_real_subscription_says_it_became_the_default(
+    tmp_path: Path, publishsettings: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    ran = smtui("profiles", "import", str(publishsettings), home=home)
+    assert ran.code == 0, ran.err
+    assert "created profile 'pay-as-you-go'" in ran.out
+    assert "'pay-as-you-go' is now the default profile" in ran.err
+    assert "emulator's file" not in ran.err
+    shown = json.loads(smtui("profiles", "show", "pay-as-you-go", "--json", home=home).out)
+    assert shown["default"] is True and shown["ca_file"] is None
