@@ -102,6 +102,19 @@ async def _fetch(connection: Any, listing: Listing, positional: list[str], timeo
         return await listing.fetch(client, *positional)
 
 
+def _hint(code: str, message: str) -> str | None:
+    """What to do about a failure with no HTTP answer, when its cause is clear (else None)."""
+    if code != "TLSError":
+        return None
+    if "CERTIFICATE_VERIFY_FAILED" in message:
+        return ("the server certificate is not trusted: give the profile the endpoint's CA "
+                "(smtui profiles add NAME ... --ca-file CA.pem --force; "
+                "for smtui's emulator, its certs/ca.pem)")
+    if "WRONG_VERSION_NUMBER" in message or "HTTP_REQUEST" in message:
+        return "the endpoint does not speak HTTPS: check the host and port of the profile"
+    return None
+
+
 @guarded
 def run_listing(args: argparse.Namespace) -> int:
     """``smtui ls KIND …`` against the resolved connection."""
@@ -117,6 +130,9 @@ def run_listing(args: argparse.Namespace) -> int:
         code, message = response.error or ("UnknownError", "request failed")
         detail = {"code": code, "message": message, "status_code": response.status_code,
                   "request_id": response.request_id}
+        hint = _hint(code, message)
+        if hint:
+            detail["hint"] = hint
         sys.stderr.write(json.dumps({"error": detail}, indent=2) + "\n")
         return 1
     print_json(_to_json(listing.pick(response.response)))

@@ -318,3 +318,17 @@ def test_importing_a_real_subscription_says_it_became_the_default(
     assert "emulator's file" not in ran.err
     shown = json.loads(smtui("profiles", "show", "pay-as-you-go", "--json", home=home).out)
     assert shown["default"] is True and shown["ca_file"] is None
+
+
+def test_ls_against_an_untrusted_endpoint_says_which_ca_to_give(running_emulator: tuple[Path, int]) -> None:
+    home, port = running_emulator
+    sub = re.search(r'Id="([^"]+)"', (home / "emu" / "emulator.publishsettings").read_text()).group(1)  # type: ignore[union-attr]
+    added = smtui(
+        "profiles", "add", "noca", "--subscription-id", sub, "--host", f"127.0.0.1:{port}",
+        "--cert", "emu/certs/management.pem", "--key", "emu/certs/management.key", home=home,
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    ran = smtui("ls", "services", "--profile", "noca", home=home)
+    assert ran.code == 1
+    error = json.loads(ran.err)["error"]
+    assert error["code"] == "TLSError" and "--ca-file" in error["hint"]
