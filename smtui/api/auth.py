@@ -66,7 +66,7 @@ class ClientCertificate:
     Attributes:
         key_pem: The private key, PEM. Never logged, never shown (excluded from ``repr``).
         cert_pem: The certificate (optionally followed by its chain), PEM.
-        key_source: Where the key came from, for messages (``"auth['keyfile'] /x/priv.pem"``).
+        key_source: Where the key came from, for messages (``"the key file /x/priv.pem"``).
         cert_source: Where the certificate came from.
         thumbprint: SHA-1 of the DER certificate, upper-case hex — what the portal shows.
         subject: The certificate subject, RFC 4514.
@@ -136,21 +136,21 @@ def _find(
     if value:
         data = value.encode("utf-8") if isinstance(value, str) else value
         if not isinstance(data, bytes):
-            raise CertificateError(f"auth[{value_key!r}] must be PEM text, got {type(value).__name__}")
-        return _Found(data, f"auth[{value_key!r}]")
+            raise CertificateError(f"the {what} given as text must be PEM text, got {type(value).__name__}")
+        return _Found(data, f"the {what} given as PEM text")
     path = auth.get(file_key)
     if path:
         if isinstance(path, bytes):
             path = path.decode()
-        return _read(Path(path), f"auth[{file_key!r}] {path}", what)
+        return _read(Path(path), f"the {what} file {path}", what)
     env_path = env.get(env_name)
     if env_path:
         return _read(Path(env_path), f"env {env_name}={env_path}", what)
     if default_path.exists():
         return _read(default_path, f"{default_path} (default)", what)
     raise CertificateError(
-        f"no management {what} found: tried auth[{value_key!r}] (not given), auth[{file_key!r}] "
-        f"(not given), env {env_name} (unset), {default_path} (does not exist)"
+        f"no management {what} found: none given (as a file or as PEM text), {env_name} is unset, "
+        f"and {default_path} does not exist"
     )
 
 

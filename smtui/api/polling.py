@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
@@ -72,7 +71,7 @@ async def wait_for_operation(
         get_status: Performs Get Operation Status (e.g. ``client.get_operation_status``).
         request_id: The ``x-ms-request-id`` of the accepted call.
         interval: Seconds between polls.
-        timeout: Give up after this many seconds (``None``: never).
+        timeout: Give up after this many seconds, status requests included (``None``: never).
         on_poll: Called with every status polled (sync or async).
         raise_on_failure: Raise :class:`OperationFailedError` when the operation ``Failed``
             instead of returning its status.
@@ -81,7 +80,7 @@ async def wait_for_operation(
         The final status (``Succeeded`` or ``Failed``).
 
     Raises:
-        OperationTimeoutError: Still in progress after ``timeout``.
+        OperationTimeoutError: Not finished (or no status answer) within ``timeout``.
         OperationFailedError: The operation failed and ``raise_on_failure`` is set.
         ServiceError: Get Operation Status itself failed (e.g. unknown id, 404).
         TransportError: The status could not be fetched (after the transport's retries).
@@ -92,33 +91,37 @@ async def wait_for_operation(
         raise ValidationError("request_id", "is required")
     if interval < 0:
         raise ValidationError("interval", "must not be negative")
-    deadline = None if timeout is None else time.monotonic() + timeout
+    # The timeout bounds the whole wait, status requests included: a status endpoint that
+    # trickles its answer cannot keep the caller waiting past it (issue 10).
+    deadline = asyncio.timeout(timeout)
     polls = 0
-    while True:
-        polls += 1
-        status = (await get_status(request_id)).result()
-        logger.debug("operation %s poll %d: %s", request_id, polls, status.status)
-        if on_poll is not None:
-            outcome = on_poll(status)
-            if inspect.isawaitable(outcome):
-                await outcome
-        if is_finished(status):
-            if raise_on_failure and status.status == FAILED:
-                err = status.error
-                raise OperationFailedError(
-                    request_id,
-                    status.http_status_code,
-                    (err.code if err else None) or "Failed",
-                    (err.message if err else None) or "the operation failed",
-                )
-            return status
-        if deadline is not None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise OperationTimeoutError(
-                    f"operation {request_id} still {status.status or IN_PROGRESS} after {timeout:g} s "
-                    f"({polls} polls)"
-                )
-            await asyncio.sleep(min(interval, remaining))
-        else:
-            await asyncio.sleep(interval)
+    last: str | None = None
+    try:
+        async with deadline:
+            while True:
+                polls += 1
+                status = (await get_status(request_id)).result()
+                last = status.status or IN_PROGRESS
+                logger.debug("operation %s poll %d: %s", request_id, polls, status.status)
+                if on_poll is not None:
+                    outcome = on_poll(status)
+                    if inspect.isawaitable(outcome):
+                        await outcome
+                if is_finished(status):
+                    if raise_on_failure and status.status == FAILED:
+                        err = status.error
+                        raise OperationFailedError(
+                            request_id,
+                            status.http_status_code,
+                            (err.code if err else None) or "Failed",
+                            (err.message if err else None) or "the operation failed",
+                        )
+                    return status
+                await asyncio.sleep(interval)
+    except TimeoutError:
+        if not deadline.expired():
+            raise
+        state = f"still {last}" if last else "without a status answer"
+        raise OperationTimeoutError(
+            f"operation {request_id} {state} after {timeout:g} s ({polls} polls)"
+        ) from None

@@ -26,11 +26,17 @@ TRANSPORT_ERROR_CODES = frozenset(
         "NetworkError",
         "TooManyRedirects",
         "RedirectError",
+        "RedirectRefused",
+        "ResponseTooLarge",
+        "OutcomeUnknown",
         "InvalidURL",
         "Closed",
     }
 )
 """Codes of our own for requests that got no usable HTTP answer."""
+
+OUTCOME_UNKNOWN = "OutcomeUnknown"
+"""Code of a POST/PUT/DELETE that went out but whose answer was lost: it may have been applied."""
 
 INVALID_RESPONSE = "InvalidResponse"
 """Code of our own for a successful status whose body could not be parsed."""

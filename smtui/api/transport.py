@@ -8,7 +8,15 @@ status, headers and body that came back" lives here:
 * at most ``max_in_flight`` requests on the wire at once (an :class:`asyncio.Semaphore`;
   retries wait for their back-off *without* holding a slot);
 * ``307``/``308`` redirects re-send the same method, headers and body to ``Location``
-  (RDFE redirected to regional hosts), HTTPS only, a bounded number of hops;
+  (RDFE redirected to regional hosts), HTTPS only, a bounded number of hops, and only to
+  the configured host, its subdomains, or hosts listed in ``redirect_hosts``; any other
+  target is refused (``RedirectRefused``) before a byte is sent there;
+* ``timeouts.total`` is a deadline for the whole call (pool wait, connect, every byte of
+  the answer, retries and back-off included); a trickling server cannot stretch it;
+* bodies are read incrementally and decoded (gzip/deflate) in bounded steps, stopping at
+  ``max_response_bytes`` (a gzip bomb costs at most that much memory);
+* a POST/PUT/DELETE whose answer is lost after the request went out fails with
+  ``OutcomeUnknown``: it may have been applied, so it is never repeated by itself;
 * idempotent requests (GET/HEAD) are retried on 429/500/502/503/504 and on connection
   failures, with exponential back-off and jitter, honouring ``Retry-After``. Other
   methods are never repeated by the transport — a lost POST might have been executed;
@@ -28,7 +36,8 @@ import random
 import ssl
 import sys
 import time
-from collections.abc import Mapping
+import zlib
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -55,19 +64,22 @@ REDIRECT_STATUSES = frozenset({307, 308})
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Per-request timeouts in seconds (``None`` = wait forever).
+    """Timeouts in seconds (``None`` = wait forever).
 
     Attributes:
         connect: TCP + TLS handshake (and proxy CONNECT).
-        read: Waiting for response bytes.
+        read: Waiting for the next response bytes.
         write: Sending the request.
         pool: Waiting for a free pooled connection.
+        total: Deadline of a whole call: from the first wait for a slot to the last byte of
+            the final answer, retries, back-off and redirects included.
     """
 
     connect: float | None = 10.0
     read: float | None = 60.0
     write: float | None = 60.0
     pool: float | None = 60.0
+    total: float | None = 300.0
 
     def to_httpx(self) -> httpx.Timeout:
         """The equivalent :class:`httpx.Timeout`."""
@@ -125,6 +137,10 @@ class ClientOptions:
         retry: Retry policy for idempotent requests.
         max_in_flight: Most requests on the wire at once.
         max_redirects: Most ``307`` hops followed per request.
+        redirect_hosts: Hosts, besides the configured host and its subdomains, that a
+            ``307``/``308`` may send the request (and its body) to: ``name`` (port 443),
+            ``name:port``, or ``*.domain`` for every subdomain of ``domain``.
+        max_response_bytes: Largest (decoded) response body accepted.
         user_agent: ``User-Agent`` header.
     """
 
@@ -137,6 +153,8 @@ class ClientOptions:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_in_flight: int = 16
     max_redirects: int = 5
+    redirect_hosts: tuple[str, ...] = ()
+    max_response_bytes: int = 64 * 1024 * 1024
     user_agent: str = "smtui"
 
     @classmethod
@@ -159,7 +177,7 @@ class ClientOptions:
         for key, item in value.items():
             if key == "timeout":
                 number = _number(item, "timeout")
-                kwargs["timeouts"] = Timeouts(number, number, number, number)
+                kwargs["timeouts"] = Timeouts(number, number, number, number, number)
             elif key == "retries":
                 if isinstance(item, RetryPolicy):
                     kwargs["retry"] = item
@@ -168,6 +186,8 @@ class ClientOptions:
                     kwargs["retry"] = replace(RetryPolicy(), max_attempts=max(1, count + 1))
             elif key == "timeouts" and isinstance(item, Mapping):
                 kwargs["timeouts"] = Timeouts(**{k: _number(v, f"timeouts.{k}") for k, v in item.items()})
+            elif key == "redirect_hosts":
+                kwargs["redirect_hosts"] = _host_list(item)
             elif key == "ca_bundle" and item is not None:
                 kwargs["ca_bundle"] = os.fspath(item)
             elif key in known:
@@ -194,9 +214,13 @@ class ClientOptions:
             raise ValidationError("max_in_flight", "must be a positive integer")
         if not isinstance(self.max_redirects, int) or self.max_redirects < 0:
             raise ValidationError("max_redirects", "must be a non-negative integer")
+        if not isinstance(self.max_response_bytes, int) or self.max_response_bytes < 1:
+            raise ValidationError("max_response_bytes", "must be a positive integer")
         if self.retry.max_attempts < 1:
             raise ValidationError("retries", "max_attempts must be at least 1")
-        return replace(self, host=self.host.strip(), serializetype=kind)
+        return replace(
+            self, host=self.host.strip(), serializetype=kind, redirect_hosts=_host_list(self.redirect_hosts)
+        )
 
     @property
     def base_url(self) -> str:
@@ -213,6 +237,49 @@ def _check_port(host: str) -> None:
         raise ValidationError("host", f"must be a host name or host:port, got {host!r}") from None
     if port is not None and not 1 <= port <= 65535:
         raise ValidationError("host", f"port must be 1-65535, got {host!r}")
+
+
+def _host_list(value: object) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple | set | frozenset) or not all(isinstance(i, str) for i in items):
+        raise ValidationError("redirect_hosts", f"must be a list of host names, got {value!r}")
+    hosts = tuple(i.strip().lower() for i in items if i.strip())
+    for host in hosts:
+        if "/" in host or "@" in host:
+            raise ValidationError("redirect_hosts", f"must be host names or host:port, got {host!r}")
+    return hosts
+
+
+def redirect_allowed(origin: str, target: str, allowed: tuple[str, ...] = ()) -> bool:
+    """Whether a ``307``/``308`` from ``origin`` may re-send the request to ``target``.
+
+    The request (its body may hold an ``AdminPassword``) only goes, over HTTPS, to the
+    origin's own host or a subdomain of it (RDFE's regional ``ussouth.management…`` hosts),
+    on any port (TLS still verifies that name), or to a host listed in ``allowed``.
+
+    Args:
+        origin: URL of the configured endpoint (``https://host[:port]/…``).
+        target: Absolute URL of the ``Location``.
+        allowed: Extra hosts: ``name`` (any port), ``name:port``, or ``*.domain``.
+    """
+    dst = urlsplit(target)
+    try:
+        dst_port = dst.port or 443
+    except ValueError:
+        return False
+    name = (dst.hostname or "").lower().rstrip(".")
+    home = (urlsplit(origin).hostname or "").lower().rstrip(".")
+    if dst.scheme.lower() != "https" or not name or dst.username or dst.password:
+        return False
+    if name == home or name.endswith("." + home):
+        return True
+    for entry in allowed:
+        host, _, port = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "")
+        if port and (not port.isdigit() or int(port) != dst_port):
+            continue
+        if host == name or (host.startswith("*.") and name.endswith(host[1:])):
+            return True
+    return False
 
 
 def _number(value: object, name: str) -> float:
@@ -368,6 +435,110 @@ def classify_exception(exc: httpx.HTTPError) -> tuple[str, str, bool]:
     return "NetworkError", f"{exc.__class__.__name__}: {detail}", False
 
 
+_DECODE_STEP = 1024 * 1024
+"""Most decoded bytes produced per decompression step, so a bomb never inflates at once."""
+
+
+class _BodyDecoder:
+    """Incremental ``Content-Encoding`` decoding whose every step is bounded in size."""
+
+    def __init__(self, encoding: str) -> None:
+        self._encoding = encoding
+        if encoding in ("", "identity"):
+            self._zlib = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS)
+        else:
+            raise TransportError("ProtocolError", f"unsupported Content-Encoding {encoding[:40]!r}")
+        self._started = False
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Decode one chunk; the returned pieces are each at most :data:`_DECODE_STEP` bytes."""
+        if self._zlib is None:
+            return [data] if data else []
+        try:
+            return list(self._inflate(data))
+        except zlib.error:
+            # Some servers send raw deflate (no zlib header) as "deflate"; httpx accepts it too.
+            if self._encoding != "deflate" or self._started:
+                raise TransportError("ProtocolError", f"corrupt {self._encoding} response body") from None
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            try:
+                return list(self._inflate(data))
+            except zlib.error:
+                raise TransportError("ProtocolError", "corrupt deflate response body") from None
+
+    def _inflate(self, data: bytes) -> Iterator[bytes]:
+        assert self._zlib is not None
+        while True:
+            out = self._zlib.decompress(data, _DECODE_STEP)
+            if out:
+                self._started = True
+                yield out
+            data = self._zlib.unconsumed_tail
+            if not data and len(out) < _DECODE_STEP:
+                return
+
+
+async def read_body(response: httpx.Response, limit: int) -> bytes:
+    """Read and decode a streamed response body, failing as soon as it exceeds ``limit``.
+
+    Raises:
+        TransportError: ``ResponseTooLarge`` past ``limit`` decoded bytes; ``ProtocolError``
+            for an unknown or corrupt ``Content-Encoding``.
+    """
+    declared = response.headers.get("content-length", "")
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if declared.isdigit() and int(declared) > limit and encoding in ("", "identity"):
+        raise TransportError("ResponseTooLarge", f"the answer announces {declared} bytes (limit {limit})")
+    decoder = _BodyDecoder(encoding)
+    parts: list[bytes] = []
+    size = 0
+    raw: AsyncIterator[bytes] = response.aiter_raw()
+    async for chunk in raw:
+        for piece in decoder.feed(chunk):
+            size += len(piece)
+            if size > limit:
+                parts.clear()
+                raise TransportError(
+                    "ResponseTooLarge",
+                    f"the answer exceeds {limit} bytes once decoded ({encoding or 'identity'}); "
+                    "reading stopped",
+                )
+            parts.append(piece)
+    return b"".join(parts)
+
+
+class _Progress:
+    """What one call has done so far: when its deadline falls, whether a request went out."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self.deadline = deadline
+        self.sent = False
+
+    def left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - asyncio.get_running_loop().time()
+
+    async def trace(self, name: str, info: Mapping[str, Any]) -> None:
+        # httpcore's trace hook: once the request headers start going out, the server may act.
+        if "send_request_headers.started" in name:
+            self.sent = True
+
+
+def outcome_unknown(method: str, url: str, detail: str) -> TransportError:
+    """The error of a mutating request that went out and whose answer was lost."""
+    return TransportError(
+        "OutcomeUnknown",
+        f"{method} {url} was sent but its answer was lost ({detail}); it may or may not have "
+        "been applied: check the resource (refresh) before sending it again",
+    )
+
+
+_ANSWER_LOST = frozenset({"Timeout", "ProtocolError", "NetworkError"})
+
+
 class Transport:
     """Sends requests over one keep-alive connection pool.
 
@@ -379,6 +550,8 @@ class Transport:
         max_in_flight: Most requests on the wire at once (also the pool size).
         max_redirects: Most redirects followed per request.
         proxy_url: HTTP CONNECT proxy, or ``None`` for direct connections.
+        redirect_hosts: Extra hosts redirects may go to (see :func:`redirect_allowed`).
+        max_response_bytes: Largest decoded response body accepted.
     """
 
     def __init__(
@@ -391,6 +564,8 @@ class Transport:
         max_in_flight: int = 16,
         max_redirects: int = 5,
         proxy_url: str | None = None,
+        redirect_hosts: tuple[str, ...] = (),
+        max_response_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         if max_in_flight < 1:
             raise ValidationError("max_in_flight", "must be at least 1")
@@ -400,6 +575,10 @@ class Transport:
         self.retry = retry or RetryPolicy()
         self.max_in_flight = max_in_flight
         self.max_redirects = max_redirects
+        self.redirect_hosts = redirect_hosts
+        self.max_response_bytes = max_response_bytes
+        # Only encodings decoded by read_body (bounded); httpx would also offer br/zstd when installed.
+        self._headers.setdefault("Accept-Encoding", "gzip, deflate")
         self._proxy_url = normalize_proxy_url(proxy_url) if proxy_url else None
         self._slots = asyncio.Semaphore(max_in_flight)
         self._client: httpx.AsyncClient | None = None
@@ -491,34 +670,54 @@ class Transport:
         if not content and method not in IDEMPOTENT_METHODS:
             # httpx omits it for an empty DELETE; RDFE clients always sent it (SPEC §1).
             extra.setdefault("Content-Length", "0")
+        total = self.timeouts.total
+        loop = asyncio.get_running_loop()
+        progress = _Progress(None if total is None else loop.time() + total)
+        deadline = asyncio.timeout_at(progress.deadline)
+        try:
+            async with deadline:
+                return await self._follow_redirects(method, url, content, extra, progress)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            detail = f"no complete answer within the {total:g} s deadline of the call"
+            if method not in IDEMPOTENT_METHODS and progress.sent:
+                raise outcome_unknown(method, url, detail) from None
+            raise TransportError("Timeout", f"{method} {url}: {detail}") from None
+
+    async def _follow_redirects(
+        self, method: str, url: str, content: bytes | None, extra: Mapping[str, str], progress: _Progress
+    ) -> HttpExchange:
+        origin = url
         redirects = 0
         while True:
-            exchange = await self._send_with_retries(method, url, content, extra)
+            exchange = await self._send_with_retries(method, url, content, extra, progress)
             location = exchange.headers.get("location")
             if exchange.status_code not in REDIRECT_STATUSES or not location:
-                return HttpExchange(
-                    exchange.method,
-                    exchange.url,
-                    exchange.status_code,
-                    exchange.headers,
-                    exchange.content,
-                    exchange.request_headers,
-                    exchange.attempts,
-                    redirects,
-                )
+                return replace(exchange, redirects=redirects)
             redirects += 1
             if redirects > self.max_redirects:
                 raise TransportError(
                     "TooManyRedirects", f"more than {self.max_redirects} redirects from {url}"
                 )
             target = urljoin(url, location)
-            if urlsplit(target).scheme.lower() != "https":
-                raise TransportError("RedirectError", f"refusing to follow a redirect to non-HTTPS {target}")
+            if not redirect_allowed(origin, target, self.redirect_hosts):
+                raise TransportError(
+                    "RedirectRefused",
+                    f"refused to follow the {exchange.status_code} redirect to {target[:200]}: not HTTPS on "
+                    f"the configured host or its subdomains, nor a host allowed by redirect_hosts; "
+                    "the request was not sent there",
+                )
             logger.debug("%s %s redirected (%d) to %s", method, url, exchange.status_code, target)
             url = target
 
     async def _send_with_retries(
-        self, method: str, url: str, content: bytes | None, headers: Mapping[str, str]
+        self,
+        method: str,
+        url: str,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        progress: _Progress,
     ) -> HttpExchange:
         idempotent = method in IDEMPOTENT_METHODS
         attempt = 0
@@ -526,12 +725,21 @@ class Transport:
             attempt += 1
             may_retry = idempotent and attempt < self.retry.max_attempts
             started = time.perf_counter()
+            progress.sent = False
             try:
                 async with self._slots:
                     self._in_flight += 1
                     try:
-                        request = self._http().build_request(method, url, content=content, headers=headers)
-                        response = await self._http().send(request)
+                        http = self._http()
+                        trace = {"trace": progress.trace}
+                        request = http.build_request(
+                            method, url, content=content, headers=headers, extensions=trace
+                        )
+                        response = await http.send(request, stream=True)
+                        try:
+                            body = await read_body(response, self.max_response_bytes)
+                        finally:
+                            await response.aclose()
                     finally:
                         self._in_flight -= 1
             except httpx.HTTPError as exc:
@@ -539,8 +747,10 @@ class Transport:
                 if self._proxy_url and code in ("ConnectError", "ProxyError", "Timeout"):
                     message += f" (via proxy {self.proxy_url})"
                 logger.debug("%s %s failed: %s %s (attempt %d)", method, url, code, message, attempt)
+                if not idempotent and progress.sent and code in _ANSWER_LOST:
+                    raise outcome_unknown(method, url, message) from exc
                 if retryable and may_retry:
-                    await asyncio.sleep(self.retry.backoff(attempt))
+                    await self._wait_before_retry(method, url, self.retry.backoff(attempt), None, progress)
                     continue
                 raise TransportError(code, message) from exc
             except httpx.InvalidURL as exc:  # not an HTTPError: raised while building the request
@@ -563,15 +773,33 @@ class Transport:
                     if hinted is not None
                     else self.retry.backoff(attempt)
                 )
-                logger.debug("retrying %s %s in %.2f s after %d", method, url, delay, response.status_code)
-                await asyncio.sleep(delay)
+                await self._wait_before_retry(method, url, delay, response.status_code, progress)
                 continue
             return HttpExchange(
                 method=method,
                 url=str(response.request.url),
                 status_code=response.status_code,
                 headers=resp_headers,
-                content=response.content,
+                content=body,
                 request_headers=dict(response.request.headers.items()),
                 attempts=attempt,
             )
+
+    async def _wait_before_retry(
+        self, method: str, url: str, delay: float, status: int | None, progress: _Progress
+    ) -> None:
+        """Sleep ``delay`` before a retry, or fail now if that would cross the call's deadline."""
+        left = progress.left()
+        if left is not None and delay >= left:
+            why = (
+                f"after HTTP {status} the server asked to wait {delay:g} s"
+                if status
+                else f"the retry waits {delay:.2f} s"
+            )
+            raise TransportError(
+                "Timeout",
+                f"{method} {url}: {why}, more than the {max(left, 0):.1f} s left of the call's "
+                f"{self.timeouts.total:g} s deadline; giving up instead of waiting past it",
+            )
+        logger.debug("retrying %s %s in %.2f s (after %s)", method, url, delay, status or "a failure")
+        await asyncio.sleep(delay)

@@ -26,9 +26,41 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 """Largest document accepted; the biggest real response (ListOSImages) is about 1 MB."""
 
 # A DOCTYPE anywhere (even after comments or processing instructions) is refused before
-# libxml2 sees the bytes: no legitimate Service Management document carries one.
-_DOCTYPE = re.compile(rb"<!\s*DOCTYPE", re.IGNORECASE)
-_ENTITY = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
+# libxml2 sees the document: no legitimate Service Management document carries one. The check
+# runs on the *decoded* text, and libxml2 is then given exactly that text re-encoded as UTF-8,
+# so no encoding (UTF-16/32, UTF-7, EBCDIC …) can hide a declaration from the check.
+_DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_XML_DECL = re.compile(r"\A<\?xml\s[^>]*?\?>")
+_DECLARED_ENCODING = re.compile(rb"\A<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
+
+# Byte-order marks and the BOM-less "<?" patterns of XML 1.0 Appendix F, longest first.
+_SIGNATURES: tuple[tuple[bytes, str, int], ...] = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+    (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+    (b"\x00\x00\x00<", "utf-32-be", 0),
+    (b"<\x00\x00\x00", "utf-32-le", 0),
+    (b"\xef\xbb\xbf", "utf-8", 3),
+    (b"\xfe\xff", "utf-16-be", 2),
+    (b"\xff\xfe", "utf-16-le", 2),
+    (b"\x00<", "utf-16-be", 0),
+    (b"<\x00", "utf-16-le", 0),
+)
+
+
+def _decode(raw: bytes) -> str:
+    """The document as text, decoded as an XML processor would (BOM, then declaration)."""
+    found = next(((c, n) for sig, c, n in _SIGNATURES if raw.startswith(sig)), None)
+    if found is None:
+        declared = _DECLARED_ENCODING.match(raw)
+        found = (declared.group(1).decode("ascii") if declared else "utf-8"), 0
+    codec, skip = found
+    try:
+        return raw[skip:].decode(codec)
+    except LookupError:
+        raise XmlError(f"malformed XML: unsupported encoding {codec[:40]!r}") from None
+    except UnicodeDecodeError as exc:
+        raise XmlError(f"malformed XML: not valid {codec} at byte {exc.start + skip}") from None
+
 
 # lxml parsers must not be shared between threads; one per thread, built on first use.
 _local = threading.local()
@@ -59,19 +91,26 @@ def parse_xml(data: bytes | str) -> etree._Element:
         The root element.
 
     Raises:
-        UnsafeXmlError: The document has a DOCTYPE or ENTITY declaration, or is too large.
-        XmlError: The document is not well-formed.
+        UnsafeXmlError: The document has a DOCTYPE or ENTITY declaration (in any encoding),
+            or is too large.
+        XmlError: The document is not well-formed, or not decodable in its encoding.
     """
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+    except UnicodeEncodeError:
+        raise XmlError("malformed XML: text is not valid Unicode") from None
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise UnsafeXmlError(f"XML document of {len(raw)} bytes exceeds the {MAX_DOCUMENT_BYTES} byte limit")
-    # Every declaration starts with "<!"; the substring test keeps the regexes off the common path.
-    if b"<!" in raw and (_DOCTYPE.search(raw) or _ENTITY.search(raw)):
+    text = data if isinstance(data, str) else _decode(raw)
+    if "<!" in text and _DECLARATION.search(text):
+        # One message whatever the DTD names: the answer must not tell whether a file exists.
         raise UnsafeXmlError("XML document type declarations (DTD/ENTITY) are not allowed")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    # The declaration may name the original encoding; what libxml2 reads is UTF-8.
+    utf8 = _XML_DECL.sub("", text, count=1).encode("utf-8")
     try:
-        root = etree.fromstring(raw, _parser())
+        root = etree.fromstring(utf8, _parser())
     except etree.XMLSyntaxError as exc:
         raise XmlError(f"malformed XML: {exc}") from None
     if root is None:

@@ -85,7 +85,8 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: `smtui --profile X ls …` and `smtui ls … --profile X` both work.
     parser.add_argument("--profile", default=argparse.SUPPRESS,
                         help="profile to use (default: the default profile, else the embedded emulator)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="deadline of the call in seconds, retries included (default 60)")
 
 
 def _to_json(value: Any) -> Any:
@@ -99,6 +100,19 @@ def _to_json(value: Any) -> Any:
 async def _fetch(connection: Any, listing: Listing, positional: list[str], timeout: float) -> Any:
     async with connection.create_client(timeout=timeout) as client:
         return await listing.fetch(client, *positional)
+
+
+def _hint(code: str, message: str) -> str | None:
+    """What to do about a failure with no HTTP answer, when its cause is clear (else None)."""
+    if code != "TLSError":
+        return None
+    if "CERTIFICATE_VERIFY_FAILED" in message:
+        return ("the server certificate is not trusted: give the profile the endpoint's CA "
+                "(smtui profiles add NAME ... --ca-file CA.pem --force; "
+                "for smtui's emulator, its certs/ca.pem)")
+    if "WRONG_VERSION_NUMBER" in message or "HTTP_REQUEST" in message:
+        return "the endpoint does not speak HTTPS: check the host and port of the profile"
+    return None
 
 
 @guarded
@@ -116,6 +130,9 @@ def run_listing(args: argparse.Namespace) -> int:
         code, message = response.error or ("UnknownError", "request failed")
         detail = {"code": code, "message": message, "status_code": response.status_code,
                   "request_id": response.request_id}
+        hint = _hint(code, message)
+        if hint:
+            detail["hint"] = hint
         sys.stderr.write(json.dumps({"error": detail}, indent=2) + "\n")
         return 1
     print_json(_to_json(listing.pick(response.response)))
@@ -128,6 +145,8 @@ def run_operations(args: argparse.Namespace) -> int:
     from smtui.profiles import operations_store
 
     operations = operations_store.load_operations()
+    for warning in operations_store.take_warnings():
+        note(f"warning: {warning}")
     if args.pending:
         operations = [op for op in operations if op.is_pending]
     print_json([op.to_dict() for op in operations])

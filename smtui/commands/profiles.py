@@ -32,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--api-version", default=None, help="x-ms-version (default 2014-10-01)")
     p.add_argument("--serialize-type", choices=("XML", "JSON", "xml", "json"), default="XML")
     p.add_argument("--ca-file", default=None, help="CA bundle trusted for the endpoint")
+    p.add_argument("--redirect-host", action="append", default=[], metavar="HOST",
+                   help="also follow 307 redirects to HOST (name, name:port or *.domain; repeatable); "
+                        "by default only the endpoint's host and its subdomains")
     p.add_argument("--read-only", action="store_true", help="hide mutating actions for this profile")
     p.add_argument("--default", action="store_true", help="make it the default profile")
     p.add_argument("--force", action="store_true", help="replace a profile of the same name")
@@ -109,7 +112,7 @@ def run_show(args: argparse.Namespace) -> int:
 @guarded
 def run_add(args: argparse.Namespace) -> int:
     """``smtui profiles add NAME --subscription-id … --cert … --key …``."""
-    from smtui.profiles import Profile, save_profile
+    from smtui.profiles import Profile, default_profile_name, save_profile
     from smtui.profiles.model import DEFAULT_API_VERSION, DEFAULT_HOST
 
     if not args.no_check:
@@ -117,6 +120,7 @@ def run_add(args: argparse.Namespace) -> int:
 
         # Loads both files and checks the key belongs to the certificate; the error names the files.
         resolve_certificate({"certfile": args.cert, "keyfile": args.key}, environ={})
+    default_before = default_profile_name()
     profile = save_profile(
         Profile(
             name=args.name,
@@ -126,6 +130,7 @@ def run_add(args: argparse.Namespace) -> int:
             serialize_type=args.serialize_type,
             read_only=args.read_only,
             ca_file=args.ca_file,
+            redirect_hosts=tuple(args.redirect_host),
             cert_path=args.cert,
             key_path=args.key,
         ),
@@ -133,8 +138,22 @@ def run_add(args: argparse.Namespace) -> int:
         make_default=True if args.default else None,
     )
     note(f"profile {profile.name!r} saved ({profile.subscription_id} at {profile.host})")
+    default_note(default_profile_name(), default_before)
     show_keyring_notice_once()
     return 0
+
+
+def default_note(default: str | None, before: str | None) -> None:
+    """Say which profile plain ``smtui`` / ``smtui ls`` now use, when a command changed it."""
+    if default == before:
+        return
+    if default is None:
+        note("no default profile: plain `smtui` and `smtui ls` use the embedded emulator")
+    else:
+        note(
+            f"{default!r} is now the default profile: plain `smtui` and `smtui ls` use it "
+            "(`smtui profiles default --clear` goes back to the embedded emulator)"
+        )
 
 
 @guarded
@@ -152,6 +171,7 @@ def run_import(args: argparse.Namespace) -> int:
     """``smtui profiles import FILE``."""
     from smtui.profiles import default_profile_name, import_publishsettings
 
+    default_before = default_profile_name()
     result = import_publishsettings(
         args.file,
         subscription_ids=args.subscription,
@@ -173,6 +193,12 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"{state} profile {profile.name!r}: {profile.subscription_id} at {profile.host}")
         for path in result.files:
             print(f"wrote {path} (0600)")
+    if result.emulator_ca:
+        note(f"this is a local smtui emulator's file: the profile trusts its CA {result.emulator_ca}")
+    default_note(result.default, default_before)
+    if result.profiles and result.default != result.profiles[0].name:
+        note(f"use it with: smtui --profile {result.profiles[0].name}  (or smtui ls services --profile "
+             f"{result.profiles[0].name})")
     show_keyring_notice_once()
     return 0
 

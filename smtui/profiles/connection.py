@@ -49,6 +49,7 @@ class Connection:
         profile_name: The profile used, or None for the emulator.
         subscription_name: Display name, if known.
         emulator: The running ``smtui.emulator.Emulator`` (fault injection, speed) or None.
+        redirect_hosts: Extra hosts redirects may go to (the profile's option).
     """
 
     subscription_id: str
@@ -63,6 +64,7 @@ class Connection:
     profile_name: str | None = None
     subscription_name: str | None = None
     emulator: Any = None
+    redirect_hosts: tuple[str, ...] = ()
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False, compare=False)
 
     @classmethod
@@ -111,6 +113,8 @@ class Connection:
         }
         if self.ca_file:
             options["ca_bundle"] = self.ca_file
+        if self.redirect_hosts:
+            options["redirect_hosts"] = list(self.redirect_hosts)
         options.update(overrides)
         return options
 
@@ -208,6 +212,7 @@ def _profile_connection(name: str, read_only: bool) -> Connection:
         read_only=read_only or profile.read_only,
         profile_name=profile.name,
         subscription_name=profile.subscription_name,
+        redirect_hosts=profile.redirect_hosts,
     )
 
 

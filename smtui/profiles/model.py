@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -20,6 +21,7 @@ EMULATOR_PROFILE = "emulator"
 
 _API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 _HOST = re.compile(r"^[A-Za-z0-9._-]+(:\d{1,5})?\Z|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?\Z")
+_REDIRECT_HOST = re.compile(r"^(\*\.)?[a-z0-9._-]+(:\d{1,5})?\Z")
 _SUBSCRIPTION_ID = re.compile(r"^[A-Za-z0-9._-]+\Z")
 
 # Fields written to the config file. Certificate and key paths are deliberately absent:
@@ -32,6 +34,7 @@ METADATA_FIELDS = (
     "read_only",
     "subscription_name",
     "ca_file",
+    "redirect_hosts",
 )
 
 
@@ -48,6 +51,8 @@ class Profile:
         read_only: Hide every mutating action for this profile.
         subscription_name: Display name of the subscription (from a ``.publishsettings``).
         ca_file: PEM bundle trusted for the server instead of the system store (private endpoints).
+        redirect_hosts: Hosts besides ``host`` and its subdomains that a ``307`` may send requests
+            (bodies included) to: ``name``, ``name:port`` or ``*.domain``.
         cert_path: PEM management certificate — stored in the keyring, not the config file.
         key_path: PEM private key of the certificate — stored in the keyring, not the config file.
     """
@@ -60,6 +65,7 @@ class Profile:
     read_only: bool = False
     subscription_name: str | None = None
     ca_file: str | None = None
+    redirect_hosts: tuple[str, ...] = ()
     cert_path: str | None = None
     key_path: str | None = None
 
@@ -91,6 +97,13 @@ class Profile:
         kind = str(self.serialize_type or "").strip().upper()
         if kind not in SERIALIZE_TYPES:
             raise ValidationError("serialize_type", f"must be XML or JSON, got {self.serialize_type!r}")
+        redirect_hosts = self.redirect_hosts
+        if isinstance(redirect_hosts, str) or not all(isinstance(h, str) for h in redirect_hosts or ()):
+            raise ValidationError("redirect_hosts", f"must be a list of host names, got {redirect_hosts!r}")
+        hosts = tuple(h.strip().lower() for h in redirect_hosts or () if h.strip())
+        for host in hosts:
+            if not _REDIRECT_HOST.match(host):
+                raise ValidationError("redirect_hosts", f"must be name, name:port or *.domain, got {host!r}")
         if bool(self.cert_path) != bool(self.key_path):
             raise ValidationError("cert_path", "a certificate and its key go together: give both or neither")
         return replace(
@@ -102,22 +115,34 @@ class Profile:
             serialize_type=kind,
             read_only=bool(self.read_only),
             subscription_name=(self.subscription_name or "").strip() or None,
-            ca_file=self.ca_file or None,
-            cert_path=self.cert_path or None,
-            key_path=self.key_path or None,
+            ca_file=absolute_path(self.ca_file),
+            redirect_hosts=hosts,
+            cert_path=absolute_path(self.cert_path),
+            key_path=absolute_path(self.key_path),
         )
 
     def metadata(self) -> dict[str, Any]:
         """What the config file stores for this profile (no certificate or key paths)."""
-        return {field: getattr(self, field) for field in METADATA_FIELDS}
+        data = {field: getattr(self, field) for field in METADATA_FIELDS}
+        data["redirect_hosts"] = list(self.redirect_hosts)
+        return data
 
     @classmethod
     def from_metadata(cls, name: str, data: dict[str, Any]) -> Profile:
         """Rebuild a profile (without credentials) from its config file entry."""
         known = {key: data[key] for key in METADATA_FIELDS if key in data}
+        if isinstance(known.get("redirect_hosts"), list):
+            known["redirect_hosts"] = tuple(known["redirect_hosts"])
         if "subscription_id" not in known:
             raise ValidationError("subscription_id", f"profile {name!r} in the config file has none")
         return cls(name=name, **known)
+
+
+def absolute_path(value: str | None) -> str | None:
+    """``value`` made absolute (``~`` expanded), so a profile works from any directory; None stays None."""
+    if not value:
+        return None
+    return os.path.abspath(os.path.expanduser(value))
 
 
 def normalize_host(value: str | None) -> str:

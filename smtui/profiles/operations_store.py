@@ -11,11 +11,15 @@ operations`` reads it. Every read-modify-write holds a file lock, so the two may
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from smtui.profiles import paths
+
+logger = logging.getLogger("smtui.profiles")
 
 OPERATIONS_FILE = "operations.json"
 
@@ -92,20 +96,47 @@ def operations_file() -> Path:
     return paths.data_dir() / OPERATIONS_FILE
 
 
-def load_operations(path: Path | None = None) -> list[PendingOperation]:
-    """Every stored operation, oldest first. A missing or corrupt file reads as empty.
+_warnings: list[str] = []
 
-    Corrupt entries are skipped rather than raised: a damaged file must not stop the TUI
-    from starting.
+
+def take_warnings() -> list[str]:
+    """Warnings about the operations file since the last call (a corrupt file set aside)."""
+    taken = list(_warnings)
+    _warnings.clear()
+    return taken
+
+
+def _set_aside(target: Path, reason: str) -> None:
+    """Move a corrupt file out of the way (kept for inspection) and say so, instead of losing it silently."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = target.with_name(f"{target.name}.corrupt-{stamp}")
+    try:
+        os.replace(target, aside)
+    except OSError as exc:
+        message = f"{target} is corrupt ({reason}) and could not be moved aside ({exc.strerror}); ignoring it"
+    else:
+        message = f"{target} was corrupt ({reason}): moved to {aside.name}; tracking starts empty"
+    logger.warning("%s", message)
+    _warnings.append(message)
+
+
+def load_operations(path: Path | None = None) -> list[PendingOperation]:
+    """Every stored operation, oldest first. A missing file reads as empty.
+
+    A file that is not a JSON list is moved aside (``operations.json.corrupt-<time>``) with
+    a warning (see :func:`take_warnings`) and reads as empty; single corrupt entries are
+    skipped. A damaged file must not stop the TUI from starting.
     """
     target = path or operations_file()
     try:
         data = paths.read_json(target, [])
-    except ValueError:
+    except ValueError as exc:
+        _set_aside(target, f"not JSON: {str(exc)[:80]}")
         return []
     if isinstance(data, dict):  # tolerate {"operations": [...]}
         data = data.get("operations", [])
     if not isinstance(data, list):
+        _set_aside(target, "not a JSON list")
         return []
     result: list[PendingOperation] = []
     for item in data:

@@ -96,7 +96,8 @@ def read_json(path: Path, default: Any) -> Any:
     """The JSON content of ``path``, or ``default`` when the file does not exist."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        # A parent that is a file (an unusable HOME) cannot hold the file either.
         return default
     if not raw.strip():
         return default

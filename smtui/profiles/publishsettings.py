@@ -12,6 +12,13 @@ converted with ``cryptography`` into ``<config dir>/certs/<thumbprint>.pem`` (ce
 ``<thumbprint>.key`` (unencrypted PKCS#8 key), both 0600 in a 0700 directory. File names by
 thumbprint make a re-import (or a schema 1.0 file with one certificate for many
 subscriptions) reuse the same pair.
+
+Profile names are slugs of the subscription names (``smtui-emulator-subscription``), so they
+can be typed after ``--profile`` without quotes. A file written by ``smtui emulator`` (its
+``certs/management.pem`` next to it is the file's certificate, and the endpoint is on this
+machine) is recognised: the profile trusts that emulator's CA, so ``--profile NAME`` works
+without ``--ca-file``, and it does not become the default on its own (plain ``smtui`` already
+opens an emulator).
 """
 
 from __future__ import annotations
@@ -19,9 +26,12 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import ipaddress
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
@@ -96,6 +106,9 @@ class ImportResult:
         updated: Names of existing profiles (same name and subscription id) that were refreshed.
         files: Certificate and key files written.
         schema_version: ``"1.0"`` or ``"2.0"``.
+        emulator_ca: The CA trusted because the file is a local emulator's own, else None.
+        default: The default profile after the import (None: the embedded emulator).
+        became_default: The imported profile that the import made the default, if any.
     """
 
     profiles: list[Profile]
@@ -103,6 +116,9 @@ class ImportResult:
     updated: list[str]
     files: list[Path]
     schema_version: str
+    emulator_ca: str | None = None
+    default: str | None = None
+    became_default: str | None = None
 
 
 def parse_publishsettings(data: bytes | str) -> PublishSettings:
@@ -220,10 +236,54 @@ def write_certificate(cert: ManagementCertificate, directory: Path | None = None
     return cert_path, key_path
 
 
+def slugify(text: str) -> str:
+    """``Pay-As-You-Go (2)`` → ``pay-as-you-go-2``: lower-case letters, digits and dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:72].rstrip("-")
+
+
 def _profile_name(sub: PublishSubscription) -> str:
-    """The subscription name made fit for a profile name (printable, at most 80 characters)."""
+    """A slug of the subscription name (of its id when the name has no letters or digits)."""
+    return slugify(sub.name) or slugify(sub.id) or "subscription"
+
+
+def _legacy_name(sub: PublishSubscription) -> str:
+    """The name earlier versions gave (the display name as is), so a re-import finds that profile."""
     cleaned = "".join(ch for ch in sub.name if ch.isprintable()).strip()[:72]
     return cleaned or sub.id[:72]
+
+
+def _is_local(host: str) -> bool:
+    name = host.rsplit(":", 1)[0].strip("[]") if host.count(":") <= 1 or host.startswith("[") else host
+    if name.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def emulator_ca(source: Path, certificates: list[ManagementCertificate], hosts: list[str]) -> Path | None:
+    """The CA of the local emulator that wrote ``source``, or None when it is not an emulator's file.
+
+    ``smtui emulator`` writes ``emulator.publishsettings`` beside ``certs/`` in its data dir. The
+    file is taken as the emulator's own only when every endpoint is on this machine and every
+    certificate in it is that data dir's ``certs/management.pem``; its ``certs/ca.pem`` is then
+    the one CA that signed the emulator's server certificate.
+    """
+    certs = source.parent / "certs"
+    ca, management = certs / "ca.pem", certs / "management.pem"
+    if not hosts or not all(_is_local(host) for host in hosts):
+        return None
+    try:
+        local = x509.load_pem_x509_certificate(management.read_bytes())
+        if not ca.is_file():
+            return None
+    except (OSError, ValueError):
+        return None
+    thumbprint = hashlib.sha1(local.public_bytes(serialization.Encoding.DER)).hexdigest().upper()  # noqa: S324
+    if any(cert.thumbprint != thumbprint for cert in certificates):
+        return None
+    return ca.resolve()
 
 
 def _unique_name(base: str, sub_id: str, taken: dict[str, str | None]) -> tuple[str, bool]:
@@ -267,11 +327,13 @@ def import_publishsettings(
         PublishSettingsError: The file cannot be read, or a certificate cannot be converted.
         CredentialStoreError: The certificate paths could not be stored.
     """
+    source_path: Path | None = None
     if isinstance(source, bytes):
         data = source
     else:
+        source_path = Path(source).expanduser().absolute()
         try:
-            data = Path(source).expanduser().read_bytes()
+            data = source_path.read_bytes()
         except OSError as exc:
             raise PublishSettingsError(f"cannot read {source}: {exc.strerror or exc}") from None
     settings = parse_publishsettings(data)
@@ -290,11 +352,27 @@ def import_publishsettings(
                 sub.management_certificate, label=f"the ManagementCertificate of subscription {sub.name!r}"
             )
         converted.append((sub, cache[sub.management_certificate]))
+    local_ca = (
+        emulator_ca(source_path, [cert for _sub, cert in converted], [sub.host for sub, _cert in converted])
+        if source_path is not None
+        else None
+    )
+    if ca_file:
+        ca_file = str(Path(ca_file).expanduser().absolute())
+    elif local_ca is not None:
+        ca_file = str(local_ca)
+    if local_ca is not None and make_default is None:
+        # Plain `smtui` already opens an emulator; an emulator's file must not take that over silently.
+        make_default = False
     # Plan and validate every profile before writing anything.
     taken: dict[str, str | None] = {p.name: p.subscription_id for p in store.list_profiles()}
     planned: list[tuple[Profile, bool, ManagementCertificate]] = []
     for sub, cert in converted:
-        name, existing = _unique_name(_profile_name(sub), sub.id, taken)
+        legacy = _legacy_name(sub)
+        if taken.get(legacy) == sub.id:
+            name, existing = legacy, True
+        else:
+            name, existing = _unique_name(_profile_name(sub), sub.id, taken)
         cert_path, key_path = certificate_paths(cert)
         if existing:
             # A re-import refreshes endpoint and certificate but keeps what the user set.
@@ -335,10 +413,21 @@ def import_publishsettings(
     result_profiles: list[Profile] = []
     created: list[str] = []
     updated: list[str] = []
+    default_before = store.default_profile_name()
     for index, (profile, existing, _cert) in enumerate(planned):
         saved = store.save_profile(
             profile, overwrite=existing, make_default=make_default if index == 0 else None
         )
         result_profiles.append(saved)
         (updated if existing else created).append(saved.name)
-    return ImportResult(result_profiles, created, updated, files, settings.schema_version)
+    default_after = store.default_profile_name()
+    return ImportResult(
+        result_profiles,
+        created,
+        updated,
+        files,
+        settings.schema_version,
+        emulator_ca=str(local_ca) if local_ca is not None else None,
+        default=default_after,
+        became_default=default_after if default_after != default_before else None,
+    )

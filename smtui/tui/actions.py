@@ -23,6 +23,7 @@ from smtui.api import operations_compute as compute
 from smtui.api import operations_services as services
 from smtui.api.errors import SmError
 from smtui.api.operations import ApiRequest
+from smtui.api.response import OUTCOME_UNKNOWN
 from smtui.tui.dialogs._base import describe_failure
 from smtui.tui.dialogs.confirm import ConfirmDialog, Confirmed
 from smtui.tui.dialogs.hosted_service import CreateHostedServiceDialog
@@ -102,6 +103,12 @@ async def send(
             if created is not None and ctx.app.browse is not None:
                 ctx.app.browse.select_when_listed(created)
             ctx.refresh()
+    elif response.error is not None and response.error.code == OUTCOME_UNKNOWN:
+        # The request went out and its answer was lost: it may have been applied. Never re-send
+        # it; show it as unknown and refresh the list once, which is a safe check (a GET).
+        logger.info("%s %s: outcome unknown", request.operation, target)
+        ctx.app.track_unknown(request.operation, target, response.error.message, node or _refresh_node(ctx))
+        ctx.refresh()
     else:
         logger.info("%s %s failed: %s", request.operation, target, describe_failure(response))
     return response

@@ -182,6 +182,8 @@ class SmtuiApp(App[None]):
             conn.subscription_id, conn.profile_name, store_path=self.operations_file, wall=self.now
         )
         resumed = self.tracker.resume(await asyncio.to_thread(self.tracker.load_pending))
+        for warning in self.tracker.load_warnings:
+            self.notify(warning, title="Operations", severity="warning", timeout=15)
         if resumed:
             self.notify(f"Resumed tracking {len(resumed)} pending operation(s)", title="Operations")
             self._poll_operations()
@@ -318,6 +320,28 @@ class SmtuiApp(App[None]):
             # A narrow terminal keeps the sidebar closed: say the call was accepted and where to watch it.
             self.notify(f"{operation} on {target} accepted; press o to watch it.", title="Operation started")
         self._poll_operations()
+
+    def track_unknown(self, operation: str, target: str, message: str, node: NodeRef | None = None) -> None:
+        """Show in the sidebar a call whose answer was lost (it may have been applied).
+
+        Nothing is re-sent: the user checks by refreshing the affected list (``r``).
+        """
+        if self.tracker is not None:
+            self.tracker.add_unknown(operation, target, message, node)
+            self._redraw_operations()
+            sidebar = self._sidebar()
+            if sidebar is not None and self.size.width >= 100:
+                sidebar.add_class("-visible")
+                browse = self.browse
+                if browse is not None:
+                    browse.update_layout()
+        self.notify(
+            f"The answer to {operation} on {target} was lost: it may or may not have been applied. "
+            "Press r to refresh and check before trying again.",
+            title="Outcome unknown",
+            severity="warning",
+            timeout=20,
+        )
 
     def _sidebar(self) -> OpsSidebar | None:
         browse = self.browse

@@ -64,6 +64,55 @@ def diagnose_exception(exc: BaseException, host: str | None = None) -> Diagnosis
     return Diagnosis("Could not start", f"{type(exc).__name__}: {exc}", PROFILE_HINTS)
 
 
+# OpenSSL reasons that mean the other end does not speak TLS at all (plain HTTP, another protocol).
+_NOT_TLS = ("WRONG_VERSION_NUMBER", "HTTP_REQUEST", "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE")
+# Reasons that mean the server did not accept our certificate (it alerted during the handshake).
+_CLIENT_CERT_REFUSED = ("CERTIFICATE_REQUIRED", "BAD_CERTIFICATE", "UNKNOWN_CA", "CERTIFICATE_UNKNOWN")
+
+
+def _diagnose_tls(host: str, detail: str, message: str) -> Diagnosis:
+    """A TLS failure explained by its cause: hints about certificates only when certificates are the cause."""
+    reason = message.upper()
+    if any(marker in reason for marker in _NOT_TLS):
+        return Diagnosis(
+            f"{host} does not speak HTTPS",
+            detail,
+            [
+                "the host:port in the profile answers in plain HTTP (or another protocol), not TLS",
+                "the Service Management API is HTTPS only: check the port (the emulator prints its endpoint)",
+                *PROFILE_HINTS[:1],
+            ],
+        )
+    if "CERTIFICATE_VERIFY_FAILED" in reason or "HOSTNAME" in reason:
+        return Diagnosis(
+            f"The server certificate of {host} is not trusted",
+            detail,
+            [
+                "set the profile's CA file for a private endpoint (for smtui's emulator: its certs/ca.pem)",
+                "check the host name in the profile matches the server's certificate",
+                *PROFILE_HINTS[:1],
+            ],
+        )
+    if any(marker in reason for marker in _CLIENT_CERT_REFUSED):
+        return Diagnosis(
+            f"{host} refused the management certificate",
+            detail,
+            [
+                "check the profile's certificate is a management certificate of the subscription",
+                *PROFILE_HINTS[:1],
+            ],
+        )
+    return Diagnosis(
+        f"TLS handshake with {host} failed",
+        detail,
+        [
+            "the server certificate may not be trusted: set the profile's CA file for private endpoints",
+            "or the server refused the management certificate: check it is the subscription's",
+            *PROFILE_HINTS[:1],
+        ],
+    )
+
+
 def diagnose_response(response: Any, host: str) -> Diagnosis | None:
     """Explain a failed first request, or None if the response was fine.
 
@@ -80,12 +129,14 @@ def diagnose_response(response: Any, host: str) -> Diagnosis | None:
     detail = f"{status or ''} {code}: {message}".strip() + (f"\nrequest id {rid}" if rid else "")
     if status is None:
         if code == "TLSError":
+            return _diagnose_tls(host, detail, message)
+        if code == "RedirectRefused":
             return Diagnosis(
-                f"TLS handshake with {host} failed",
+                f"{host} redirected to a host smtui does not send requests to",
                 detail,
                 [
-                    "the server certificate is not trusted: set the profile's CA file for private endpoints",
-                    "or the server refused the management certificate: check it is the subscription's",
+                    "requests only follow redirects to the profile's host or its subdomains, over HTTPS",
+                    "if the target is legitimate, allow it in the client's redirect_hosts option",
                     *PROFILE_HINTS[:1],
                 ],
             )

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 IN_PROGRESS = store.IN_PROGRESS
 SUCCEEDED = store.SUCCEEDED
 FAILED = store.FAILED
+UNKNOWN = "Unknown"
+"""A mutating call whose answer was lost: it may or may not have been applied (never re-sent)."""
 
 FIRST_DELAY = 1.0
 """Seconds before the first poll of a new operation."""
@@ -182,6 +184,8 @@ class OperationsTracker:
         self.mono = mono
         self.operations: dict[str, TrackedOperation] = {}
         self.writer = StoreWriter()
+        self.load_warnings: list[str] = []
+        self._unknown_count = 0
 
     def flush(self, timeout: float | None = 5.0) -> bool:
         """Wait (blocking: call it from a thread) until every store write is done."""
@@ -234,8 +238,36 @@ class OperationsTracker:
         return op
 
     def load_pending(self) -> list[store.PendingOperation]:
-        """Read the store's pending operations (blocking file I/O: call it from a thread)."""
-        return store.pending_operations(self.store_path)
+        """Read the store's pending operations (blocking file I/O: call it from a thread).
+
+        A corrupt store is set aside; what it says is left in :attr:`load_warnings`.
+        """
+        pending = store.pending_operations(self.store_path)
+        self.load_warnings = store.take_warnings()
+        return pending
+
+    def add_unknown(
+        self, operation: str, target: str, message: str, node: NodeRef | None = None
+    ) -> TrackedOperation:
+        """Show a call whose answer was lost: no request id to poll, so it is never polled or re-sent.
+
+        The user checks it by refreshing the affected list (the console does one refresh itself).
+        """
+        self._unknown_count += 1
+        now = self.wall()
+        op = TrackedOperation(
+            f"answer lost #{self._unknown_count}",
+            operation,
+            target,
+            started=now,
+            status=UNKNOWN,
+            finished=now,
+            error_code="OutcomeUnknown",
+            error_message=message,
+            node=node,
+        )
+        self.operations[op.request_id] = op
+        return op
 
     def resume(self, pending: list[store.PendingOperation] | None = None) -> list[TrackedOperation]:
         """Track this subscription's pending operations (polled right away).

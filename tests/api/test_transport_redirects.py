@@ -56,7 +56,8 @@ async def test_redirect_to_plain_http_is_refused(tls_server: TestServer, make_cl
         "POST", f"/{SUBSCRIPTION}/thing", Canned(307, headers={"Location": "http://example.invalid/x"})
     )
     resp = await make_client().execute(ApiRequest("Thing", "POST", "/thing", body=b"<secret/>"))
-    assert resp.error is not None and resp.error.code == "RedirectError"
+    assert resp.error is not None and resp.error.code == "RedirectRefused"
+    assert "http://example.invalid/x" in resp.error.message
     assert len(tls_server.seen()) == 1
 
 

@@ -126,7 +126,7 @@ def test_import_v2_prints_json_and_writes_private_files(memory_keyring: MemoryKe
 
     result = json.loads(capsys.readouterr().out)
     assert result["schema_version"] == "2.0"
-    assert result["created"] == ["Nine"]
+    assert result["created"] == ["nine"]
     assert result["profiles"][0]["read_only"] is True
     assert result["profiles"][0]["default"] is True
     for path in result["files"]:
@@ -139,11 +139,11 @@ def test_remove_delete_files_removes_imported_pems(memory_keyring: MemoryKeyring
     file = tmp_path / "two.publishsettings"
     file.write_bytes(publishsettings_v1(pfx, [("a", "A"), ("b", "B")]))
     assert main(["profiles", "import", str(file)]) == 0
-    cert_path = Path(get_profile("A").cert_path or "")
+    cert_path = Path(get_profile("a").cert_path or "")
 
-    assert main(["profiles", "remove", "A", "--delete-files"]) == 0
+    assert main(["profiles", "remove", "a", "--delete-files"]) == 0
     assert cert_path.exists()  # still used by profile B
-    assert main(["profiles", "remove", "B", "--delete-files"]) == 0
+    assert main(["profiles", "remove", "b", "--delete-files"]) == 0
     assert not cert_path.exists()
     assert "deleted 2 file(s)" in capsys.readouterr().err
 
@@ -172,10 +172,10 @@ def test_headless_import_tells_about_the_fallback_once(run_smtui: RunSmtui, tmp_
     assert first.returncode == 0 and second.returncode == 0
     assert "No usable OS keyring" in first.stderr and "credentials.json" in first.stderr
     assert "No usable OS keyring" not in second.stderr
-    assert "updated profile 'One'" in second.stdout
+    assert "updated profile 'one'" in second.stdout
     fallback = smtui_dirs["config"] / "credentials.json"
     assert stat.S_IMODE(fallback.stat().st_mode) == 0o600
-    assert "profile:One" in json.loads(fallback.read_text())
+    assert "profile:one" in json.loads(fallback.read_text())
     assert "textual" not in first.modules
 
 
@@ -191,6 +191,6 @@ def test_import_with_a_keyring_keeps_paths_out_of_files(run_smtui: RunSmtui, tmp
     assert "No usable OS keyring" not in result.stderr
     assert not (smtui_dirs["config"] / "credentials.json").exists()
     stored = json.loads((tmp_path / "test-keyring.json").read_text())
-    assert json.loads(stored["smtui|profile:One"])["cert"].startswith(str(smtui_dirs["config"] / "certs"))
-    shown = run_smtui("profiles", "show", "One", "--json", keyring_file=True)
+    assert json.loads(stored["smtui|profile:one"])["cert"].startswith(str(smtui_dirs["config"] / "certs"))
+    shown = run_smtui("profiles", "show", "one", "--json", keyring_file=True)
     assert json.loads(shown.stdout)["key_path"].endswith(".key")

@@ -7,6 +7,7 @@ import json
 import shutil
 import stat
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ def test_import_v1_one_certificate_for_every_subscription(memory_keyring: Memory
     result = import_publishsettings(data)
 
     assert result.schema_version == "1.0"
-    assert result.created == ["Pay-As-You-Go", "Dev/Test"]
+    assert result.created == ["pay-as-you-go", "dev-test"]
     assert len(result.files) == 2  # one shared certificate/key pair
     a, b = (get_profile(name) for name in result.created)
     assert (a.subscription_id, a.host, a.subscription_name) == ("sub-a", "management.core.windows.net",
@@ -129,7 +130,7 @@ def test_import_v2_certificate_and_endpoint_per_subscription(memory_keyring: Mem
     result = import_publishsettings(data, ca_file="/ca.pem", read_only=True)
 
     assert result.schema_version == "2.0"
-    one, two = (get_profile(name) for name in ("One", "Two"))
+    one, two = (get_profile(name) for name in ("one", "two"))
     assert (one.host, two.host) == ("one.example.net", "127.0.0.1:8443")
     assert two.read_only and two.ca_file == "/ca.pem"
     assert one.cert_path != two.cert_path
@@ -144,7 +145,7 @@ def test_import_only_selected_subscriptions(memory_keyring: MemoryKeyring) -> No
 
     result = import_publishsettings(data, subscription_ids=["sub-b"])
 
-    assert result.created == ["B"]
+    assert result.created == ["b"]
     with pytest.raises(PublishSettingsError, match="not in the file: nope"):
         import_publishsettings(data, subscription_ids=["nope"])
 
@@ -156,12 +157,12 @@ def test_reimport_updates_same_subscription_and_suffixes_a_clash(memory_keyring:
 
     again = import_publishsettings(publishsettings_v1(new_pfx, [("sub-a", "Account"), ("sub-z", "Account")]))
 
-    assert again.updated == ["Account"]
-    assert again.created == ["Account-2"]
-    refreshed = get_profile("Account")
+    assert again.updated == ["account"]
+    assert again.created == ["account-2"]
+    refreshed = get_profile("account")
     assert refreshed.cert_path is not None
     assert x509.load_pem_x509_certificate(Path(refreshed.cert_path).read_bytes()) == new_cert
-    assert get_profile("Account-2").subscription_id == "sub-z"
+    assert get_profile("account-2").subscription_id == "sub-z"
 
 
 def test_openssl_made_pfx_with_empty_password(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
@@ -243,7 +244,7 @@ def test_reserved_and_unprintable_names_are_adjusted(memory_keyring: MemoryKeyri
 
     result = import_publishsettings(data)
 
-    assert result.created == ["Emulator-2", "Tabbed", "sub-x"]
+    assert result.created == ["emulator-2", "tab-bed", "sub-x"]
 
 
 def test_one_invalid_subscription_writes_nothing(memory_keyring: MemoryKeyring,
@@ -256,3 +257,16 @@ def test_one_invalid_subscription_writes_nothing(memory_keyring: MemoryKeyring,
 
     assert list_profiles() == []
     assert not (smtui_dirs["config"] / "certs").exists()
+
+
+def test_a_profile_imported_by_an_earlier_version_is_updated_not_duplicated(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    from smtui.profiles import remove_profile, save_profile
+
+    pfx, _ = make_pfx_b64()
+    first = import_publishsettings(publishsettings_v1(pfx, [("sub-a", "Pay As You Go")]))
+    save_profile(replace(get_profile(first.created[0]), name="Pay As You Go"))
+    remove_profile(first.created[0])
+    again = import_publishsettings(publishsettings_v1(pfx, [("sub-a", "Pay As You Go")]))
+    assert again.updated == ["Pay As You Go"] and again.created == []

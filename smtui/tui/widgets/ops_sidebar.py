@@ -13,9 +13,23 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from smtui.tui.operations_tracker import FAILED, IN_PROGRESS, SUCCEEDED, TrackedOperation, format_elapsed
+from smtui.tui.operations_tracker import (
+    FAILED,
+    IN_PROGRESS,
+    SUCCEEDED,
+    UNKNOWN,
+    TrackedOperation,
+    format_elapsed,
+)
 
-ICONS = {IN_PROGRESS: ("◔", "cyan"), SUCCEEDED: ("✔", "green"), FAILED: ("✘", "red")}
+ICONS = {
+    IN_PROGRESS: ("◔", "cyan"),
+    SUCCEEDED: ("✔", "green"),
+    FAILED: ("✘", "red"),
+    UNKNOWN: ("?", "yellow"),
+}
+
+UNKNOWN_HINT = "  answer lost: may be applied; r refreshes to check, never re-sent"
 
 
 def render_operation(op: TrackedOperation, now: float) -> Group:
@@ -33,7 +47,9 @@ def render_operation(op: TrackedOperation, now: float) -> Group:
         Text(f"  {op.target}", no_wrap=True, overflow="ellipsis"),
         Text(f"  {op.request_id}", no_wrap=True, overflow="ellipsis", style="dim"),
     ]
-    if op.status == FAILED or (op.is_pending and op.error_code):
+    if op.status == UNKNOWN:
+        lines.append(Text(UNKNOWN_HINT, style="yellow"))
+    elif op.status == FAILED or (op.is_pending and op.error_code):
         detail = f"  {op.http_status_code or ''} {op.error_code or ''}: {op.error_message or ''}".rstrip(": ")
         lines.append(Text(detail, style="red" if op.status == FAILED else "yellow"))
     return Group(*lines)
