@@ -182,19 +182,10 @@ def _capture(ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str
     assert image is not None and label is not None
     if ctx.engine.store.get("image", ctx.sub, image) or image.lower() in ctx.engine.catalog.os_by_name:
         raise conflict(f"An image with the name {image} (TargetImageName) already exists.")
-    if action == "Reprovision":
-        cfg = node.get("ProvisioningConfiguration")
-        sets = (
-            [cfg]
-            if isinstance(cfg, dict)
-            else v.as_list(
-                node.get("ConfigurationSets") or node.get("ConfigurationSet"), "ProvisioningConfiguration"
-            )
+    if action == "Reprovision" and provisioning_from(_capture_sets(node)) is None:
+        raise bad_request(
+            "A ProvisioningConfiguration is required when PostCaptureAction is Reprovision."
         )
-        if provisioning_from(sets) is None:
-            raise bad_request(
-                "A ProvisioningConfiguration is required when PostCaptureAction is Reprovision."
-            )
     if dep["Instances"][role["RoleName"]]["PowerState"] != "Stopped":
         raise conflict(
             f"The role instance {role['RoleName']} must be stopped (shut down) before it can be captured."
@@ -213,6 +204,29 @@ def _capture(ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str
         post_action=action,
     )
     ctx.engine.finish_at(ctx.sub, op, lifecycle.CAPTURE_DONE)
+
+
+_CAPTURE_SET_KEYS = ("WindowsProvisioningConfigurationSet", "LinuxProvisioningConfigurationSet")
+
+
+def _capture_sets(node: dict[str, Any]) -> list[Any]:
+    """The provisioning set of a Capture Role body, in any shape a Microsoft client sent.
+
+    PY/PS/ASMC wrap it in ``ProvisioningConfiguration``; the 2012 Node.js client puts a bare
+    ``ConfigurationSet`` under the root in XML, and in JSON (its default) sends the set object
+    under ``WindowsProvisioningConfigurationSet``/``LinuxProvisioningConfigurationSet`` — as the
+    caller wrote it, often without ``ConfigurationSetType``, which the key then names.
+    """
+    cfg = node.get("ProvisioningConfiguration")
+    if isinstance(cfg, dict):
+        return [cfg]
+    for key in _CAPTURE_SET_KEYS:
+        found = node.get(key)
+        if isinstance(found, dict):
+            return [{"ConfigurationSetType": key.removesuffix("Set"), **found}]
+    return v.as_list(
+        node.get("ConfigurationSets") or node.get("ConfigurationSet"), "ProvisioningConfiguration"
+    )
 
 
 def roles_operation(ctx: Ctx, service: str, deployment: str) -> Reply:

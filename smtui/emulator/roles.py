@@ -73,6 +73,22 @@ def clean_endpoints(raw: Any) -> list[dict[str, Any]]:
     return out
 
 
+def config_sets(raw: dict[str, Any]) -> list[Any]:
+    """The ``ConfigurationSets`` of a role node.
+
+    The 2012 Node.js client's Update Role puts ``SubnetNames`` (items named ``string``) inside
+    ``ConfigurationSets`` instead of inside the network set; they are moved where they belong.
+    """
+    sets = v.as_list(raw.get("ConfigurationSets"), "ConfigurationSets")
+    stray = [s for s in sets if isinstance(s, list)]
+    sets = [s for s in sets if not isinstance(s, list)]
+    if stray:
+        for cs in sets:
+            if isinstance(cs, dict) and _set_type(cs) == "NetworkConfiguration":
+                cs.setdefault("SubnetNames", [str(n) for group in stray for n in group])
+    return sets
+
+
 def network_from(sets: list[Any]) -> dict[str, Any] | None:
     """The ``NetworkConfiguration`` set of a list of configuration sets, validated."""
     for raw in sets:
@@ -358,7 +374,7 @@ def build_role(
     if size.lower() not in engine.catalog.size_by_name:
         raise bad_request(f"The role size {size} (RoleSize) is invalid.")
     size = engine.catalog.size_by_name[size.lower()]["Name"]
-    sets = v.as_list(raw.get("ConfigurationSets"), "ConfigurationSets")
+    sets = config_sets(raw)
     network = network_from(sets) or {
         "ConfigurationSetType": "NetworkConfiguration",
         "InputEndpoints": [],
@@ -420,7 +436,7 @@ def update_role(engine: Engine, role: dict[str, Any], raw: dict[str, Any], url_n
         )
     updated = dict(role)
     if "ConfigurationSets" in raw:
-        sets = v.as_list(raw.get("ConfigurationSets"), "ConfigurationSets")
+        sets = config_sets(raw)
         network = network_from(sets)
         if network is not None:
             others = [
