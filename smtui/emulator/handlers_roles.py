@@ -18,6 +18,7 @@ from smtui.emulator.handlers_services import (
 from smtui.emulator.roles import (
     DiskPlanner,
     build_role,
+    check_data_disk_count,
     check_deployment_ports,
     find_role,
     provisioning_from,
@@ -183,9 +184,7 @@ def _capture(ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str
     if ctx.engine.store.get("image", ctx.sub, image) or image.lower() in ctx.engine.catalog.os_by_name:
         raise conflict(f"An image with the name {image} (TargetImageName) already exists.")
     if action == "Reprovision" and provisioning_from(_capture_sets(node)) is None:
-        raise bad_request(
-            "A ProvisioningConfiguration is required when PostCaptureAction is Reprovision."
-        )
+        raise bad_request("A ProvisioningConfiguration is required when PostCaptureAction is Reprovision.")
     if dep["Instances"][role["RoleName"]]["PowerState"] != "Stopped":
         raise conflict(
             f"The role instance {role['RoleName']} must be stopped (shut down) before it can be captured."
@@ -279,6 +278,8 @@ def add_data_disk(ctx: Ctx, service: str, deployment: str, role: str) -> Reply:
     )
     taken = {int(d["Lun"]) for d in current.get("DataVirtualHardDisks", [])}
     disk = planner.data_disk(node, taken)
+    # After the LUN checks (409 for a LUN in use); the transaction undoes the disk registration.
+    check_data_disk_count(ctx.engine, current["RoleSize"], len(taken) + 1)
     current.setdefault("DataVirtualHardDisks", []).append(disk)
     ctx.engine.save_deployment(ctx.sub, dep)
     op = ctx.engine.begin(ctx.sub, ctx.request_id, key)

@@ -180,6 +180,9 @@ def prepare(setup: Setup, case: dict[str, Any]) -> None:
     op, path, body = case["operation"], case["path"], case["request_body"] or ""
     parts = path.strip("/").split("/")
     low = [p.lower() for p in parts]
+    # VHDs must live in an existing storage account in the service's region (West US here).
+    for account in {"replaysetup", *re.findall(r"MediaLink>https?://([a-z0-9]+)\.blob\.", body)}:
+        setup.storage(account)
     for image in re.findall(r"<SourceImageName>([^<]+)</SourceImageName>", body):
         if not image.count("__"):
             setup.os_image(image, "Windows" if "Windows" in body else "Linux")

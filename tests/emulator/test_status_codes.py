@@ -35,11 +35,7 @@ def emu(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Any) -> Iterat
     shutil.copytree(emulator_certs, data / "certs")
     with Emulator.running(data, seed="empty", speed=1000) as running:
         with wire.client(running) as c:
-            body = (
-                f"<CreateStorageServiceInput {NS_DECL}><ServiceName>portalvhds</ServiceName>"
-                "<Label>cA==</Label><Location>West US</Location></CreateStorageServiceInput>"
-            )
-            wire.post_and_wait(c, "/services/storageservices", body)
+            wire.create_storage(c)
         yield running
 
 
@@ -109,7 +105,7 @@ def _op(kind: str, extra: str = "") -> str:
 _DISK = (
     f"<DataVirtualHardDisk {NS_DECL}><HostCaching>ReadOnly</HostCaching><Lun>1</Lun>"
     "<LogicalDiskSizeInGB>10</LogicalDiskSizeInGB>"
-    "<MediaLink>https://portalvhds.blob.core.windows.net/vhds/{svc}-d1.vhd</MediaLink></DataVirtualHardDisk>"
+    "<MediaLink>https://contosoportalvhds.blob.core.windows.net/vhds/{svc}-d1.vhd</MediaLink></DataVirtualHardDisk>"
 )
 _MODIFY_DISK = f"<DataVirtualHardDisk {NS_DECL}><HostCaching>ReadWrite</HostCaching></DataVirtualHardDisk>"
 _MODIFY_ROLE = (
@@ -236,7 +232,7 @@ CASES = [
         "CreateOSImage",
         "POST",
         "/services/images",
-        f"<OSImage {NS_DECL}><Label>img</Label><MediaLink>https://portalvhds.blob.core.windows.net/i/{{svc}}.vhd"
+        f"<OSImage {NS_DECL}><Label>img</Label><MediaLink>https://contosoportalvhds.blob.core.windows.net/i/{{svc}}.vhd"
         "</MediaLink><Name>{svc}</Name><OS>Linux</OS></OSImage>",
         200,
         None,
@@ -245,7 +241,7 @@ CASES = [
         "AddDisk",
         "POST",
         "/services/disks",
-        f"<Disk {NS_DECL}><Label>d</Label><MediaLink>https://portalvhds.blob.core.windows.net/d/{{svc}}.vhd"
+        f"<Disk {NS_DECL}><Label>d</Label><MediaLink>https://contosoportalvhds.blob.core.windows.net/d/{{svc}}.vhd"
         "</MediaLink><Name>{svc}</Name></Disk>",
         200,
         None,
