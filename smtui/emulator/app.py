@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from smtui.emulator import handlers_catalog, handlers_extras, handlers_roles, handlers_services
+from smtui.emulator import handlers_catalog, handlers_extras, handlers_roles, handlers_services, versions
 from smtui.emulator import render_compute as rc
 from smtui.emulator.engine import ApiError, Engine, new_request_id
 from smtui.emulator.faults import Faults
@@ -182,6 +182,7 @@ class EmulatorApp:
             return self._cached_read(request, ctx, handler, params)
         with self.engine.store.tx():
             reply = handler(ctx, **params)
+        reply.node = versions.for_version(reply.node, version, reply.tag or "")
         if segments[1:2] and segments[1].lower() == "certificates":
             self.reload_certs()
         return reply
@@ -193,6 +194,7 @@ class EmulatorApp:
             request.url.path.lower(),
             str(sorted(ctx.query.items())),
             "json" if as_json else "xml",
+            ctx.version,
         )
         version = self.engine.store.version
         hit = self._cache.get(key)
@@ -202,6 +204,7 @@ class EmulatorApp:
             reply = handler(ctx, **params)
         except ApiError as exc:
             reply = Reply(exc.status, "Error", rc.error(exc.code, exc.message))
+        reply.node = versions.for_version(reply.node, ctx.version, reply.tag or "")
         body, media_type = self._render(request, reply)
         if len(self._cache) > 4096:
             self._cache.clear()
