@@ -89,10 +89,18 @@ def create_os_image(
 # ------------------------------------------------------------------ hosted services
 
 
-def list_hosted_services() -> ApiRequest[list[models.HostedService]]:
-    """``GET /services/hostedservices``."""
+CONTINUATION_HEADER = "x-ms-continuation-token"
+"""Request/response header paging List Hosted Services (a truncated answer carries it)."""
+
+
+def list_hosted_services(continuation_token: str | None = None) -> ApiRequest[list[models.HostedService]]:
+    """``GET /services/hostedservices`` — one page; ``continuation_token`` asks for the next one."""
     return ApiRequest(
-        "ListHostedServices", "GET", "/services/hostedservices", parser=list_parser(models.HostedService)
+        "ListHostedServices",
+        "GET",
+        "/services/hostedservices",
+        parser=list_parser(models.HostedService),
+        headers={CONTINUATION_HEADER: continuation_token} if continuation_token else {},
     )
 
 

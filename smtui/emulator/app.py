@@ -176,6 +176,7 @@ class EmulatorApp:
             body=body,
             content_type=request.headers.get("content-type", "application/xml"),
             version=version,
+            continuation=request.headers.get("x-ms-continuation-token", ""),
         )
         self.engine.advance()
         if not mutating:
@@ -195,6 +196,7 @@ class EmulatorApp:
             str(sorted(ctx.query.items())),
             "json" if as_json else "xml",
             ctx.version,
+            ctx.continuation,
         )
         version = self.engine.store.version
         hit = self._cache.get(key)

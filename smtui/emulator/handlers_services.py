@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import uuid
 from typing import Any
@@ -65,10 +66,34 @@ def add_instance(dep: dict[str, Any], role: dict[str, Any], ts: float) -> None:
     dep["Instances"][role["RoleName"]].update(IpAddress=new_ip(), HostName=role["HostName"])
 
 
+PAGE_SIZE = 1000
+"""Hosted services per List Hosted Services answer; more are paged with ``x-ms-continuation-token``."""
+
+
+def _page_token(name: str) -> str:
+    return base64.urlsafe_b64encode(name.lower().encode("utf-8")).decode("ascii")
+
+
 def list_services(ctx: Ctx) -> Reply:
+    """List Hosted Services, :data:`PAGE_SIZE` at a time in creation order.
+
+    A truncated answer carries ``x-ms-continuation-token`` (opaque: the next service's name,
+    base64url); sending it back as a request header continues from there.
+    """
     sizes = ctx.engine.catalog.vm_sizes
-    items = [rc.hosted_service(ctx.sub, s, vm_sizes=sizes) for s in ctx.engine.store.list("service", ctx.sub)]
-    return Reply(200, "HostedServices", items)
+    docs = ctx.engine.store.list("service", ctx.sub)
+    start = 0
+    if ctx.continuation:
+        tokens = [_page_token(s["ServiceName"]) for s in docs]
+        if ctx.continuation not in tokens:
+            raise bad_request("The continuation token is invalid or has expired.")
+        start = tokens.index(ctx.continuation)
+    page = docs[start : start + PAGE_SIZE]
+    headers = {}
+    if start + PAGE_SIZE < len(docs):
+        headers["x-ms-continuation-token"] = _page_token(docs[start + PAGE_SIZE]["ServiceName"])
+    items = [rc.hosted_service(ctx.sub, s, vm_sizes=sizes) for s in page]
+    return Reply(200, "HostedServices", items, headers=headers)
 
 
 def get_service_props(ctx: Ctx, service: str) -> Reply:

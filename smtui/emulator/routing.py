@@ -28,6 +28,8 @@ class Ctx:
     body: bytes
     content_type: str
     version: str
+    continuation: str = ""
+    """The request's ``x-ms-continuation-token`` (List Hosted Services paging)."""
 
     def flag(self, name: str) -> bool:
         """A boolean query parameter (``embed-detail=true``)."""

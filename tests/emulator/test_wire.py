@@ -300,7 +300,9 @@ def test_service_in_an_affinity_group_reports_the_group_location(c: httpx.Client
     assert created.status_code == 201
     try:
         svc = wire.xml(c.get(f"/services/hostedservices/{name}"))
-        props = {p.findtext(NS + "Name"): p.findtext(NS + "Value") for p in svc.iter(NS + "ExtendedProperty")}
+        props = {
+            p.findtext(NS + "Name"): p.findtext(NS + "Value") for p in svc.iter(NS + "ExtendedProperty")
+        }
         assert wire.text(svc, "HostedServiceProperties/AffinityGroup") == "contoso-west"
         assert props["ResourceLocation"] == "West US"
     finally:
