@@ -133,6 +133,24 @@ class OperationsMixin:
         """Delete a hosted service (with ``delete_media``: its deployments, disks and blobs too)."""
         return await self.execute(services.delete_hosted_service(service_name, delete_media))
 
+    # ------------------------------------------------------------------ VM images, groups, subscription
+
+    async def list_vm_images(self) -> Response[list[models.VMImage]]:
+        """Every platform and user VM image."""
+        return await self.execute(services.list_vm_images())
+
+    async def list_affinity_groups(self) -> Response[list[models.AffinityGroup]]:
+        """The subscription's affinity groups."""
+        return await self.execute(services.list_affinity_groups())
+
+    async def get_affinity_group(self, group_name: str) -> Response[models.AffinityGroup]:
+        """One affinity group, with the hosted services and storage accounts in it."""
+        return await self.execute(services.get_affinity_group(group_name))
+
+    async def get_subscription(self) -> Response[models.Subscription]:
+        """The subscription: status, limits and current usage (cores, services, storage accounts)."""
+        return await self.execute(services.get_subscription())
+
     # ------------------------------------------------------------------ storage, disks, catalogue
 
     async def get_storage_account_keys(self, account_name: str) -> Response[models.StorageAccountKeys]:
