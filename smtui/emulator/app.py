@@ -18,7 +18,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from smtui.emulator import handlers_catalog, handlers_extras, handlers_roles, handlers_services, versions
+from smtui.emulator import (
+    handlers_catalog,
+    handlers_cloud,
+    handlers_extras,
+    handlers_network,
+    handlers_roles,
+    handlers_services,
+    versions,
+)
 from smtui.emulator import render_compute as rc
 from smtui.emulator.engine import ApiError, Engine, new_request_id
 from smtui.emulator.faults import Faults
@@ -52,6 +60,8 @@ def build_router() -> Router:
     handlers_services.register(router)
     handlers_roles.register(router)
     handlers_extras.register(router)
+    handlers_cloud.register(router)
+    handlers_network.register(router)
     return router
 
 

@@ -7,7 +7,7 @@ from typing import Any, cast
 from smtui.emulator import lifecycle
 from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
-from smtui.emulator.engine import ApiError, bad_request, conflict, not_found
+from smtui.emulator.engine import ApiError, bad_request, conflict, iso, not_found
 from smtui.emulator.handlers_services import (
     add_instance,
     get_deployment,
@@ -127,6 +127,8 @@ _OPERATIONS = (
     "RestartRoleOperation",
     "CaptureRoleOperation",
     "RedeployRoleOperation",
+    "CaptureRoleAsVMImageOperation",
+    "PerformMaintenanceOnRoleOperation",
 )
 
 
@@ -148,6 +150,11 @@ def role_instance_operation(ctx: Ctx, service: str, deployment: str, instance: s
     elif kind in ("StartRoleOperation", "RedeployRoleOperation"):
         op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
         _start(ctx, op, svc, dname, name)
+    elif kind == "PerformMaintenanceOnRoleOperation":
+        # No maintenance is ever pending here; RDFE answered this (recorded, .NET SDK) in that case.
+        raise bad_request("User initiated maintenance on the Virtual Machine was successfully completed. ")
+    elif kind == "CaptureRoleAsVMImageOperation":
+        _capture_vm_image(ctx, node, dep, current, key)
     elif kind == "RestartRoleOperation":
         if inst["PowerState"] == "Stopped":
             raise conflict(f"The role instance {name} is stopped and cannot be restarted; start it instead.")
@@ -202,6 +209,69 @@ def _capture(ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str
         image_label=label,
         post_action=action,
     )
+    ctx.engine.finish_at(ctx.sub, op, lifecycle.CAPTURE_DONE)
+
+
+def _capture_vm_image(
+    ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str, Any], key: str
+) -> None:
+    """Capture Role as VM Image: a User VM image with the role's OS and data disks (≥ 2014-02-01).
+
+    A ``Specialized`` image may be taken of a running VM, which keeps running; a ``Generalized``
+    one needs the VM stopped (the guest was sysprep'd/deprovisioned) and the VM stays, stopped.
+    """
+    state = v.choice(node, "OSState", ("Generalized", "Specialized"), required=True)
+    name = v.text(node, "VMImageName", required=True)
+    label = v.text(node, "VMImageLabel", required=True, max_len=100)
+    assert name is not None and label is not None
+    if ctx.engine.store.get("vmimage", ctx.sub, name) or name.lower() in ctx.engine.catalog.vm_by_name:
+        raise conflict(f"A VM image with the name {name} already exists.")
+    running = dep["Instances"][role["RoleName"]]["PowerState"] != "Stopped"
+    if state == "Generalized" and running:
+        raise conflict(
+            f"The role instance {role['RoleName']} must be stopped (shut down) before it can be captured."
+        )
+    op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
+    os_disk = role["OSVirtualHardDisk"]
+    now = iso(ctx.engine.clock())
+    region = service_location(ctx.engine, ctx.sub, get_service(ctx.engine, ctx.sub, dep["ServiceName"]))
+    doc: dict[str, Any] = {
+        "Name": name,
+        "Label": label,
+        "Category": "User",
+        "OSDiskConfiguration": {
+            "Name": f"{name}-os-{now[:10]}",
+            "HostCaching": os_disk.get("HostCaching", "ReadWrite"),
+            "OSState": state,
+            "OS": os_disk["OS"],
+            "MediaLink": os_disk["MediaLink"].rsplit("/", 1)[0] + f"/{name}-os.vhd",
+            "LogicalDiskSizeInGB": "30",
+            "IOType": "Standard",
+        },
+        "DataDiskConfigurations": [
+            {
+                "Name": f"{name}-datadisk-{d['Lun']}",
+                "HostCaching": d.get("HostCaching", "ReadOnly"),
+                "Lun": d["Lun"],
+                "MediaLink": d["MediaLink"].rsplit("/", 1)[0] + f"/{name}-datadisk-{d['Lun']}.vhd",
+                "LogicalDiskSizeInGB": d["LogicalDiskSizeInGB"],
+                "IOType": "Standard",
+            }
+            for d in role.get("DataVirtualHardDisks", [])
+        ],
+        "ServiceName": dep["ServiceName"],
+        "DeploymentName": dep["Name"],
+        "RoleName": role["RoleName"],
+        "Location": region,
+        "CreatedTime": now,
+        "ModifiedTime": now,
+        "IsPremium": "false",
+        "VMImageState": "VMImageReadyForUse",
+    }
+    for field in ("Description", "Language", "ImageFamily", "RecommendedVMSize"):
+        if v.text(node, field):
+            doc[field] = v.text(node, field)
+    ctx.engine.store.put("vmimage", ctx.sub, name, doc)
     ctx.engine.finish_at(ctx.sub, op, lifecycle.CAPTURE_DONE)
 
 

@@ -255,7 +255,12 @@ def delete_deployment_slot(ctx: Ctx, service: str, slot: str) -> Reply:
 
 
 def deployment_post(ctx: Ctx, service: str, deployment: str) -> Reply:
-    """``POST …/deployments/<name>?comp=status`` (Update Deployment Status)."""
+    """``POST …/deployments/<name>?comp=status`` (Update Deployment Status) or ``comp=UpdateLbSet``."""
+    from smtui.emulator.handlers_network import deployment_post_lb  # it builds on this module
+
+    lb = deployment_post_lb(ctx, service, deployment)
+    if lb is not None:
+        return lb
     dep = get_deployment(ctx.engine, ctx.sub, service, deployment)
     if ctx.query.get("comp", "").lower() != "status":
         raise v.ApiError(
