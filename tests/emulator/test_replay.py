@@ -31,12 +31,10 @@ RECORDED_SUB = "00000000-0000-0000-0000-000000000000"
 
 NOT_EMULATED = {
     "ChangeDeploymentConfiguration": "PaaS configuration change",
-    "CreateDeploymentBySlot": "PaaS package deployments",
     "DeleteRoleInstances": "PaaS role instance deletion",
     "UpgradeDeployment": "PaaS upgrades",
 }
 SCRUBBED = {
-    "AddManagementCertificate": "certificate data was replaced by REDACTED in the recording",
     "CreateHostedService-401": "bearer-token (Azure AD) authentication, not certificates",
     "ReplicateOSImage-403": "refused to a subscription that is not a registered image publisher (the "
     "emulator's subscription is one: the 200 recordings replay)",
@@ -248,12 +246,38 @@ def _service_pfx() -> str:
     return base64.b64encode(pfx).decode()
 
 
+def _management_cert() -> tuple[str, str, str]:
+    """``(base64 DER, base64 public key, SHA-1 thumbprint)`` of a fresh self-signed certificate."""
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    pfx = pkcs12.load_key_and_certificates(base64.b64decode(_service_pfx()), b"REDACTED-PASSWORD")
+    cert = pfx[1]
+    assert cert is not None
+    der = cert.public_bytes(serialization.Encoding.DER)
+    public = cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    thumb = hashlib.sha1(der).hexdigest().upper()  # noqa: S324 - the certificate thumbprint
+    return base64.b64encode(der).decode(), base64.b64encode(public).decode(), thumb
+
+
 def send(emu: Any, c: httpx.Client, case: dict[str, Any]) -> httpx.Response:
     headers = {
         k: v for k, v in case["request_headers"].items() if k.lower() in ("content-type", "x-ms-version")
     }
     path = case["path"].replace(RECORDED_SUB, emu.subscription_id)
     body = case["request_body"]
+    if "REDACTED-SUBSCRIPTIONCERTIFICATEDATA" in body:
+        # Scrubbed management certificate: a fresh one, with its own thumbprint and public key.
+        der, public, thumb = _management_cert()
+        body = body.replace("REDACTED-SUBSCRIPTIONCERTIFICATEDATA", der)
+        body = body.replace("REDACTED-SUBSCRIPTIONCERTIFICATEPUBLICKEY", public)
+        body = re.sub(
+            r"<SubscriptionCertificateThumbprint>[^<]*<", f"<SubscriptionCertificateThumbprint>{thumb}<", body
+        )
     if "<Data>REDACTED-CERTIFICATE-DATA</Data>" in body:
         # The recording scrubbed the PFX; put a valid one (same password placeholder) back.
         body = body.replace("REDACTED-CERTIFICATE-DATA", _service_pfx())
