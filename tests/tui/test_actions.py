@@ -475,7 +475,8 @@ async def test_admin_password_never_logged_rendered_or_stored(
 async def test_409_from_a_concurrent_operation_is_shown_in_the_form(
     emulator_factory: Any, tmp_path: Path
 ) -> None:
-    emu = emulator_factory(seed="empty", speed=0.2)  # operations take many seconds
+    # operations take many seconds; the demo seed has a West US storage account for the VHD
+    emu = emulator_factory(seed="demo", speed=0.2)
     service, dep, (role,) = "busy", "busy", ["vm0"]
     from smtui.api import models
 
@@ -486,7 +487,7 @@ async def test_409_from_a_concurrent_operation_is_shown_in_the_form(
             configuration_sets=[models.LinuxProvisioningConfiguration(host_name=role, user_name="azureuser",
                                                                       user_password=SECRET)],
             os_virtual_hard_disk=models.OSDisk(source_image_name=IMAGE,
-                                               media_link="https://x.blob.core.windows.net/vhds/busy.vhd"),
+                                               media_link="https://contosoportalvhds.blob.core.windows.net/vhds/busy.vhd"),
         )  # fmt: skip
         assert (await client.create_deployment(service, dep, vm)).is_successful  # still in progress
 
