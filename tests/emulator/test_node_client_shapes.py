@@ -46,6 +46,31 @@ def emu(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Any) -> Iterat
         yield running
 
 
+def _make_pfx() -> str:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "n06")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256())
+    )  # fmt: skip
+    encryption = serialization.BestAvailableEncryption(b"Pfx-Passw0rd")
+    return base64.b64encode(pkcs12.serialize_key_and_certificates(b"n06", key, cert, None, encryption)).decode()
+
+
+PFX = _make_pfx()
+"""N06 ``buildAddCertificate``: the PFX base64-encoded, its password in clear (over TLS)."""
+
+
 def _xml(root: str, inner: str) -> str:
     return f'<?xml version="1.0" encoding="utf-8"?><{root} {NS}>{inner}</{root}>'
 
@@ -254,6 +279,13 @@ SHAPES = [
     Shape("StartRole", "POST", _ops, *_simple_op("StartRoleOperation"), 202, "stopped"),
     Shape("RestartRole", "POST", _ops, *_simple_op("RestartRoleOperation"), 202, "deployment"),
     Shape("CaptureRole-Linux", "POST", _ops, *_capture("Linux"), 202, "stopped", _captured),
+    Shape(
+        "AddCertificate", "POST", lambda n: f"/services/hostedservices/{n}/certificates",
+        lambda n: {"Data": PFX, "CertificateFormat": "pfx", "Password": "Pfx-Passw0rd"},
+        lambda n: _xml("CertificateFile", f"<Data>{PFX}</Data><CertificateFormat>pfx</CertificateFormat>"
+                       "<Password>Pfx-Passw0rd</Password>"),
+        202, "service",
+    ),
 ]  # fmt: skip
 CAPTURE_WINDOWS_JSON = _capture("Windows")[0]
 
