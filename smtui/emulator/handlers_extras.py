@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import uuid
 from typing import Any
-from xml.sax.saxutils import escape
 
 from smtui.emulator import validate as v
 from smtui.emulator.engine import bad_request, conflict, iso, not_found
@@ -170,7 +170,7 @@ def replicate_os_image(ctx: Ctx, name: str) -> Reply:
         raise not_found("The image with the specified name does not exist.")
     publisher = uuid.uuid5(uuid.NAMESPACE_URL, f"smtui-publisher/{ctx.sub}").hex
     ctx.engine.done(ctx.sub, ctx.request_id)
-    text = escape(f"{publisher}__{image['Name']}")
+    text = html.escape(f"{publisher}__{image['Name']}", quote=False)
     return Reply(200, raw=f'<string xmlns="{_SERIALIZATION_NS}">{text}</string>'.encode())
 
 
