@@ -475,8 +475,9 @@ async def test_admin_password_never_logged_rendered_or_stored(
 async def test_409_from_a_concurrent_operation_is_shown_in_the_form(
     emulator_factory: Any, tmp_path: Path
 ) -> None:
-    # operations take many seconds; the demo seed has a West US storage account for the VHD
-    emu = emulator_factory(seed="demo", speed=0.2)
+    # operations take minutes (the test waits for the 409, not for them; a loaded machine must
+    # not finish the deployment first); the demo seed has a West US storage account for the VHD
+    emu = emulator_factory(seed="demo", speed=0.02)
     service, dep, (role,) = "busy", "busy", ["vm0"]
     from smtui.api import models
 
