@@ -196,7 +196,7 @@ class ServiceManagementClient(OperationsMixin):
         return f"{self.base_url}/{self._subscription_id}{request.path_and_query}"
 
     def _headers_for(self, request: ApiRequest[Any]) -> dict[str, str]:
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(request.headers)
         content_type = request.content_type(self.serialize_type)
         if content_type:
             headers["Content-Type"] = content_type

@@ -329,6 +329,128 @@ class RoleSize(WireObject):
     virtual_machine_resource_disk_size_in_mb: int | None = wire("VirtualMachineResourceDiskSizeInMb")
 
 
+# --------------------------------------------------------------------------- VM images, groups, subscription
+
+
+@dataclass(slots=True)
+class OSDiskConfiguration(WireObject):
+    """The OS disk of a VM image."""
+
+    __wire__: ClassVar[str] = "OSDiskConfiguration"
+    name: str | None = wire("Name")
+    host_caching: str | None = wire("HostCaching")
+    os_state: str | None = wire("OSState")
+    os: str | None = wire("OS")
+    media_link: str | None = wire("MediaLink")
+    logical_disk_size_in_gb: int | None = wire("LogicalDiskSizeInGB")
+    io_type: str | None = wire("IOType")
+
+
+@dataclass(slots=True)
+class DataDiskConfiguration(WireObject):
+    """A data disk of a VM image."""
+
+    __wire__: ClassVar[str] = "DataDiskConfiguration"
+    name: str | None = wire("Name")
+    host_caching: str | None = wire("HostCaching")
+    lun: int | None = wire("Lun")
+    media_link: str | None = wire("MediaLink")
+    logical_disk_size_in_gb: int | None = wire("LogicalDiskSizeInGB")
+    io_type: str | None = wire("IOType")
+
+
+@dataclass(slots=True)
+class VMImage(WireObject):
+    """A VM image (``List VM Images``): an OS disk plus data disks, platform or user. ``label`` is plain."""
+
+    __wire__: ClassVar[str] = "VMImage"
+    __wire_list__: ClassVar[str] = "VMImages"
+    name: str | None = wire("Name")
+    label: str | None = wire("Label")
+    category: str | None = wire("Category")
+    description: str | None = wire("Description")
+    os_disk_configuration: OSDiskConfiguration | None = wire("OSDiskConfiguration")
+    data_disk_configurations: list[DataDiskConfiguration] = wire_list(
+        "DataDiskConfigurations", "DataDiskConfiguration"
+    )
+    service_name: str | None = wire("ServiceName")
+    deployment_name: str | None = wire("DeploymentName")
+    role_name: str | None = wire("RoleName")
+    affinity_group: str | None = wire("AffinityGroup")
+    location: str | None = wire("Location")
+    created_time: str | None = wire("CreatedTime")
+    modified_time: str | None = wire("ModifiedTime")
+    language: str | None = wire("Language")
+    image_family: str | None = wire("ImageFamily")
+    recommended_vm_size: str | None = wire("RecommendedVMSize")
+    is_premium: bool | None = wire("IsPremium")
+    eula: str | None = wire("Eula")
+    icon_uri: str | None = wire("IconUri")
+    small_icon_uri: str | None = wire("SmallIconUri")
+    privacy_uri: str | None = wire("PrivacyUri")
+    publisher_name: str | None = wire("PublisherName")
+    published_date: str | None = wire("PublishedDate")
+    show_in_gui: bool | None = wire("ShowInGui")
+    pricing_detail_link: str | None = wire("PricingDetailLink")
+    vm_image_state: str | None = wire("VMImageState")
+
+
+@dataclass(slots=True)
+class ResourceReference(WireObject):
+    """A hosted service or storage account listed in an affinity group (``Url``, ``ServiceName``)."""
+
+    __wire__: ClassVar[str] = "HostedService"
+    url: str | None = wire("Url")
+    service_name: str | None = wire("ServiceName")
+
+
+@dataclass(slots=True)
+class AffinityGroup(WireObject):
+    """An affinity group; Get Affinity Group adds its hosted services and storage accounts.
+
+    ``label`` is stored decoded (base64 on the wire).
+    """
+
+    __wire__: ClassVar[str] = "AffinityGroup"
+    __wire_list__: ClassVar[str] = "AffinityGroups"
+    name: str | None = wire("Name")
+    label: str | None = wire("Label", b64="always")
+    description: str | None = wire("Description")
+    location: str | None = wire("Location")
+    hosted_services: list[ResourceReference] = wire_list("HostedServices", "HostedService")
+    storage_services: list[ResourceReference] = wire_list("StorageServices", "StorageService")
+    capabilities: list[str] = wire_list("Capabilities", "Capability")
+    created_time: str | None = wire("CreatedTime")
+    compute_capabilities: ComputeCapabilities | None = wire("ComputeCapabilities")
+
+
+@dataclass(slots=True)
+class Subscription(WireObject):
+    """The subscription and its quotas (``Get Subscription``): limits and current usage."""
+
+    __wire__: ClassVar[str] = "Subscription"
+    subscription_id: str | None = wire("SubscriptionID")
+    subscription_name: str | None = wire("SubscriptionName")
+    subscription_status: str | None = wire("SubscriptionStatus")
+    account_admin_live_email_id: str | None = wire("AccountAdminLiveEmailId")
+    service_admin_live_email_id: str | None = wire("ServiceAdminLiveEmailId")
+    max_core_count: int | None = wire("MaxCoreCount")
+    max_storage_accounts: int | None = wire("MaxStorageAccounts")
+    max_hosted_services: int | None = wire("MaxHostedServices")
+    current_core_count: int | None = wire("CurrentCoreCount")
+    current_hosted_services: int | None = wire("CurrentHostedServices")
+    current_storage_accounts: int | None = wire("CurrentStorageAccounts")
+    max_virtual_network_sites: int | None = wire("MaxVirtualNetworkSites")
+    max_local_network_sites: int | None = wire("MaxLocalNetworkSites")
+    max_dns_servers: int | None = wire("MaxDnsServers")
+    offer_categories: str | None = wire("OfferCategories")
+    aad_tenant_id: str | None = wire("AADTenantID")
+    created_time: str | None = wire("CreatedTime")
+    max_reserved_ips: int | None = wire("MaxReservedIPs")
+    current_reserved_ips: int | None = wire("CurrentReservedIPs")
+    max_public_ip_count: int | None = wire("MaxPublicIPCount")
+
+
 # --------------------------------------------------------------------------- disks of a role
 
 

@@ -75,6 +75,7 @@ class ApiRequest(Generic[T]):
         expected: Statuses the documentation/recordings give for success.
         parser: Parser of the response body, ``None`` when the operation returns none.
         is_async: True when success means "accepted" and the work is tracked by an operation id.
+        headers: Extra request headers of this operation (``x-ms-continuation-token``).
     """
 
     operation: str
@@ -87,6 +88,7 @@ class ApiRequest(Generic[T]):
     parser: ResponseParser[T] | None = None
     is_async: bool = False
     json_renderer: Callable[[object], object] | None = field(default=None, repr=False, compare=False)
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def path_and_query(self) -> str:

@@ -8,7 +8,8 @@ request; see the builders in :mod:`smtui.api.operations_services` and
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from smtui.api import models
@@ -85,8 +86,36 @@ class OperationsMixin:
     # ------------------------------------------------------------------ hosted services
 
     async def list_hosted_services(self) -> Response[list[models.HostedService]]:
-        """Every hosted (cloud) service, without deployments."""
-        return await self.execute(services.list_hosted_services())
+        """Every hosted (cloud) service, without deployments.
+
+        Follows ``x-ms-continuation-token`` pages transparently: the answer holds every page's
+        services (headers and request id of the last page); a failed page is returned as is.
+        """
+        services_so_far: list[models.HostedService] = []
+        last: Response[list[models.HostedService]] | None = None
+        async for page in self.list_hosted_services_pages():
+            if not page.is_successful:
+                return page
+            services_so_far.extend(page.response or [])
+            last = page
+        assert last is not None
+        return replace(last, response=services_so_far)
+
+    async def list_hosted_services_pages(self) -> AsyncIterator[Response[list[models.HostedService]]]:
+        """List Hosted Services page by page (``x-ms-continuation-token``), for large subscriptions.
+
+        Yields each page's response; stops after the last page, a failed page, or a token the
+        service already sent (a server repeating itself must not loop us forever).
+        """
+        token: str | None = None
+        seen: set[str] = set()
+        while True:
+            page = await self.execute(services.list_hosted_services(token))
+            yield page
+            token = page.headers.get(services.CONTINUATION_HEADER) if page.is_successful else None
+            if not token or token in seen:
+                return
+            seen.add(token)
 
     async def get_hosted_service(
         self, service_name: str, embed_detail: bool = False
@@ -103,6 +132,24 @@ class OperationsMixin:
     async def delete_hosted_service(self, service_name: str, delete_media: bool = False) -> Response[None]:
         """Delete a hosted service (with ``delete_media``: its deployments, disks and blobs too)."""
         return await self.execute(services.delete_hosted_service(service_name, delete_media))
+
+    # ------------------------------------------------------------------ VM images, groups, subscription
+
+    async def list_vm_images(self) -> Response[list[models.VMImage]]:
+        """Every platform and user VM image."""
+        return await self.execute(services.list_vm_images())
+
+    async def list_affinity_groups(self) -> Response[list[models.AffinityGroup]]:
+        """The subscription's affinity groups."""
+        return await self.execute(services.list_affinity_groups())
+
+    async def get_affinity_group(self, group_name: str) -> Response[models.AffinityGroup]:
+        """One affinity group, with the hosted services and storage accounts in it."""
+        return await self.execute(services.get_affinity_group(group_name))
+
+    async def get_subscription(self) -> Response[models.Subscription]:
+        """The subscription: status, limits and current usage (cores, services, storage accounts)."""
+        return await self.execute(services.get_subscription())
 
     # ------------------------------------------------------------------ storage, disks, catalogue
 

@@ -89,10 +89,18 @@ def create_os_image(
 # ------------------------------------------------------------------ hosted services
 
 
-def list_hosted_services() -> ApiRequest[list[models.HostedService]]:
-    """``GET /services/hostedservices``."""
+CONTINUATION_HEADER = "x-ms-continuation-token"
+"""Request/response header paging List Hosted Services (a truncated answer carries it)."""
+
+
+def list_hosted_services(continuation_token: str | None = None) -> ApiRequest[list[models.HostedService]]:
+    """``GET /services/hostedservices`` — one page; ``continuation_token`` asks for the next one."""
     return ApiRequest(
-        "ListHostedServices", "GET", "/services/hostedservices", parser=list_parser(models.HostedService)
+        "ListHostedServices",
+        "GET",
+        "/services/hostedservices",
+        parser=list_parser(models.HostedService),
+        headers={CONTINUATION_HEADER: continuation_token} if continuation_token else {},
     )
 
 
@@ -214,3 +222,31 @@ def _pascal(mapping: Mapping[str, Any]) -> dict[str, Any]:
             key = "".join(part[:1].upper() + part[1:] for part in key.split("_"))
         out[key] = value
     return out
+
+
+# ------------------------------------------------------------------ VM images, groups, subscription
+
+
+def list_vm_images() -> ApiRequest[list[models.VMImage]]:
+    """``GET /services/vmimages`` — platform and user VM images (≥ 2014-02-01)."""
+    return ApiRequest("ListVMImages", "GET", "/services/vmimages", parser=list_parser(models.VMImage))
+
+
+def list_affinity_groups() -> ApiRequest[list[models.AffinityGroup]]:
+    """``GET /affinitygroups``."""
+    return ApiRequest(
+        "ListAffinityGroups", "GET", "/affinitygroups", parser=list_parser(models.AffinityGroup)
+    )
+
+
+def get_affinity_group(group_name: str) -> ApiRequest[models.AffinityGroup]:
+    """``GET /affinitygroups/<name>`` — with the hosted services and storage accounts in it."""
+    name = segment(group_name, "group_name")
+    return ApiRequest(
+        "GetAffinityGroup", "GET", f"/affinitygroups/{name}", parser=model_parser(models.AffinityGroup)
+    )
+
+
+def get_subscription() -> ApiRequest[models.Subscription]:
+    """``GET /<subscription-id>`` — the subscription's status, limits and current usage (quotas)."""
+    return ApiRequest("GetSubscription", "GET", "", parser=model_parser(models.Subscription))

@@ -20,7 +20,15 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from smtui.emulator import handlers_catalog, handlers_extras, handlers_roles, handlers_services
+from smtui.emulator import (
+    handlers_catalog,
+    handlers_cloud,
+    handlers_extras,
+    handlers_network,
+    handlers_roles,
+    handlers_services,
+    versions,
+)
 from smtui.emulator import render_compute as rc
 from smtui.emulator.engine import ApiError, Engine, new_request_id
 from smtui.emulator.faults import Faults
@@ -178,6 +186,8 @@ def build_router() -> Router:
     handlers_services.register(router)
     handlers_roles.register(router)
     handlers_extras.register(router)
+    handlers_cloud.register(router)
+    handlers_network.register(router)
     return router
 
 
@@ -315,6 +325,7 @@ class EmulatorApp:
             body=body,
             content_type=content_type,
             version=version,
+            continuation=request.headers.get("x-ms-continuation-token", ""),
         )
         if len(body) > PARSE_IN_THREAD:
             ctx.parsed = await asyncio.to_thread(_parse_or_error, body, content_type)
@@ -323,6 +334,7 @@ class EmulatorApp:
             return self._cached_read(request, ctx, handler, params)
         with self.engine.store.tx():
             reply = handler(ctx, **params)
+        reply.node = versions.for_version(reply.node, version, reply.tag or "")
         if segments[1:2] and segments[1].lower() == "certificates":
             self.reload_certs()
         if self.faults.active and self.faults.answer_lost():
@@ -350,7 +362,13 @@ class EmulatorApp:
 
     def _cached_read(self, request: Request, ctx: Ctx, handler: Any, params: dict[str, str]) -> Reply:
         as_json = "application/json" in request.headers.get("accept", "").lower()
-        base = (ctx.sub, request.url.path.lower(), "json" if as_json else "xml", ctx.version)
+        base = (
+            ctx.sub,
+            request.url.path.lower(),
+            "json" if as_json else "xml",
+            ctx.version,
+            ctx.continuation,
+        )
         version = self.engine.store.version
         query = ctx.query
         assert isinstance(query, _QueryView)
@@ -361,6 +379,7 @@ class EmulatorApp:
             reply = handler(ctx, **params)
         except ApiError as exc:
             reply = Reply(exc.status, "Error", rc.error(exc.code, exc.message))
+        reply.node = versions.for_version(reply.node, ctx.version, reply.tag or "")
         body, media_type = self._render(request, reply)
         if self.engine.store.version == version:  # rendering wrote nothing: the answer is the state's
             self._cache.put(version, base, query, (reply.status, media_type, body, dict(reply.headers)))

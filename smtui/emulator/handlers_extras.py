@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import ipaddress
+import uuid
 from typing import Any
 
 from smtui.emulator import validate as v
@@ -148,11 +150,36 @@ def delete_dns(ctx: Ctx, service: str, deployment: str, name: str) -> Reply:
     return _save_dns(ctx, dep, servers)
 
 
+_SERIALIZATION_NS = "http://schemas.microsoft.com/2003/10/Serialization/"
+
+
+def replicate_os_image(ctx: Ctx, name: str) -> Reply:
+    """``PUT /services/images/<name>/replicate`` (``ReplicationInput``) → 200 with the public name.
+
+    RDFE answered with a bare WCF ``<string>`` holding ``<publisher id>__<image name>`` (recorded).
+    The emulator's subscription counts as a registered publisher; the image must be a User image.
+    """
+    node = ctx.node("ReplicationInput")
+    regions = [str(r) for r in v.as_list(node.get("TargetLocations"), "TargetLocations") if r]
+    v.require(bool(regions), "The value for parameter 'TargetLocations' is null or empty.")
+    for region in regions:
+        if region.lower() not in ctx.engine.catalog.location_names:
+            raise bad_request(f"The location constraint '{region}' (Region) is not valid.")
+    image = ctx.engine.store.get("image", ctx.sub, name)
+    if image is None:
+        raise not_found("The image with the specified name does not exist.")
+    publisher = uuid.uuid5(uuid.NAMESPACE_URL, f"smtui-publisher/{ctx.sub}").hex
+    ctx.engine.done(ctx.sub, ctx.request_id)
+    text = html.escape(f"{publisher}__{image['Name']}", quote=False)
+    return Reply(200, raw=f'<string xmlns="{_SERIALIZATION_NS}">{text}</string>'.encode())
+
+
 def register(router: Router) -> None:
     """Add this module's routes."""
     router.add("POST", "services/vmimages", create_vm_image)
     router.add("PUT", "services/vmimages/{name}", update_vm_image)
     router.add("DELETE", "services/vmimages/{name}", delete_vm_image)
+    router.add("PUT", "services/images/{name}/replicate", replicate_os_image)
     dep = "services/hostedservices/{service}/deployments/{deployment}/dnsservers"
     router.add("POST", dep, add_dns)
     router.add("PUT", dep + "/{name}", update_dns)

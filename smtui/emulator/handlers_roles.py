@@ -7,7 +7,7 @@ from typing import Any, cast
 from smtui.emulator import lifecycle
 from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
-from smtui.emulator.engine import ApiError, bad_request, conflict, not_found
+from smtui.emulator.engine import ApiError, bad_request, conflict, iso, not_found
 from smtui.emulator.handlers_services import (
     add_instance,
     get_deployment,
@@ -18,6 +18,7 @@ from smtui.emulator.handlers_services import (
 from smtui.emulator.roles import (
     DiskPlanner,
     build_role,
+    check_data_disk_count,
     check_deployment_ports,
     find_role,
     provisioning_from,
@@ -126,6 +127,8 @@ _OPERATIONS = (
     "RestartRoleOperation",
     "CaptureRoleOperation",
     "RedeployRoleOperation",
+    "CaptureRoleAsVMImageOperation",
+    "PerformMaintenanceOnRoleOperation",
 )
 
 
@@ -147,6 +150,11 @@ def role_instance_operation(ctx: Ctx, service: str, deployment: str, instance: s
     elif kind in ("StartRoleOperation", "RedeployRoleOperation"):
         op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
         _start(ctx, op, svc, dname, name)
+    elif kind == "PerformMaintenanceOnRoleOperation":
+        # No maintenance is ever pending here; RDFE answered this (recorded, .NET SDK) in that case.
+        raise bad_request("User initiated maintenance on the Virtual Machine was successfully completed. ")
+    elif kind == "CaptureRoleAsVMImageOperation":
+        _capture_vm_image(ctx, node, dep, current, key)
     elif kind == "RestartRoleOperation":
         if inst["PowerState"] == "Stopped":
             raise conflict(f"The role instance {name} is stopped and cannot be restarted; start it instead.")
@@ -182,19 +190,8 @@ def _capture(ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str
     assert image is not None and label is not None
     if ctx.engine.store.get("image", ctx.sub, image) or image.lower() in ctx.engine.catalog.os_by_name:
         raise conflict(f"An image with the name {image} (TargetImageName) already exists.")
-    if action == "Reprovision":
-        cfg = node.get("ProvisioningConfiguration")
-        sets = (
-            [cfg]
-            if isinstance(cfg, dict)
-            else v.as_list(
-                node.get("ConfigurationSets") or node.get("ConfigurationSet"), "ProvisioningConfiguration"
-            )
-        )
-        if provisioning_from(sets) is None:
-            raise bad_request(
-                "A ProvisioningConfiguration is required when PostCaptureAction is Reprovision."
-            )
+    if action == "Reprovision" and provisioning_from(_capture_sets(node)) is None:
+        raise bad_request("A ProvisioningConfiguration is required when PostCaptureAction is Reprovision.")
     if dep["Instances"][role["RoleName"]]["PowerState"] != "Stopped":
         raise conflict(
             f"The role instance {role['RoleName']} must be stopped (shut down) before it can be captured."
@@ -213,6 +210,92 @@ def _capture(ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str
         post_action=action,
     )
     ctx.engine.finish_at(ctx.sub, op, lifecycle.CAPTURE_DONE)
+
+
+def _capture_vm_image(
+    ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str, Any], key: str
+) -> None:
+    """Capture Role as VM Image: a User VM image with the role's OS and data disks (≥ 2014-02-01).
+
+    A ``Specialized`` image may be taken of a running VM, which keeps running; a ``Generalized``
+    one needs the VM stopped (the guest was sysprep'd/deprovisioned) and the VM stays, stopped.
+    """
+    state = v.choice(node, "OSState", ("Generalized", "Specialized"), required=True)
+    name = v.text(node, "VMImageName", required=True)
+    label = v.text(node, "VMImageLabel", required=True, max_len=100)
+    assert name is not None and label is not None
+    if ctx.engine.store.get("vmimage", ctx.sub, name) or name.lower() in ctx.engine.catalog.vm_by_name:
+        raise conflict(f"A VM image with the name {name} already exists.")
+    running = dep["Instances"][role["RoleName"]]["PowerState"] != "Stopped"
+    if state == "Generalized" and running:
+        raise conflict(
+            f"The role instance {role['RoleName']} must be stopped (shut down) before it can be captured."
+        )
+    op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
+    os_disk = role["OSVirtualHardDisk"]
+    now = iso(ctx.engine.clock())
+    region = service_location(ctx.engine, ctx.sub, get_service(ctx.engine, ctx.sub, dep["ServiceName"]))
+    doc: dict[str, Any] = {
+        "Name": name,
+        "Label": label,
+        "Category": "User",
+        "OSDiskConfiguration": {
+            "Name": f"{name}-os-{now[:10]}",
+            "HostCaching": os_disk.get("HostCaching", "ReadWrite"),
+            "OSState": state,
+            "OS": os_disk["OS"],
+            "MediaLink": os_disk["MediaLink"].rsplit("/", 1)[0] + f"/{name}-os.vhd",
+            "LogicalDiskSizeInGB": "30",
+            "IOType": "Standard",
+        },
+        "DataDiskConfigurations": [
+            {
+                "Name": f"{name}-datadisk-{d['Lun']}",
+                "HostCaching": d.get("HostCaching", "ReadOnly"),
+                "Lun": d["Lun"],
+                "MediaLink": d["MediaLink"].rsplit("/", 1)[0] + f"/{name}-datadisk-{d['Lun']}.vhd",
+                "LogicalDiskSizeInGB": d["LogicalDiskSizeInGB"],
+                "IOType": "Standard",
+            }
+            for d in role.get("DataVirtualHardDisks", [])
+        ],
+        "ServiceName": dep["ServiceName"],
+        "DeploymentName": dep["Name"],
+        "RoleName": role["RoleName"],
+        "Location": region,
+        "CreatedTime": now,
+        "ModifiedTime": now,
+        "IsPremium": "false",
+        "VMImageState": "VMImageReadyForUse",
+    }
+    for field in ("Description", "Language", "ImageFamily", "RecommendedVMSize"):
+        if v.text(node, field):
+            doc[field] = v.text(node, field)
+    ctx.engine.store.put("vmimage", ctx.sub, name, doc)
+    ctx.engine.finish_at(ctx.sub, op, lifecycle.CAPTURE_DONE)
+
+
+_CAPTURE_SET_KEYS = ("WindowsProvisioningConfigurationSet", "LinuxProvisioningConfigurationSet")
+
+
+def _capture_sets(node: dict[str, Any]) -> list[Any]:
+    """The provisioning set of a Capture Role body, in any shape a Microsoft client sent.
+
+    PY/PS/ASMC wrap it in ``ProvisioningConfiguration``; the 2012 Node.js client puts a bare
+    ``ConfigurationSet`` under the root in XML, and in JSON (its default) sends the set object
+    under ``WindowsProvisioningConfigurationSet``/``LinuxProvisioningConfigurationSet`` — as the
+    caller wrote it, often without ``ConfigurationSetType``, which the key then names.
+    """
+    cfg = node.get("ProvisioningConfiguration")
+    if isinstance(cfg, dict):
+        return [cfg]
+    for key in _CAPTURE_SET_KEYS:
+        found = node.get(key)
+        if isinstance(found, dict):
+            return [{"ConfigurationSetType": key.removesuffix("Set"), **found}]
+    return v.as_list(
+        node.get("ConfigurationSets") or node.get("ConfigurationSet"), "ProvisioningConfiguration"
+    )
 
 
 def roles_operation(ctx: Ctx, service: str, deployment: str) -> Reply:
@@ -265,6 +348,8 @@ def add_data_disk(ctx: Ctx, service: str, deployment: str, role: str) -> Reply:
     )
     taken = {int(d["Lun"]) for d in current.get("DataVirtualHardDisks", [])}
     disk = planner.data_disk(node, taken)
+    # After the LUN checks (409 for a LUN in use); the transaction undoes the disk registration.
+    check_data_disk_count(ctx.engine, current["RoleSize"], len(taken) + 1)
     current.setdefault("DataVirtualHardDisks", []).append(disk)
     ctx.engine.save_deployment(ctx.sub, dep)
     op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
@@ -274,7 +359,7 @@ def add_data_disk(ctx: Ctx, service: str, deployment: str, role: str) -> Reply:
 
 def modify_data_disk(ctx: Ctx, service: str, deployment: str, role: str, lun: str) -> Reply:
     node = ctx.node("DataVirtualHardDisk")
-    dep, key = _locked(ctx, service, deployment)
+    dep, _key = _locked(ctx, service, deployment)
     current = find_role(dep, role)
     disk = _data_disk_at(current, lun)
     new_lun = v.integer(node, "Lun", 0, 15)
@@ -294,9 +379,10 @@ def modify_data_disk(ctx: Ctx, service: str, deployment: str, role: str, lun: st
             raise bad_request("The LogicalDiskSizeInGB of a data disk cannot be decreased.")
         disk["LogicalDiskSizeInGB"] = str(size)
     ctx.engine.save_deployment(ctx.sub, dep)
-    op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
-    ctx.engine.finish_at(ctx.sub, op, lifecycle.DISK_DONE)
-    return Reply(202)
+    # Synchronous on the real service (ASMC and the generated clients reject a 202 and go on at
+    # once): complete when answered, holding no lock, yet still pollable as Succeeded.
+    ctx.engine.done(ctx.sub, ctx.request_id)
+    return Reply(200)
 
 
 def remove_data_disk(ctx: Ctx, service: str, deployment: str, role: str, lun: str) -> Reply:

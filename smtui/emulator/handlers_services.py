@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import uuid
 from typing import Any
 
+from smtui.api.errors import XmlError
+from smtui.api.xml import parse_xml
 from smtui.emulator import lifecycle
 from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
@@ -65,10 +68,34 @@ def add_instance(dep: dict[str, Any], role: dict[str, Any], ts: float) -> None:
     dep["Instances"][role["RoleName"]].update(IpAddress=new_ip(), HostName=role["HostName"])
 
 
+PAGE_SIZE = 1000
+"""Hosted services per List Hosted Services answer; more are paged with ``x-ms-continuation-token``."""
+
+
+def _page_token(name: str) -> str:
+    return base64.urlsafe_b64encode(name.lower().encode("utf-8")).decode("ascii")
+
+
 def list_services(ctx: Ctx) -> Reply:
+    """List Hosted Services, :data:`PAGE_SIZE` at a time in creation order.
+
+    A truncated answer carries ``x-ms-continuation-token`` (opaque: the next service's name,
+    base64url); sending it back as a request header continues from there.
+    """
     sizes = ctx.engine.catalog.vm_sizes
-    items = [rc.hosted_service(ctx.sub, s, vm_sizes=sizes) for s in ctx.engine.store.list("service", ctx.sub)]
-    return Reply(200, "HostedServices", items)
+    docs = ctx.engine.store.list("service", ctx.sub)
+    start = 0
+    if ctx.continuation:
+        tokens = [_page_token(s["ServiceName"]) for s in docs]
+        if ctx.continuation not in tokens:
+            raise bad_request("The continuation token is invalid or has expired.")
+        start = tokens.index(ctx.continuation)
+    page = docs[start : start + PAGE_SIZE]
+    headers = {}
+    if start + PAGE_SIZE < len(docs):
+        headers["x-ms-continuation-token"] = _page_token(docs[start + PAGE_SIZE]["ServiceName"])
+    items = [rc.hosted_service(ctx.sub, s, vm_sizes=sizes) for s in page]
+    return Reply(200, "HostedServices", items, headers=headers)
 
 
 def get_service_props(ctx: Ctx, service: str) -> Reply:
@@ -193,6 +220,94 @@ def create_deployment(ctx: Ctx, service: str) -> Reply:
     return Reply(202)
 
 
+_CSCFG_NS = "http://schemas.microsoft.com/ServiceHosting/2008/10/ServiceConfiguration"
+
+
+def _paas_roles(configuration: str) -> list[tuple[str, int]]:
+    """``(role name, instance count)`` of a ServiceConfiguration (.cscfg)."""
+    try:
+        root = parse_xml(configuration.encode("utf-8"))
+    except XmlError:
+        raise bad_request("The Configuration is not a valid service configuration (.cscfg).") from None
+    roles = []
+    for el in root.iter(f"{{{_CSCFG_NS}}}Role"):
+        inst = el.find(f"{{{_CSCFG_NS}}}Instances")
+        try:
+            count = int(inst.get("count", "1")) if inst is not None else 1
+        except ValueError:
+            raise bad_request("The Instances count of a role in the Configuration is invalid.") from None
+        roles.append((el.get("name") or "", max(count, 0)))
+    v.require(bool(roles) and all(n for n, _ in roles), "The Configuration defines no named role.")
+    return roles
+
+
+def create_deployment_by_slot(ctx: Ctx, service: str, slot: str) -> Reply:
+    """``POST …/deploymentslots/<slot>`` (``CreateDeployment``): a cloud-service package deployment → 202.
+
+    The package itself is not read: roles and instance counts come from the configuration;
+    instances are ``StoppedVM`` until started (``StartDeployment``), then ``ReadyRole``.
+    """
+    svc = get_service(ctx.engine, ctx.sub, service)
+    svc_name = svc["ServiceName"]
+    if slot.lower() not in ("production", "staging"):
+        raise bad_request(f"The deployment slot {slot} is invalid; expected Production or Staging.")
+    canonical_slot = "Production" if slot.lower() == "production" else "Staging"
+    node = ctx.node("CreateDeployment")
+    name = v.role_name(v.text(node, "Name"), "Name")
+    v.text(node, "PackageUrl", required=True)
+    label = v.label_b64(node)
+    raw_cfg = v.text(node, "Configuration", required=True)
+    assert raw_cfg is not None
+    try:
+        configuration = base64.b64decode(raw_cfg.strip(), validate=True).decode("utf-8-sig")
+    except (ValueError, UnicodeDecodeError):
+        raise bad_request("The Configuration is not a valid base64-encoded string.") from None
+    roles = _paas_roles(configuration)
+    start = v.boolean(node, "StartDeployment") == "true"
+    ctx.engine.check_lock(lock_key(ctx.sub, svc_name), scope="hosted service")
+    existing = ctx.engine.store.list("deployment", ctx.sub, parent=svc_name)
+    if any(d["DeploymentSlot"] == canonical_slot for d in existing):
+        raise conflict(f"The deployment slot {canonical_slot} of hosted service {svc_name} is occupied.")
+    if any(d["Name"].lower() == name.lower() for d in existing):
+        raise conflict(f"A deployment with the name {name} already exists.")
+    now = ctx.engine.clock()
+    instances = [
+        {
+            "RoleName": role_name,
+            "InstanceName": f"{role_name}_IN_{i}",
+            "InstanceStatus": "ReadyRole" if start else "StoppedVM",
+            "InstanceUpgradeDomain": str(i % 5),
+            "InstanceFaultDomain": str(i % 2),
+            "IpAddress": new_ip(),
+            "PowerState": "Started" if start else "Stopped",
+        }
+        for role_name, count in roles
+        for i in range(count)
+    ]
+    dep: dict[str, Any] = {
+        "Name": name,
+        "ServiceName": svc_name,
+        "DeploymentSlot": canonical_slot,
+        "PrivateID": uuid.uuid4().hex,
+        "Status": "Running" if start else "Suspended",
+        "Label": label,
+        "CreatedTime": iso(now),
+        "LastModifiedTime": iso(now),
+        "VirtualIP": new_vip(),
+        "DnsZone": random.randint(1, 9),
+        "Roles": [],
+        "Instances": {},
+        "PaasRoles": [n for n, _ in roles],
+        "PaasInstances": instances,
+        "PaasConfiguration": configuration,
+        "ExtendedProperties": v.extended_properties(node) or [],
+    }
+    ctx.engine.save_deployment(ctx.sub, dep)
+    op = ctx.engine.begin(ctx.sub, ctx.request_id, lock_key(ctx.sub, svc_name, name))
+    ctx.engine.finish_at(ctx.sub, op, lifecycle.START_DONE)
+    return Reply(202)
+
+
 def get_deployment_by_name(ctx: Ctx, service: str, deployment: str) -> Reply:
     return Reply(200, "Deployment", rc.deployment(get_deployment(ctx.engine, ctx.sub, service, deployment)))
 
@@ -230,7 +345,12 @@ def delete_deployment_slot(ctx: Ctx, service: str, slot: str) -> Reply:
 
 
 def deployment_post(ctx: Ctx, service: str, deployment: str) -> Reply:
-    """``POST …/deployments/<name>?comp=status`` (Update Deployment Status)."""
+    """``POST …/deployments/<name>?comp=status`` (Update Deployment Status) or ``comp=UpdateLbSet``."""
+    from smtui.emulator.handlers_network import deployment_post_lb  # it builds on this module
+
+    lb = deployment_post_lb(ctx, service, deployment)
+    if lb is not None:
+        return lb
     dep = get_deployment(ctx.engine, ctx.sub, service, deployment)
     if ctx.query.get("comp", "").lower() != "status":
         raise v.ApiError(
@@ -278,6 +398,7 @@ def register(router: Router) -> None:
     router.add("POST", base + "/{service}/deployments/{deployment}", deployment_post)
     router.add("GET", base + "/{service}/deploymentslots/{slot}", get_deployment_slot)
     router.add("DELETE", base + "/{service}/deploymentslots/{slot}", delete_deployment_slot)
+    router.add("POST", base + "/{service}/deploymentslots/{slot}", create_deployment_by_slot)
 
 
 __all__ = ["register", "check_deployment_ports"]

@@ -67,6 +67,9 @@ LIST_ITEMS: dict[str, str] = {
     "Passes": "UnattendPass",
     "Components": "UnattendComponent",
     "ComponentSettings": "ComponentSetting",
+    "Extensions": "Extension",
+    "ReservedIPs": "ReservedIP",
+    "TargetLocations": "Region",
 }
 """Wrapper element → item element, for every list the emulator reads or writes."""
 

@@ -106,6 +106,8 @@ def hosted_service(
 
 
 def _configuration(dep: dict[str, Any]) -> str:
+    if dep.get("PaasConfiguration"):
+        return b64(dep["PaasConfiguration"])
     roles = "".join(
         f'  <Role name="{r["RoleName"]}">\r\n    <Instances count="1" />\r\n  </Role>\r\n'
         for r in dep["Roles"]
@@ -276,6 +278,21 @@ def role_instance(r: dict[str, Any], inst: dict[str, Any], vip: str) -> Node:
     return node
 
 
+def _paas_instance(inst: dict[str, Any]) -> Node:
+    """A cloud-service (web/worker role) instance: no VM parts, just its state."""
+    return {
+        "RoleName": inst["RoleName"],
+        "InstanceName": inst["InstanceName"],
+        "InstanceStatus": inst["InstanceStatus"],
+        "InstanceUpgradeDomain": inst["InstanceUpgradeDomain"],
+        "InstanceFaultDomain": inst["InstanceFaultDomain"],
+        "InstanceSize": inst.get("InstanceSize", "Small"),
+        "InstanceStateDetails": "",
+        "IpAddress": inst["IpAddress"],
+        "PowerState": inst["PowerState"],
+    }
+
+
 def deployment(dep: dict[str, Any]) -> Node:
     """A ``Deployment`` (Get Deployment, by slot, or embedded in a hosted service)."""
     service = dep["ServiceName"]
@@ -290,9 +307,11 @@ def deployment(dep: dict[str, Any]) -> Node:
         if dep["DeploymentSlot"] == "Production"
         else f"http://{dep['PrivateID']}.cloudapp.net/",
         "Configuration": _configuration(dep),
-        "RoleInstanceList": [role_instance(r, dep["Instances"][r["RoleName"]], vip) for r in dep["Roles"]],
+        "RoleInstanceList": [role_instance(r, dep["Instances"][r["RoleName"]], vip) for r in dep["Roles"]]
+        + [_paas_instance(i) for i in dep.get("PaasInstances", [])],
         "UpgradeDomainCount": "1",
-        "RoleList": [role(r, vip) for r in dep["Roles"]],
+        "RoleList": [role(r, vip) for r in dep["Roles"]]
+        + [{"RoleName": n, "OsVersion": "*", "ConfigurationSets": []} for n in dep.get("PaasRoles", [])],
         "SdkVersion": "",
         "Locked": "false",
         "RollbackAllowed": "false",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from smtui.emulator import validate as v
 from smtui.emulator.engine import Engine, bad_request, conflict, iso, not_found
@@ -24,10 +25,51 @@ def _stamp(ts: float) -> str:
     return time.strftime("%Y%m%d%H%M%S", lt) + f"{int((ts % 1) * 10000):04d}"
 
 
-def _storage_host(engine: Engine, sub: str) -> str:
+def _storage_host(engine: Engine, sub: str, location: str) -> str:
+    """Where RDFE put a VHD the request gave no MediaLink for: an account in the service's region."""
     accounts = engine.store.list("storage", sub)
-    name = accounts[0]["ServiceName"] if accounts else "portalvhds"
-    return f"https://{name}.blob.core.windows.net"
+    local = [a for a in accounts if str(a.get("Location", "")).lower() == location.lower()]
+    if not local:
+        raise bad_request(
+            f"A MediaLink is required: no storage account of the subscription is in {location}, "
+            "the location of the cloud service."
+        )
+    return f"https://{local[0]['ServiceName']}.blob.core.windows.net"
+
+
+def media_account(media: str) -> str:
+    """The storage account name of a blob URL (``https://<account>.blob.core.windows.net/…``)."""
+    host = urlsplit(media).hostname or ""
+    if not host.endswith(".blob.core.windows.net"):
+        raise bad_request(f"The MediaLink {media} is not a valid blob URL of a storage account.")
+    return host.split(".", 1)[0]
+
+
+def check_media_location(engine: Engine, sub: str, media: str, location: str) -> None:
+    """Refuse (400) a VHD whose storage account does not exist or is in another region than the service."""
+    name = media_account(media)
+    account = engine.store.get("storage", sub, name)
+    if account is None:
+        raise bad_request(f"The storage account '{name}' was not found.")
+    region = str(account.get("Location") or "")
+    if region.lower() != location.lower():
+        # Worded after the service's message for a source image in another region (Azure
+        # PowerShell issue #60); RDFE said the same of a disk's VHD.
+        raise bad_request(
+            f"The location or affinity group {region} of the storage account where the VHD {media} resides "
+            "is not in the same location or affinity group as the specified cloud service. The VHD must "
+            "reside in a storage account that has the same affinity group or location as the cloud service "
+            f"{location}."
+        )
+
+
+def check_data_disk_count(engine: Engine, size: str, count: int) -> None:
+    """Refuse (400) more data disks than the role size allows (``MaxDataDiskCount``)."""
+    limit = int(engine.catalog.size_by_name[size.lower()].get("MaxDataDiskCount") or MAX_LUN + 1)
+    if count > limit:
+        raise bad_request(
+            f"The maximum number of data disks allowed to be attached to a VM of this size is {limit}."
+        )
 
 
 def clean_endpoints(raw: Any) -> list[dict[str, Any]]:
@@ -71,6 +113,22 @@ def clean_endpoints(raw: Any) -> list[dict[str, Any]]:
         clean["IdleTimeoutInMinutes"] = str(v.integer(ep, "IdleTimeoutInMinutes", 4, 30) or 4)
         out.append(clean)
     return out
+
+
+def config_sets(raw: dict[str, Any]) -> list[Any]:
+    """The ``ConfigurationSets`` of a role node.
+
+    The 2012 Node.js client's Update Role puts ``SubnetNames`` (items named ``string``) inside
+    ``ConfigurationSets`` instead of inside the network set; they are moved where they belong.
+    """
+    sets = v.as_list(raw.get("ConfigurationSets"), "ConfigurationSets")
+    stray = [s for s in sets if isinstance(s, list)]
+    sets = [s for s in sets if not isinstance(s, list)]
+    if stray:
+        for cs in sets:
+            if isinstance(cs, dict) and _set_type(cs) == "NetworkConfiguration":
+                cs.setdefault("SubnetNames", [str(n) for group in stray for n in group])
+    return sets
 
 
 def network_from(sets: list[Any]) -> dict[str, Any] | None:
@@ -211,6 +269,8 @@ class DiskPlanner:
     ) -> dict[str, Any]:
         """Register a new disk blob."""
         self._check_media_free(media)
+        if self.check_media:
+            check_media_location(self.engine, self.sub, media, self.location)
         disk: dict[str, Any] = {"AttachedTo": self._attached()}
         if os_name:
             disk["OS"] = os_name
@@ -230,6 +290,19 @@ class DiskPlanner:
         self.engine.store.put("disk", self.sub, disk["Name"], disk)
         return disk
 
+    def _check_image_region(self, image: dict[str, Any]) -> None:
+        if not self.check_media or image.get("Category") != "User":
+            return
+        region = str(image.get("Location") or "")
+        if region and region.lower() != self.location.lower():
+            # The service's wording (quoted in Azure PowerShell issue #60).
+            raise bad_request(
+                f"The location or affinity group {region} of the storage account where the source image "
+                f"{image['Name']} resides is not in the same location or affinity group as the specified "
+                "cloud service. The source image must reside in a storage account that has the same affinity "
+                f"group or location as the cloud service {self.location}."
+            )
+
     def os_disk(self, raw: dict[str, Any], vm_image: str | None) -> dict[str, Any]:
         """The role's ``OSVirtualHardDisk`` from a request."""
         caching = v.choice(raw, "HostCaching", ("None", "ReadOnly", "ReadWrite")) or "ReadWrite"
@@ -243,7 +316,8 @@ class DiskPlanner:
             if image is None:
                 raise bad_request(f"The VM image {vm_image} (VMImageName) does not exist.")
             cfg = image.get("OSDiskConfiguration") or {}
-            media = media or f"{_storage_host(self.engine, self.sub)}/vhds/{self.service}-{self.role}-os.vhd"
+            host = _storage_host(self.engine, self.sub, self.location) if not media else ""
+            media = media or f"{host}/vhds/{self.service}-{self.role}-os.vhd"
             disk = self.new_disk(
                 media, int(cfg.get("LogicalDiskSizeInGB", 30)), cfg.get("OS", "Linux"), None, None
             )
@@ -261,9 +335,10 @@ class DiskPlanner:
             )
             if image is None:
                 raise bad_request(f"The image {image_name} (SourceImageName) does not exist.")
+            self._check_image_region(image)
             media = (
                 media
-                or f"{_storage_host(self.engine, self.sub)}/vhds/{self.service}-{self.role}-{_stamp(self.now)}.vhd"  # noqa: E501
+                or f"{_storage_host(self.engine, self.sub, self.location)}/vhds/{self.service}-{self.role}-{_stamp(self.now)}.vhd"  # noqa: E501
             )
             label = v.text(raw, "DiskLabel") or media.rsplit("/", 1)[-1]
             size = int(image.get("LogicalSizeInGB", 30))
@@ -319,7 +394,7 @@ class DiskPlanner:
                 raise bad_request(
                     "A data disk needs DiskName, SourceMediaLink, or MediaLink with LogicalDiskSizeInGB."
                 )
-            media = f"{_storage_host(self.engine, self.sub)}/vhds/{self.service}-{self.role}-{lun}-{_stamp(self.now)}.vhd"  # noqa: E501
+            media = f"{_storage_host(self.engine, self.sub, self.location)}/vhds/{self.service}-{self.role}-{lun}-{_stamp(self.now)}.vhd"  # noqa: E501
             disk = self.new_disk(media, size, None, None, label)
         out: dict[str, Any] = {"HostCaching": caching}
         if label or disk.get("Label"):
@@ -358,7 +433,7 @@ def build_role(
     if size.lower() not in engine.catalog.size_by_name:
         raise bad_request(f"The role size {size} (RoleSize) is invalid.")
     size = engine.catalog.size_by_name[size.lower()]["Name"]
-    sets = v.as_list(raw.get("ConfigurationSets"), "ConfigurationSets")
+    sets = config_sets(raw)
     network = network_from(sets) or {
         "ConfigurationSetType": "NetworkConfiguration",
         "InputEndpoints": [],
@@ -390,6 +465,7 @@ def build_role(
         disk = planner.data_disk(v.as_dict(item, "DataVirtualHardDisk"), taken)
         taken.add(int(disk["Lun"]))
         data.append(disk)
+    check_data_disk_count(engine, size, len(data))
     role: dict[str, Any] = {"RoleName": name, "RoleType": "PersistentVMRole", "ConfigurationSets": [network]}
     if provisioning is not None:
         role["ConfigurationSets"].append(provisioning)
@@ -420,7 +496,7 @@ def update_role(engine: Engine, role: dict[str, Any], raw: dict[str, Any], url_n
         )
     updated = dict(role)
     if "ConfigurationSets" in raw:
-        sets = v.as_list(raw.get("ConfigurationSets"), "ConfigurationSets")
+        sets = config_sets(raw)
         network = network_from(sets)
         if network is not None:
             others = [
@@ -435,6 +511,7 @@ def update_role(engine: Engine, role: dict[str, Any], raw: dict[str, Any], url_n
         if size.lower() not in engine.catalog.size_by_name:
             raise bad_request(f"The role size {size} (RoleSize) is invalid.")
         updated["RoleSize"] = engine.catalog.size_by_name[size.lower()]["Name"]
+        check_data_disk_count(engine, updated["RoleSize"], len(role.get("DataVirtualHardDisks", [])))
     if "AvailabilitySetName" in raw:
         updated["AvailabilitySetName"] = v.text(raw, "AvailabilitySetName") or ""
     if "ProvisionGuestAgent" in raw:

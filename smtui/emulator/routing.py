@@ -30,6 +30,8 @@ class Ctx:
     version: str
     parsed: tuple[str, Any] | Exception | None = None
     """The body already parsed (off the event loop, for large bodies), or the error parsing it raised."""
+    continuation: str = ""
+    """The request's ``x-ms-continuation-token`` (List Hosted Services paging)."""
 
     def flag(self, name: str) -> bool:
         """A boolean query parameter (``embed-detail=true``)."""

@@ -174,14 +174,22 @@ class Choices:
     locations: list[tuple[str, str]] = field(default_factory=list)
     free_disks: list[str] = field(default_factory=list)
     media_base: str = ""
+    media_note: str = ""
     service_names: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
-async def fetch_choices(ctx: ActionContext, *wanted: str) -> Choices:
+async def fetch_choices(ctx: ActionContext, *wanted: str, service: str = "") -> Choices:
     """Fetch the lists named in ``wanted`` (``images``, ``sizes``, ``locations``, ``disks``,
-    ``storage``, ``services``) concurrently."""
+    ``storage``, ``services``) concurrently.
+
+    With ``service``, the suggested VHD location (``media_base``) is a storage account in that
+    hosted service's region, as the service requires; ``media_note`` says when there is none.
+    """
     client = ctx.client
+    region: tuple[str, str] | None = None
+    if service and "storage" in wanted:
+        region = await _service_region(ctx, service)
     calls = {
         "images": client.list_os_images,
         "sizes": client.list_role_sizes,
@@ -215,7 +223,13 @@ async def fetch_choices(ctx: ActionContext, *wanted: str) -> Choices:
         elif name == "disks":
             out.free_disks = [d.name for d in items if d.name and not d.os and d.attached_to is None]
         elif name == "storage":
-            out.media_base = _media_base(items)
+            out.media_base = _media_base(items, region)
+            if region is not None and not out.media_base:
+                where = region[0] or f"affinity group {region[1]}"
+                out.media_note = (
+                    f"No storage account is in {where}, the hosted service's location: "
+                    "create one there first (VHDs must be in the service's region)."
+                )
         elif name == "services":
             out.service_names = [s.service_name for s in items if s.service_name]
     if out.problems:
@@ -223,7 +237,34 @@ async def fetch_choices(ctx: ActionContext, *wanted: str) -> Choices:
     return out
 
 
-def _media_base(accounts: list[Any]) -> str:
+async def _service_region(ctx: ActionContext, service: str) -> tuple[str, str] | None:
+    """``(location, affinity group)`` of a hosted service; None when it cannot be read."""
+    response = await ctx.client.get_hosted_service(service)
+    found_service = response.response if response.is_successful else None
+    props = found_service.hosted_service_properties if found_service is not None else None
+    if props is None:
+        return None
+    location = props.location or ""
+    if not location:
+        # RDFE reports the region of a service in an affinity group as an extended property.
+        found = (p.value for p in props.extended_properties if p.name == "ResourceLocation")
+        location = next(found, None) or ""
+    return location, props.affinity_group or ""
+
+
+def _in_region(account: Any, region: tuple[str, str]) -> bool:
+    props = account.storage_service_properties
+    if props is None:
+        return False
+    location, group = region
+    if group and (props.affinity_group or "").lower() == group.lower():
+        return True
+    return bool(location) and (props.location or "").lower() == location.lower()
+
+
+def _media_base(accounts: list[Any], region: tuple[str, str] | None = None) -> str:
+    if region is not None:
+        accounts = [a for a in accounts if _in_region(a, region)]
     for account in accounts:
         props = account.storage_service_properties
         for endpoint in props.endpoints if props is not None else []:
@@ -280,7 +321,7 @@ async def delete_hosted_service(ctx: ActionContext) -> None:
 async def create_deployment(ctx: ActionContext) -> None:
     """Create a VM deployment in the listed hosted service with the VMRole builder."""
     service = ctx.node.parts[0]
-    choices = await fetch_choices(ctx, "images", "sizes", "disks", "storage")
+    choices = await fetch_choices(ctx, "images", "sizes", "disks", "storage", service=service)
 
     def make(model: Any) -> ApiRequest[Any]:
         options: dict[str, Any] = {"DeploymentSlot": model.deployment_slot, "Label": model.label}
@@ -294,6 +335,7 @@ async def create_deployment(ctx: ActionContext) -> None:
         role_sizes=choices.role_sizes,
         disk_names=choices.free_disks,
         media_base=choices.media_base,
+        media_note=choices.media_note,
         service_name=service,
         **form_hooks(
             ctx, make, lambda m: f"{service}/{m.name}", lambda m: NodeRef(Kind.DEPLOYMENT, (service, m.name))

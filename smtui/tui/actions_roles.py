@@ -99,7 +99,7 @@ async def add_role(ctx: ActionContext) -> None:
     deployment = await _deployment(ctx, service, dep_name)
     if deployment is None:
         return
-    choices = await fetch_choices(ctx, "images", "sizes", "disks", "storage")
+    choices = await fetch_choices(ctx, "images", "sizes", "disks", "storage", service=service)
 
     def make(model: Any) -> ApiRequest[Any]:
         return compute.add_role(service, dep_name, model)
@@ -110,6 +110,7 @@ async def add_role(ctx: ActionContext) -> None:
         role_sizes=choices.role_sizes,
         disk_names=choices.free_disks,
         media_base=choices.media_base,
+        media_note=choices.media_note,
         service_name=service,
         role_names_in_use=[r.role_name for r in deployment.role_list if r.role_name],
         ports_in_use=_public_ports(deployment),

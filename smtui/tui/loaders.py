@@ -30,6 +30,9 @@ CATEGORY_ABOUT: dict[Kind, str] = {
     Kind.STORAGE: "storage accounts (keys on demand)",
     Kind.LOCATIONS: "regions and what they offer",
     Kind.ROLE_SIZES: "VM sizes: cores, memory, data disks",
+    Kind.VM_IMAGES: "VM images: an OS disk with its data disks",
+    Kind.AFFINITY_GROUPS: "groups keeping services and storage together",
+    Kind.QUOTAS: "the subscription's limits and what is used",
 }
 
 
@@ -332,6 +335,63 @@ async def load_role_sizes(client: Any, node: NodeRef) -> Listing:
     return _named_items(node, await client.list_role_sizes(), Kind.ROLE_SIZE, lambda size: size.name, cells)
 
 
+async def load_vm_images(client: Any, node: NodeRef) -> Listing:
+    """``List VM Images``."""
+
+    def cells(img: Any) -> tuple[str, ...]:
+        os_disk = img.os_disk_configuration
+        return (
+            text(os_disk and os_disk.os),
+            text(img.category),
+            text(img.label),
+            text(len(img.data_disk_configurations)),
+            text(img.location),
+        )
+
+    return _named_items(node, await client.list_vm_images(), Kind.VM_IMAGE, lambda img: img.name, cells)
+
+
+async def load_affinity_groups(client: Any, node: NodeRef) -> Listing:
+    """``List Affinity Groups``."""
+
+    def cells(group: Any) -> tuple[str, ...]:
+        return (text(group.location), text(group.label), text(group.description))
+
+    response = await client.list_affinity_groups()
+    return _named_items(node, response, Kind.AFFINITY_GROUP, lambda group: group.name, cells)
+
+
+_QUOTAS = (
+    ("Cores", "current_core_count", "max_core_count"),
+    ("Hosted services", "current_hosted_services", "max_hosted_services"),
+    ("Storage accounts", "current_storage_accounts", "max_storage_accounts"),
+    ("Reserved IPs", "current_reserved_ips", "max_reserved_ips"),
+    ("Virtual network sites", None, "max_virtual_network_sites"),
+    ("Local network sites", None, "max_local_network_sites"),
+    ("DNS servers", None, "max_dns_servers"),
+    ("Public IPs per deployment", None, "max_public_ip_count"),
+)
+
+
+async def load_quotas(client: Any, node: NodeRef) -> Listing:
+    """``Get Subscription``: one row per limit, with the current usage where the service reports it."""
+    response = await client.get_subscription()
+    if not response.is_successful:
+        return _failed(node, response)
+    sub = response.response
+    source = Source(response)
+    items = [
+        Item(
+            NodeRef(Kind.QUOTA, (name,), name),
+            (name, text(getattr(sub, used)) if used else "", text(getattr(sub, limit))),
+            sub,
+            source,
+        )
+        for name, used, limit in _QUOTAS
+    ]
+    return Listing(node, COLUMNS[Kind.QUOTAS], items, time.monotonic(), model=sub, source=source)
+
+
 LOADERS: dict[Kind, Callable[[Any, NodeRef], Awaitable[Listing]]] = {
     Kind.SUBSCRIPTION: load_subscription,
     Kind.SERVICES: load_services,
@@ -343,6 +403,9 @@ LOADERS: dict[Kind, Callable[[Any, NodeRef], Awaitable[Listing]]] = {
     Kind.STORAGE: load_storage,
     Kind.LOCATIONS: load_locations,
     Kind.ROLE_SIZES: load_role_sizes,
+    Kind.VM_IMAGES: load_vm_images,
+    Kind.AFFINITY_GROUPS: load_affinity_groups,
+    Kind.QUOTAS: load_quotas,
 }
 
 

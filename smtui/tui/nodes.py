@@ -35,6 +35,12 @@ class Kind(StrEnum):
     LOCATION = "location"
     ROLE_SIZES = "role-sizes"
     ROLE_SIZE = "role-size"
+    VM_IMAGES = "vm-images"
+    VM_IMAGE = "vm-image"
+    AFFINITY_GROUPS = "affinity-groups"
+    AFFINITY_GROUP = "affinity-group"
+    QUOTAS = "quotas"
+    QUOTA = "quota"
 
 
 CONTAINERS = frozenset(
@@ -49,6 +55,9 @@ CONTAINERS = frozenset(
         Kind.STORAGE,
         Kind.LOCATIONS,
         Kind.ROLE_SIZES,
+        Kind.VM_IMAGES,
+        Kind.AFFINITY_GROUPS,
+        Kind.QUOTAS,
     }
 )
 """Kinds that have children (drilling into them lists something)."""
@@ -63,6 +72,9 @@ CATEGORY_TITLES: dict[Kind, str] = {
     Kind.STORAGE: "Storage accounts",
     Kind.LOCATIONS: "Locations",
     Kind.ROLE_SIZES: "Role sizes",
+    Kind.VM_IMAGES: "VM images",
+    Kind.AFFINITY_GROUPS: "Affinity groups",
+    Kind.QUOTAS: "Quotas",
 }
 """The top-level lists under the subscription, in the order shown."""
 
@@ -125,6 +137,9 @@ class NodeRef:
             Kind.STORAGE_ACCOUNT: Kind.STORAGE,
             Kind.LOCATION: Kind.LOCATIONS,
             Kind.ROLE_SIZE: Kind.ROLE_SIZES,
+            Kind.VM_IMAGE: Kind.VM_IMAGES,
+            Kind.AFFINITY_GROUP: Kind.AFFINITY_GROUPS,
+            Kind.QUOTA: Kind.QUOTAS,
         }[kind]
         return category(parent_kind)
 
@@ -271,6 +286,20 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         Column("cores", "Cores", numeric=True),
         Column("memory", "Memory MB", numeric=True),
         Column("disks", "Max disks", numeric=True),
+    ),
+    Kind.VM_IMAGES: _cols(
+        ("name", "Name"),
+        ("os", "OS"),
+        ("category", "Category"),
+        Column("label", "Label", keep=True),
+        Column("disks", "Data disks", numeric=True),
+        ("location", "Location"),
+    ),
+    Kind.AFFINITY_GROUPS: _cols(
+        ("name", "Name"), ("location", "Location"), ("label", "Label"), ("description", "Description")
+    ),
+    Kind.QUOTAS: _cols(
+        ("name", "Quota"), Column("used", "Used", numeric=True), Column("limit", "Limit", numeric=True)
     ),
 }
 """Columns of the table listing the children of each container kind."""

@@ -38,6 +38,11 @@ OPERATIONS = [
     "list_storage_accounts",
     "list_locations",
     "list_role_sizes",
+    # issue 9 §3
+    "list_vm_images",
+    "list_affinity_groups",
+    "get_affinity_group",
+    "get_subscription",
 ]
 
 

@@ -242,10 +242,12 @@ async def _flow_on(emu: Any) -> None:
     async with ServiceManagementClient(emu.subscription_id, auth, options) as client:
         images = (await client.list_os_images()).result()
         image = next(i for i in images if i.os == "Linux")
-        location = (await client.list_locations()).result()[0]
         accounts = (await client.list_storage_accounts()).result()
+        # VHDs must live in a storage account in the hosted service's region (issue 9 §2).
+        props = accounts[0].storage_service_properties
+        location = props.location if props is not None else None
         media_base = f"https://{accounts[0].service_name}.blob.core.windows.net/vhds"
-        inputs = FlowInputs("smtuiflow", str(location.name), str(image.name), media_base, interval=0.05)
+        inputs = FlowInputs("smtuiflow", str(location), str(image.name), media_base, interval=0.05)
         await run_sample_flow(client, inputs)
 
 

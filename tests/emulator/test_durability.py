@@ -61,6 +61,7 @@ def test_kill_9_mid_operation_then_restart(tmp_path: Path, emulator_certs: Path)
     data = tmp_path / "data"
     shutil.copytree(emulator_certs, data / "certs")
     with emulator_process(data, speed=4) as (proc, emu), wire.client(emu) as c:
+        wire.create_storage(c)
         assert wire.create_service(c, "durable-svc").status_code == 201
         r = c.post(
             "/services/hostedservices/durable-svc/deployments",

@@ -82,14 +82,30 @@ def shape(element: etree._Element) -> list[Any]:
     return out
 
 
+DEMO_STORAGE = "contosoportalvhds"
+"""The demo seed's West US storage account: VHDs must live in the hosted service's region."""
+
+
+def create_storage(c: httpx.Client, name: str = DEMO_STORAGE, location: str = "West US") -> None:
+    """Create a storage account (and wait for it) unless it exists."""
+    if c.get(f"/services/storageservices/{name}").status_code == 200:
+        return
+    body = (
+        '<CreateStorageServiceInput xmlns="http://schemas.microsoft.com/windowsazure">'
+        f"<ServiceName>{name}</ServiceName><Label>c3RvcmFnZQ==</Label><Location>{location}</Location>"
+        "</CreateStorageServiceInput>"
+    )
+    post_and_wait(c, "/services/storageservices", body)
+
+
 def linux_deployment(
-    name: str, role: str, *, image: str, storage: str = "portalvhds", port: int = 22
+    name: str, role: str, *, image: str, storage: str = DEMO_STORAGE, port: int = 22
 ) -> bytes:
     """A Python-SDK-shaped CreateDeployment body (Linux VM)."""
     return f"""<Deployment xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://schemas.microsoft.com/windowsazure"><Name>{name}</Name><DeploymentSlot>Production</DeploymentSlot><Label>{name}</Label><RoleList><Role><RoleName>{role}</RoleName><RoleType>PersistentVMRole</RoleType><ConfigurationSets><ConfigurationSet><ConfigurationSetType>LinuxProvisioningConfiguration</ConfigurationSetType><HostName>{role}</HostName><UserName>azureuser</UserName><UserPassword>Secret-Passw0rd</UserPassword><DisableSshPasswordAuthentication>false</DisableSshPasswordAuthentication></ConfigurationSet><ConfigurationSet><ConfigurationSetType>NetworkConfiguration</ConfigurationSetType><InputEndpoints><InputEndpoint><LocalPort>22</LocalPort><Name>ssh</Name><Port>{port}</Port><Protocol>tcp</Protocol></InputEndpoint></InputEndpoints><SubnetNames/></ConfigurationSet></ConfigurationSets><OSVirtualHardDisk><MediaLink>https://{storage}.blob.core.windows.net/vhds/{name}-{role}.vhd</MediaLink><SourceImageName>{image}</SourceImageName></OSVirtualHardDisk><RoleSize>Small</RoleSize></Role></RoleList></Deployment>""".encode()  # noqa: E501
 
 
-def linux_role(role: str, *, image: str, storage: str = "portalvhds", port: int = 2222) -> bytes:
+def linux_role(role: str, *, image: str, storage: str = DEMO_STORAGE, port: int = 2222) -> bytes:
     """A Python-SDK-shaped AddRole body (Linux VM)."""
     return f"""<PersistentVMRole xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://schemas.microsoft.com/windowsazure"><RoleName>{role}</RoleName><RoleType>PersistentVMRole</RoleType><ConfigurationSets><ConfigurationSet><ConfigurationSetType>LinuxProvisioningConfiguration</ConfigurationSetType><HostName>{role}</HostName><UserName>azureuser</UserName><UserPassword>Secret-Passw0rd</UserPassword></ConfigurationSet><ConfigurationSet><ConfigurationSetType>NetworkConfiguration</ConfigurationSetType><InputEndpoints><InputEndpoint><LocalPort>22</LocalPort><Name>ssh</Name><Port>{port}</Port><Protocol>tcp</Protocol></InputEndpoint></InputEndpoints></ConfigurationSet></ConfigurationSets><OSVirtualHardDisk><MediaLink>https://{storage}.blob.core.windows.net/vhds/{role}.vhd</MediaLink><SourceImageName>{image}</SourceImageName></OSVirtualHardDisk><RoleSize>Small</RoleSize></PersistentVMRole>""".encode()  # noqa: E501
 

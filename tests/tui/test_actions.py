@@ -162,6 +162,8 @@ async def test_sample_flow_entirely_through_the_ui(emulator: Any, tmp_path: Path
         await pilot.press("c")
         dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
         await fill(pilot, dialog, "service_name", service)
+        # Where the demo has a storage account: VHDs must be in the service's region.
+        dialog.field("location").value = "West US"
         await pilot.press("ctrl+s")
         preview = await wait_screen(pilot, app, RequestPreviewDialog)
         assert preview.request_line.endswith("/services/hostedservices")
@@ -473,7 +475,9 @@ async def test_admin_password_never_logged_rendered_or_stored(
 async def test_409_from_a_concurrent_operation_is_shown_in_the_form(
     emulator_factory: Any, tmp_path: Path
 ) -> None:
-    emu = emulator_factory(seed="empty", speed=0.2)  # operations take many seconds
+    # operations take minutes (the test waits for the 409, not for them; a loaded machine must
+    # not finish the deployment first); the demo seed has a West US storage account for the VHD
+    emu = emulator_factory(seed="demo", speed=0.02)
     service, dep, (role,) = "busy", "busy", ["vm0"]
     from smtui.api import models
 
@@ -484,7 +488,7 @@ async def test_409_from_a_concurrent_operation_is_shown_in_the_form(
             configuration_sets=[models.LinuxProvisioningConfiguration(host_name=role, user_name="azureuser",
                                                                       user_password=SECRET)],
             os_virtual_hard_disk=models.OSDisk(source_image_name=IMAGE,
-                                               media_link="https://x.blob.core.windows.net/vhds/busy.vhd"),
+                                               media_link="https://contosoportalvhds.blob.core.windows.net/vhds/busy.vhd"),
         )  # fmt: skip
         assert (await client.create_deployment(service, dep, vm)).is_successful  # still in progress
 
@@ -640,3 +644,28 @@ async def test_storage_keys_dialog_masks_and_copies(emulator: Any, tmp_path: Pat
         await pilot.press("c")
         assert app.clipboard == primary
         await pilot.press("escape")
+
+
+async def test_vm_builder_suggests_a_vhd_in_the_service_region_or_says_there_is_none(
+    emulator: Any, tmp_path: Path
+) -> None:
+    """VHDs must be in the hosted service's region (issue 9 §2): the builder's default follows."""
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, "service/fabrikam-api")  # North Europe: fabrikamdata
+        await open_row(pilot, app, "deployment/fabrikam-api/fabrikam-api")
+        await pilot.press("c")  # Add role
+        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        await fill(pilot, builder, "role_name", "api09")
+        assert builder.value("os_disk.media_link") == (
+            "https://fabrikamdata.blob.core.windows.net/vhds/fabrikam-api-api09-os.vhd"
+        )
+        assert not builder.query("#media-note")
+        await pilot.press("escape")
+        await pilot.press("escape", "escape")
+        await open_row(pilot, app, "service/adventure-works")  # Southeast Asia: no account there
+        await pilot.press("c")
+        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        await fill(pilot, builder, "role_name", "aw1")
+        assert builder.value("os_disk.media_link") == ""
+        note = str(builder.query_one("#media-note").render())
+        assert "No storage account is in Southeast Asia" in note

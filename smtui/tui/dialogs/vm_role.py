@@ -143,6 +143,8 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         role_names_in_use: Roles already in the deployment (Add Role refuses duplicates).
         ports_in_use: ``(protocol, port)`` public ports used by the deployment's other roles.
         media_base: Prefix for suggested VHD blob URLs (``https://acct.blob.core.windows.net/vhds``).
+        media_note: Shown under the OS disk media link when no suggestion can be made (no storage
+            account in the hosted service's region).
         service_name: The hosted service (default deployment name and label).
         values: What to prefill: a previous attempt, or the role being modified.
     """
@@ -169,6 +171,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         role_names_in_use: Iterable[str] = (),
         ports_in_use: Iterable[tuple[str, int]] = (),
         media_base: str = "",
+        media_note: str = "",
         service_name: str = "",
         values: DeploymentValues | VMRoleValues | None = None,
         **kwargs: Any,
@@ -183,6 +186,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         self.role_names_in_use = list(role_names_in_use)
         self.ports_in_use = list(ports_in_use)
         self.media_base = media_base.rstrip("/")
+        self.media_note = media_note
         self.service_name = service_name
         if isinstance(values, DeploymentValues):
             self.deployment = values
@@ -220,6 +224,8 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             yield Static("boots as it is: no image, no provisioning set", classes="hint under-field")
             yield text_field("OS disk media link", "os_disk.media_link", role.os_disk.media_link,
                              placeholder="https://account.blob.core.windows.net/vhds/os.vhd")  # fmt: skip
+            if self.media_note:
+                yield Static(self.media_note, id="media-note", classes="hint under-field", markup=False)
             yield select_field("OS disk caching", "os_disk.host_caching", [(c, c) for c in HOST_CACHING],
                                role.os_disk.host_caching)  # fmt: skip
             yield Static("Provisioning", classes="section")

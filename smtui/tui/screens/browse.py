@@ -43,6 +43,9 @@ JUMPS = {
     "4": Kind.STORAGE,
     "5": Kind.LOCATIONS,
     "6": Kind.ROLE_SIZES,
+    "7": Kind.VM_IMAGES,
+    "8": Kind.AFFINITY_GROUPS,
+    "9": Kind.QUOTAS,
 }
 """Number keys that jump straight to a top-level list."""
 

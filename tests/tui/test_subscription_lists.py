@@ -1,0 +1,34 @@
+"""The Subscription node's lists that issue 9 §3 added: VM images, affinity groups, quotas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smtui.tui.nodes import Kind
+from tests.tui.conftest import wait_for
+from tests.tui.test_browse import loaded
+
+
+def _rows(app: Any) -> dict[str, tuple[str, ...]]:
+    return {row.cells[0]: tuple(row.cells) for row in app.browse.table.model.view}
+
+
+async def test_vm_images_affinity_groups_and_quotas_are_listed(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("7")
+        await wait_for(pilot, lambda: loaded(app, Kind.VM_IMAGES), what="VM images")
+        images = _rows(app)
+        assert len(images) >= 5 and all(row[1] in ("Linux", "Windows") for row in images.values())
+        await pilot.press("8")
+        await wait_for(pilot, lambda: loaded(app, Kind.AFFINITY_GROUPS), what="affinity groups")
+        assert _rows(app)["contoso-west"][1:3] == ("West US", "Contoso West")
+        await pilot.press("9")
+        await wait_for(pilot, lambda: loaded(app, Kind.QUOTAS), what="quotas")
+        quotas = _rows(app)
+        assert quotas["Hosted services"][2] == "200" and int(quotas["Hosted services"][1]) >= 5
+        assert int(quotas["Cores"][1]) > 0 and quotas["Storage accounts"][1] == "3"
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: loaded(app, Kind.SUBSCRIPTION), what="subscription")
+        assert {"VM images", "Affinity groups", "Quotas"} <= set(_rows(app))
