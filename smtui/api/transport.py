@@ -341,6 +341,11 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """Seconds a ``Retry-After`` header (lower-case names) asks to wait; ``None`` without a usable one."""
+    return _retry_after(headers)
+
+
 def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     seen: set[int] = set()
     current: BaseException | None = exc
