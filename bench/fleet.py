@@ -197,7 +197,7 @@ def measure(args: argparse.Namespace, work: Path, latency: float) -> None:
     faults = f"latency={latency}" if latency else ""
     extra = ["--faults", faults] if faults else []
     print(f"\n== latency {latency} s per request ==", flush=True)
-    with emulator(work / "emu", "--seed", "empty", "--scale", str(args.scale), *extra) as server:
+    with emulator(work / "emu", "--seed", "demo", "--scale", str(args.scale), *extra) as server:
         names = asyncio.run(service_names(server))
         print(f"  {len(names)} hosted services")
         curve: dict[int, float] = {}

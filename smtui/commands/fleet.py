@@ -24,7 +24,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
 
-from smtui.commands.output import error, print_json, table
+from smtui.commands.output import error, note, print_json, table
 
 DEPLOYMENT_COLUMNS = (
     ("SERVICE", "service"), ("DEPLOYMENT", "deployment"), ("SLOT", "slot"), ("STATUS", "status"),
@@ -183,6 +183,8 @@ def run_fleet(args: argparse.Namespace, kind: str) -> int:
                 targets.append((result, None))
                 continue
             result.label = connection.label if name is None else name
+            if connection.is_emulator and progress.enabled:
+                note(f"no profile configured: listing the embedded emulator ({connection.base_url})")
             result.subscription_id = connection.subscription_id
             targets.append((result, connection))
         options: dict[str, Any] = {"timeout": args.timeout}
