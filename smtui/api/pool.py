@@ -40,6 +40,11 @@ class LinearPoolMixin:
             """Provided by the httpcore pool the mixin is combined with."""
 
     def _assign_requests_to_connections(self) -> list[Any]:
+        queued = [request for request in self._requests if request.is_queued()]
+        if not queued:
+            # A response was closed and nobody waits: nothing to assign. Closed connections are
+            # dropped on the next pass that has work (they hold nothing but a closed socket).
+            return []
         closing: list[Any] = []
         kept: list[Any] = []
         idle: list[Any] = []
@@ -56,9 +61,6 @@ class LinearPoolMixin:
             closing.append(surplus)
         self._connections = kept
 
-        queued = [request for request in self._requests if request.is_queued()]
-        if not queued:
-            return closing
         # Connections handed out in this pass are not available again until their request runs.
         available = [connection for connection in kept if connection.is_available()]
         for pool_request in queued:
