@@ -11,8 +11,8 @@ from smtui.api.pool import uses_linear_pool
 
 def _client(emu: Any, **options: Any) -> ServiceManagementClient:
     auth = {"keyfile": str(emu.client_key), "certfile": str(emu.client_cert)}
-    return ServiceManagementClient(emu.subscription_id, auth, {"host": emu.host, "ca_bundle": str(emu.ca_file),
-                                                               **options})
+    options = {"host": emu.host, "ca_bundle": str(emu.ca_file), **options}
+    return ServiceManagementClient(emu.subscription_id, auth, options)
 
 
 async def test_fan_out_opens_at_most_max_in_flight_connections_and_reuses_them(
