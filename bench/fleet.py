@@ -153,6 +153,7 @@ def sdk_loop(server: Server, names: list[str]) -> Run | None:
     session = requests.Session()
     session.cert = (str(server.certs / "management.pem"), str(server.certs / "management.key"))
     session.verify = str(server.certs / "ca.pem")
+    session.trust_env = False  # REQUESTS_CA_BUNDLE and proxies from the environment would win
     sms = ServiceManagementService(server.subscription_id, host=server.host, request_session=session)
     server0 = cpu_seconds(server.pid)
     started = time.perf_counter()
