@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
+import logging
 import os
 import re
 import shutil
@@ -109,7 +111,8 @@ class Run:
     server_cpu: float
     answered: int
     failed: int
-    status_503: int = 0
+    cuts: int = 0
+    peak: int = 0
 
 
 async def fan_out(server: Server, names: list[str], **options: object) -> Run:
@@ -123,8 +126,10 @@ async def fan_out(server: Server, names: list[str], **options: object) -> Run:
                 answered += 1
             else:
                 failed += 1
+        limit = c.transport.limit
     seconds = time.perf_counter() - started
-    return Run(seconds, time.process_time() - cpu0, cpu_seconds(server.pid) - server0, answered, failed)
+    return Run(seconds, time.process_time() - cpu0, cpu_seconds(server.pid) - server0, answered, failed,
+               limit.cuts, limit.peak)
 
 
 def ls_all(server: Server, env: dict[str, str], expected: int) -> Run:
@@ -227,15 +232,39 @@ def measure(args: argparse.Namespace, work: Path, latency: float) -> None:
             print(f"    128 / 64 in flight (<= 1.10)         {curve[128] / curve[64]:6.2f}")
 
 
+class StatusCounter(logging.Handler):
+    """Counts the statuses the client's transport logs (every attempt, retries included)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statuses: collections.Counter[int] = collections.Counter()
+        self.methods: collections.Counter[str] = collections.Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.msg, str) and record.msg.startswith("%s %s -> %d") and record.args:
+            args = record.args
+            assert isinstance(args, tuple)
+            self.methods[str(args[0])] += 1
+            self.statuses[int(args[2])] += 1
+
+
 def throttled(args: argparse.Namespace, work: Path) -> None:
-    print(f"\n== 503 fault at {args.throttle} (Retry-After 1 s), default settings ==", flush=True)
-    spec = f"503={args.throttle},retry-after=1"
-    with emulator(work / "emu", "--seed", "empty", "--scale", str(args.scale), "--faults", spec) as server:
+    print(f"\n== 503 fault at {args.throttle} (Retry-After 1 s), latency {args.latency} s, "
+          "default settings ==", flush=True)
+    spec = f"503={args.throttle},retry-after=1,latency={args.latency}"
+    with emulator(work / "emu", "--seed", "demo", "--scale", str(args.scale), "--faults", spec) as server:
         names = asyncio.run(service_names_retrying(server))
-        run = asyncio.run(fan_out(server, names))
-        log = (work / "emu.log").read_text()
+        counter = StatusCounter()
+        api_log = logging.getLogger("smtui.api")
+        api_log.addHandler(counter)
+        api_log.setLevel(logging.DEBUG)
+        try:
+            run = asyncio.run(fan_out(server, names))
+        finally:
+            api_log.removeHandler(counter)
         print(line("library, default settings", run, len(names)))
-        print(f"  503 answers in the emulator's log: {log.count(' 503')}")
+        print(f"  attempts {sum(counter.statuses.values())}, 503s met {counter.statuses[503]}, "
+              f"methods {dict(counter.methods)}, limit cut {run.cuts} times (peak {run.peak})")
 
 
 async def service_names_retrying(server: Server) -> list[str]:
