@@ -195,6 +195,7 @@ def line(label: str, run: Run, per: int) -> str:
     return (
         f"  {label:<34} {run.seconds:7.2f} s  {cpu}emulator CPU {run.server_cpu:5.2f} s "
         f"({ms(run.server_cpu):4.2f} ms/req)  answered {run.answered}"
+        + (f", limit peak {run.peak}" if run.peak else "")
         + (f", failed {run.failed}" if run.failed else "")
     )
 

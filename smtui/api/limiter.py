@@ -8,7 +8,7 @@ pushy for a subscription that is already being throttled. :class:`InFlightLimit`
   TCP's slow start) until the first sign of overload, then by about one per round trip;
 * it **halves** on a throttling answer (``503``/``429`` or any ``Retry-After``) and on a timeout —
   once per round of requests: the answers of requests sent before the cut carry no news;
-* it never goes above ``ceiling`` (the client's ``max_in_flight``) nor below ``floor``.
+* it never goes above ``ceiling`` (the client's ``max_in_flight``) nor below ``floor`` (4).
 
 "In time" means within ``slow_factor`` times the fastest answer seen plus ``slack`` seconds: a
 server that starts queueing stops the growth before it starts refusing. With ``adaptive=False``
@@ -57,7 +57,9 @@ class InFlightLimit:
     Args:
         ceiling: Hard maximum of requests in flight.
         initial: Starting limit (default: ``min(16, ceiling)``); ignored without ``adaptive``.
-        floor: Lowest the limit is cut to.
+        floor: Lowest the limit is cut to (at most ``ceiling``). Not 1: against a service that
+            throttles a share of requests whatever the load, halving on every 503 would otherwise
+            settle near one request per round trip, slower than a sequential loop.
         adaptive: Adapt (default) or stay fixed at ``ceiling``.
         slow_factor: An answer slower than this many times the fastest one seen does not grow
             the limit …
@@ -69,7 +71,7 @@ class InFlightLimit:
         ceiling: int,
         *,
         initial: int | None = None,
-        floor: int = 1,
+        floor: int = 4,
         adaptive: bool = True,
         slow_factor: float = 3.0,
         slack: float = 0.5,
@@ -143,10 +145,12 @@ class InFlightLimit:
         self.peak = max(self.peak, self.limit)
 
     def _cut(self) -> None:
-        self._limit = max(float(self.floor), float(self.limit // 2))
-        self._threshold = self._limit
+        cut = max(float(self.floor), float(self.limit // 2))
+        self._threshold = cut
         self._epoch += 1
-        self.cuts += 1
+        if cut < self._limit:
+            self.cuts += 1
+        self._limit = cut
 
     def _wake(self) -> None:
         while self._waiters and self._in_flight < self.limit:

@@ -113,3 +113,11 @@ def test_sniffio_is_a_declared_dependency_and_importable() -> None:
     assert sniffio.current_async_library
     requirements = importlib.metadata.requires("smtui") or []
     assert any(r.split(">")[0].split("=")[0].strip() == "sniffio" for r in requirements)
+
+
+async def test_cuts_stop_at_the_floor_and_a_small_ceiling_lowers_the_floor() -> None:
+    limit = InFlightLimit(64, initial=64)
+    for _ in range(10):
+        await _answer(limit, Outcome.THROTTLED)
+    assert limit.limit == 4 and limit.cuts == 4  # 64 → 32 → 16 → 8 → 4, then no lower
+    assert InFlightLimit(2).limit == 2 and InFlightLimit(2).floor == 2
