@@ -88,9 +88,10 @@ class LinearPoolMixin:
                 self._forget(connection)
             elif not connection.can_handle_request(origin):
                 skipped.append(connection)
-            elif not connection.is_available():
-                continue  # still busy (a request that failed mid-way); it is freed again later
-            elif connection.has_expired():  # polls the socket: only for the connection to reuse
+            elif not connection.is_available() or connection.has_expired():
+                # Not available with no request on it: given to a request cancelled before it
+                # connected, or left mid-exchange. has_expired() polls the socket, so it is asked
+                # only of the connection about to be reused.
                 self._forget(connection)
                 closing.append(connection)
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from smtui.api import ServiceManagementClient
@@ -24,3 +25,22 @@ async def test_dropped_connections_are_replaced_and_never_reused(emulator_factor
         assert all(r.ok for r in first + second), [r.response.error for r in first + second if not r.ok]
         assert len([c for c in pool.connections if not c.is_closed()]) <= 4
         assert client.transport.in_flight == 0
+
+
+async def test_requests_cancelled_before_their_connection_opened_leave_no_dead_slots(
+    emulator: Any,
+) -> None:
+    auth = {"keyfile": str(emulator.client_key), "certfile": str(emulator.client_cert)}
+    options = {"host": emulator.host, "ca_bundle": str(emulator.ca_file), "max_in_flight": 2,
+               "adaptive": False, "timeout": 20}
+    async with ServiceManagementClient(emulator.subscription_id, auth, options, environ={}) as client:
+        for _ in range(4):
+            # Cancelled at once: each call is given a new connection that never connects.
+            calls = [asyncio.ensure_future(client.list_hosted_services()) for _ in range(2)]
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            for call in calls:
+                call.cancel()
+            await asyncio.gather(*calls, return_exceptions=True)
+        answer = await asyncio.wait_for(client.list_hosted_services(), 30)
+        assert answer.is_successful, answer.error
