@@ -13,7 +13,8 @@ once with the emulator's latency fault at ``--latency`` (default 0.1 s, a realis
 the real service) and once with none. Optionally (``--throttle 0.2``) a fan-out against the
 ``503=0.2`` fault: its time and how many 503s it met.
 
-Run: ``pip install -e '.[bench]' && python bench/fleet.py [--scale 500] [--repeat 1]``.
+Run: ``pip install -e '.[bench]' && python bench/fleet.py [--scale 500] [--repeat 1] [--throttle 0.2]``;
+``--baseline DIR`` also runs each point of the curve with another smtui tree (before/after).
 Goals (issue 14): ``smtui ls`` ≥ 30× faster than the SDK loop at 0.1 s; 64 in flight at least as
 fast as 16, 128 within 10 % of 64.
 """
@@ -132,6 +133,46 @@ async def fan_out(server: Server, names: list[str], **options: object) -> Run:
                limit.cuts, limit.peak)
 
 
+BASELINE_CHILD = r"""
+import asyncio, json, sys, time
+from smtui.api import ServiceManagementClient
+from smtui.api.fleet import iter_service_details
+from smtui.api.transport import ClientOptions
+
+host, sub, certs, limit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+names = json.loads(sys.stdin.read())
+
+async def main():
+    options = {"host": host, "ca_bundle": certs + "/ca.pem", "max_in_flight": limit}
+    if "adaptive" in ClientOptions.__dataclass_fields__:
+        options["adaptive"] = False
+    auth = {"certfile": certs + "/management.pem", "keyfile": certs + "/management.key"}
+    client = ServiceManagementClient(sub, auth, options, environ={})
+    started, cpu, ok = time.perf_counter(), time.process_time(), 0
+    async with client:
+        async for result in iter_service_details(client, names):
+            ok += result.ok
+    print(time.perf_counter() - started, time.process_time() - cpu, ok)
+
+asyncio.run(main())
+"""
+
+
+def tree_fan_out(server: Server, names: list[str], tree: Path, limit: int) -> Run:
+    """A fixed-limit fan-out by the smtui source tree ``tree`` (e.g. main's), in its own process."""
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    server0 = cpu_seconds(server.pid)
+    proc = subprocess.run(
+        [sys.executable, "-c", BASELINE_CHILD, server.host, server.subscription_id, str(server.certs),
+         str(limit)],
+        input=json.dumps(names), capture_output=True, text=True, env=env, cwd=tree, timeout=600,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"baseline fan-out failed: {proc.stderr[-2000:]}")
+    seconds, cpu, ok = proc.stdout.split()
+    return Run(float(seconds), float(cpu), cpu_seconds(server.pid) - server0, int(ok), len(names) - int(ok))
+
+
 def ls_all(server: Server, env: dict[str, str], expected: int) -> Run:
     """The whole ``smtui ls deployments --all`` process, default settings."""
     server0 = 0.0, cpu_seconds(server.pid)
@@ -220,6 +261,9 @@ def measure(args: argparse.Namespace, work: Path, latency: float) -> None:
             assert best is not None
             curve[limit] = best.seconds
             print(line(f"library, {limit} in flight (fixed)", best, len(names)), flush=True)
+            if args.baseline:
+                base = tree_fan_out(server, names, args.baseline, limit)
+                print(line(f"  baseline tree, {limit} in flight", base, len(names)), flush=True)
         default = asyncio.run(fan_out(server, names))
         print(line("library, default settings", default, len(names)), flush=True)
         env = add_profile(work, server)
@@ -292,6 +336,9 @@ def main() -> None:
     parser.add_argument("--skip-sdk", action="store_true", help="leave out the SDK loop (a minute at 0.1 s)")
     parser.add_argument("--no-zero", action="store_true", help="leave out the run without latency")
     parser.add_argument("--throttle", type=float, default=0.0, help="also run against 503=RATE")
+    parser.add_argument("--baseline", type=Path, default=None, metavar="DIR",
+                        help="also run the curve with the smtui package in DIR (e.g. from "
+                             "`git archive main smtui | tar -x -C DIR`), in its own process")
     args = parser.parse_args()
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
           f"on {os.cpu_count()} CPUs")
