@@ -67,8 +67,8 @@ class ServiceManagementClient(OperationsMixin):
             for the fallbacks to the environment and the working directory).
         options: :class:`~smtui.api.transport.ClientOptions` or a mapping of its fields
             (``host``, ``apiversion``, ``serializetype``, ``verify``, ``ca_bundle``, ``timeout``/
-            ``timeouts``, ``retries``/``retry``, ``max_in_flight``, ``max_redirects``, ``redirect_hosts``,
-            ``max_response_bytes``, ``user_agent``).
+            ``timeouts``, ``retries``/``retry``, ``max_in_flight``, ``adaptive``, ``max_redirects``,
+            ``redirect_hosts``, ``max_response_bytes``, ``user_agent``).
         environ: Environment for ``CLIENT_AUTH_*`` and ``HTTPS_PROXY`` (defaults to ``os.environ``).
 
     Raises:
@@ -102,6 +102,7 @@ class ServiceManagementClient(OperationsMixin):
             timeouts=self._options.timeouts,
             retry=self._options.retry,
             max_in_flight=self._options.max_in_flight,
+            adaptive=self._options.adaptive,
             max_redirects=self._options.max_redirects,
             redirect_hosts=self._options.redirect_hosts,
             max_response_bytes=self._options.max_response_bytes,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from smtui.api.models import Deployment, HostedService
 from smtui.api.response import Response
+from smtui.api.transport import retry_after_seconds
 
 if TYPE_CHECKING:
     from smtui.api.client import ServiceManagementClient
@@ -151,19 +152,38 @@ def instance_rows(service: HostedService) -> list[InstanceRow]:
     return rows
 
 
+THROTTLED_STATUSES = frozenset({429, 503})
+"""Final answers after which a service is asked again (after its ``Retry-After``)."""
+
+
+def _pause_before_asking_again(response: Response[HostedService], round_number: int) -> float:
+    """Seconds to wait before re-asking a throttled service: its ``Retry-After``, else a back-off."""
+    hinted = retry_after_seconds(response.headers)
+    if hinted is not None:
+        return min(hinted, 60.0)
+    return min(10.0, 0.5 * 2.0 ** (round_number - 1))
+
+
 async def iter_service_details(
-    client: ServiceManagementClient, service_names: Sequence[str]
+    client: ServiceManagementClient,
+    service_names: Sequence[str],
+    *,
+    throttled_rounds: int = 3,
 ) -> AsyncIterator[ServiceResult]:
     """Get every named hosted service with its deployments, yielding each answer as it arrives.
 
     Every call is started at once; the client's transport bounds how many are on the wire (its
-    ``max_in_flight``) and applies its retry and back-off policy, so a throttled subscription
-    slows the fan-out down instead of failing it. Leaving the loop early (``break``, an
-    exception, or cancelling the consuming task) cancels the calls still pending.
+    adaptive in-flight limit, at most ``max_in_flight``) and applies its retry and back-off policy,
+    so a throttled subscription slows the fan-out down instead of failing it. A service still
+    answered ``503``/``429`` after the transport's retries is asked again, after its
+    ``Retry-After`` (GETs only: nothing is changed by asking twice). Leaving the loop early
+    (``break``, an exception, or cancelling the consuming task) cancels the calls still pending.
 
     Args:
         client: The subscription's client.
         service_names: Hosted services to get, in any order.
+        throttled_rounds: How many more times a service whose final answer was a throttling
+            status is asked (0: never).
 
     Yields:
         One :class:`ServiceResult` per name, in completion order; failures are results too.
@@ -172,7 +192,13 @@ async def iter_service_details(
         return
 
     async def one(name: str) -> ServiceResult:
-        return ServiceResult(name, await client.get_hosted_service(name, embed_detail=True))
+        response = await client.get_hosted_service(name, embed_detail=True)
+        for round_number in range(1, throttled_rounds + 1):
+            if response.status_code not in THROTTLED_STATUSES:
+                break
+            await asyncio.sleep(_pause_before_asking_again(response, round_number))
+            response = await client.get_hosted_service(name, embed_detail=True)
+        return ServiceResult(name, response)
 
     tasks = [asyncio.ensure_future(one(name)) for name in service_names]
     try:

@@ -5,8 +5,9 @@ status, headers and body that came back" lives here:
 
 * one :class:`httpx.AsyncClient` per :class:`Transport` (keep-alive pool), created on
   first use and re-created only when the proxy changes;
-* at most ``max_in_flight`` requests on the wire at once (an :class:`asyncio.Semaphore`;
-  retries wait for their back-off *without* holding a slot);
+* at most ``max_in_flight`` requests on the wire at once; below that ceiling the limit adapts
+  (:class:`~smtui.api.limiter.InFlightLimit`: grows while answers come back in time, halves on
+  503/429/``Retry-After``/timeouts). Retries wait for their back-off *without* holding a slot;
 * ``307``/``308`` redirects re-send the same method, headers and body to ``Location``
   (RDFE redirected to regional hosts), HTTPS only, a bounded number of hops, and only to
   the configured host, its subdomains, or hosts listed in ``redirect_hosts``; any other
@@ -52,11 +53,16 @@ if "httpx" not in sys.modules:
 import httpx  # noqa: E402
 
 from smtui.api.errors import TransportError, ValidationError
+from smtui.api.limiter import InFlightLimit, Outcome
+from smtui.api.pool import build_transport
 
 logger = logging.getLogger("smtui.api")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 """Methods the transport may repeat on its own."""
+
+THROTTLING_STATUSES = frozenset({429, 503, 504})
+"""Answers that mean "too much load": the adaptive in-flight limit halves."""
 
 REDIRECT_STATUSES = frozenset({307, 308})
 """Statuses that mean "send the same request there" (method and body preserved)."""
@@ -135,7 +141,9 @@ class ClientOptions:
         ca_bundle: PEM file of CAs trusted for the server instead of the system store.
         timeouts: Connect/read/write/pool timeouts.
         retry: Retry policy for idempotent requests.
-        max_in_flight: Most requests on the wire at once.
+        max_in_flight: Most requests on the wire at once (hard ceiling of the adaptive limit).
+        adaptive: Adapt the in-flight limit below ``max_in_flight`` to the server's answers
+            (``False``: always ``max_in_flight``).
         max_redirects: Most ``307`` hops followed per request.
         redirect_hosts: Hosts, besides the configured host and its subdomains, that a
             ``307``/``308`` may send the request (and its body) to: ``name`` (port 443),
@@ -151,7 +159,8 @@ class ClientOptions:
     ca_bundle: str | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    max_in_flight: int = 16
+    max_in_flight: int = 64
+    adaptive: bool = True
     max_redirects: int = 5
     redirect_hosts: tuple[str, ...] = ()
     max_response_bytes: int = 64 * 1024 * 1024
@@ -212,6 +221,8 @@ class ClientOptions:
             raise ValidationError("serializetype", f"must be XML or JSON, got {self.serializetype!r}")
         if not isinstance(self.max_in_flight, int) or self.max_in_flight < 1:
             raise ValidationError("max_in_flight", "must be a positive integer")
+        if not isinstance(self.adaptive, bool):
+            raise ValidationError("adaptive", "must be true or false")
         if not isinstance(self.max_redirects, int) or self.max_redirects < 0:
             raise ValidationError("max_redirects", "must be a non-negative integer")
         if not isinstance(self.max_response_bytes, int) or self.max_response_bytes < 1:
@@ -397,6 +408,11 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """Seconds a ``Retry-After`` header (lower-case names) asks to wait; ``None`` without a usable one."""
+    return _retry_after(headers)
+
+
 def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -406,6 +422,13 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None
+
+
+def _load_signal(response: httpx.Response) -> Outcome:
+    """What an answer says about the server's load, for the adaptive in-flight limit."""
+    if response.status_code in THROTTLING_STATUSES or "retry-after" in response.headers:
+        return Outcome.THROTTLED
+    return Outcome.OK
 
 
 _TLS_TRANSIENT = (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLWantReadError, ssl.SSLWantWriteError)
@@ -548,6 +571,7 @@ class Transport:
         timeouts: Per-request timeouts.
         retry: Retry policy for idempotent requests.
         max_in_flight: Most requests on the wire at once (also the pool size).
+        adaptive: Adapt the in-flight limit below ``max_in_flight`` (see :mod:`smtui.api.limiter`).
         max_redirects: Most redirects followed per request.
         proxy_url: HTTP CONNECT proxy, or ``None`` for direct connections.
         redirect_hosts: Extra hosts redirects may go to (see :func:`redirect_allowed`).
@@ -561,11 +585,12 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         timeouts: Timeouts | None = None,
         retry: RetryPolicy | None = None,
-        max_in_flight: int = 16,
+        max_in_flight: int = 64,
         max_redirects: int = 5,
         proxy_url: str | None = None,
         redirect_hosts: tuple[str, ...] = (),
         max_response_bytes: int = 64 * 1024 * 1024,
+        adaptive: bool = True,
     ) -> None:
         if max_in_flight < 1:
             raise ValidationError("max_in_flight", "must be at least 1")
@@ -580,11 +605,10 @@ class Transport:
         # Only encodings decoded by read_body (bounded); httpx would also offer br/zstd when installed.
         self._headers.setdefault("Accept-Encoding", "gzip, deflate")
         self._proxy_url = normalize_proxy_url(proxy_url) if proxy_url else None
-        self._slots = asyncio.Semaphore(max_in_flight)
+        self._limit = InFlightLimit(max_in_flight, adaptive=adaptive)
         self._client: httpx.AsyncClient | None = None
         self._retired: list[httpx.AsyncClient] = []
         self._closed = False
-        self._in_flight = 0
 
     @property
     def proxy_url(self) -> str | None:
@@ -594,7 +618,12 @@ class Transport:
     @property
     def in_flight(self) -> int:
         """Requests currently on the wire."""
-        return self._in_flight
+        return self._limit.in_flight
+
+    @property
+    def limit(self) -> InFlightLimit:
+        """The (adaptive) in-flight limit of this transport's subscription."""
+        return self._limit
 
     def set_proxy_url(self, url: str | None) -> None:
         """Use ``url`` as CONNECT proxy from the next request on (``None``: direct).
@@ -616,14 +645,11 @@ class Transport:
             raise TransportError("Closed", "the client has been closed")
         if self._client is None:
             self._client = httpx.AsyncClient(
-                verify=self._ssl_context,
-                proxy=self._proxy_url,
-                timeout=self.timeouts.to_httpx(),
-                limits=httpx.Limits(
-                    max_connections=self.max_in_flight,
-                    max_keepalive_connections=self.max_in_flight,
-                    keepalive_expiry=30.0,
+                # httpcore's own pool is quadratic in connections (see smtui.api.pool).
+                transport=build_transport(
+                    self._ssl_context, proxy_url=self._proxy_url, max_connections=self.max_in_flight
                 ),
+                timeout=self.timeouts.to_httpx(),
                 trust_env=False,  # proxy and CA come from our own options, not httpx's env lookup
                 follow_redirects=False,
                 headers=self._headers,
@@ -727,21 +753,26 @@ class Transport:
             started = time.perf_counter()
             progress.sent = False
             try:
-                async with self._slots:
-                    self._in_flight += 1
+                ticket = await self._limit.acquire()
+                outcome = Outcome.NEUTRAL
+                try:
+                    http = self._http()
+                    trace = {"trace": progress.trace}
+                    request = http.build_request(
+                        method, url, content=content, headers=headers, extensions=trace
+                    )
+                    response = await http.send(request, stream=True)
                     try:
-                        http = self._http()
-                        trace = {"trace": progress.trace}
-                        request = http.build_request(
-                            method, url, content=content, headers=headers, extensions=trace
-                        )
-                        response = await http.send(request, stream=True)
-                        try:
-                            body = await read_body(response, self.max_response_bytes)
-                        finally:
-                            await response.aclose()
+                        body = await read_body(response, self.max_response_bytes)
                     finally:
-                        self._in_flight -= 1
+                        await response.aclose()
+                    outcome = _load_signal(response)
+                except httpx.TimeoutException as exc:
+                    # Waiting for our own pool says nothing about the server.
+                    outcome = Outcome.NEUTRAL if isinstance(exc, httpx.PoolTimeout) else Outcome.TIMEOUT
+                    raise
+                finally:
+                    self._limit.release(ticket, outcome)
             except httpx.HTTPError as exc:
                 code, message, retryable = classify_exception(exc)
                 if self._proxy_url and code in ("ConnectError", "ProxyError", "Timeout"):

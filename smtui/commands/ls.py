@@ -6,6 +6,9 @@ with :func:`smtui.api.codec.to_json`: the service's element names as keys and wi
 exactly what the API's JSON serialization carries. ``ls operations`` reads the pending
 operations the TUI persisted and needs no connection.
 
+``ls deployments --all`` and ``ls instances --all`` list the whole fleet of one or more
+profiles instead (one call per hosted service, concurrently; see :mod:`smtui.commands.fleet`).
+
 Exit codes: 0 success, 1 the service (or the network) answered with an error — printed as
 ``{"error": {...}}`` on stderr —, 2 a configuration problem (profile, certificate).
 """
@@ -71,22 +74,53 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=usage(parser))
     kinds = parser.add_subparsers(dest="ls_kind", metavar="{" + ",".join([*LISTINGS, "operations"]) + "}")
     for kind, listing in LISTINGS.items():
-        p = kinds.add_parser(kind, help=listing.help)
+        fleet = kind in FLEET_KINDS
+        p = kinds.add_parser(kind, help=listing.help + (" (or --all: every one of the subscription)" if fleet
+                                                         else ""))
         for name in listing.args:
-            p.add_argument(name)
+            p.add_argument(name, nargs="?" if fleet else None)
         _connection_options(p)
+        if fleet:
+            _fleet_options(p)
         p.set_defaults(handler=run_listing, listing=kind)
     p = kinds.add_parser("operations", help="long-running operations the console is tracking")
     p.add_argument("--pending", action="store_true", help="only those still InProgress")
     p.set_defaults(handler=run_operations)
 
 
+FLEET_KINDS = ("deployments", "instances")
+"""Listings that also take ``--all`` (the whole fleet)."""
+
+
 def _connection_options(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: `smtui --profile X ls …` and `smtui ls … --profile X` both work.
-    parser.add_argument("--profile", default=argparse.SUPPRESS,
-                        help="profile to use (default: the default profile, else the embedded emulator)")
+    parser.add_argument("--profile", default=argparse.SUPPRESS, action="append",
+                        help="profile to use (default: the default profile, else the embedded emulator); "
+                             "repeatable with --all")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="deadline of the call in seconds, retries included (default 60)")
+
+
+def _fleet_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--all", action="store_true", dest="fleet",
+                        help="every one of the subscription (one call per hosted service, concurrently)")
+    parser.add_argument("--all-profiles", action="store_true",
+                        help="with --all: every configured profile, with a subscription column")
+    parser.add_argument("--output", choices=("json", "table"), default="json",
+                        help="with --all: JSON (default) or a text table")
+    parser.add_argument("--max-in-flight", type=int, default=None, metavar="N",
+                        help="with --all: most requests on the wire per subscription (default 64, adaptive)")
+
+
+def _single_profile(args: argparse.Namespace) -> str | None:
+    from smtui.api.errors import ValidationError
+
+    named = getattr(args, "profile", None)
+    if isinstance(named, list):
+        if len(set(named)) > 1:
+            raise ValidationError("profile", "several profiles only with --all")
+        return str(named[-1])
+    return str(named) if named is not None else None
 
 
 def _to_json(value: Any) -> Any:
@@ -118,11 +152,27 @@ def _hint(code: str, message: str) -> str | None:
 @guarded
 def run_listing(args: argparse.Namespace) -> int:
     """``smtui ls KIND …`` against the resolved connection."""
+    from smtui.api.errors import ValidationError
     from smtui.profiles import resolve_connection
 
     listing = LISTINGS[args.listing]
     positional = [getattr(args, name) for name in listing.args]
-    with resolve_connection(getattr(args, "profile", None), read_only=True) as connection:
+    if getattr(args, "fleet", False):
+        if any(positional):
+            raise ValidationError("--all", f"takes no {' or '.join(listing.args)}")
+        if args.all_profiles and getattr(args, "profile", None):
+            raise ValidationError("--all-profiles", "lists every profile: leave out --profile")
+        if args.max_in_flight is not None and args.max_in_flight < 1:
+            raise ValidationError("--max-in-flight", "must be at least 1")
+        from smtui.commands.fleet import run_fleet
+
+        return run_fleet(args, args.listing)
+    if not all(positional):
+        raise ValidationError(listing.args[len([p for p in positional if p])],
+                              f"missing (or use --all for every {args.listing[:-1]} of the subscription)")
+    if getattr(args, "all_profiles", False):
+        raise ValidationError("--all-profiles", "only with --all")
+    with resolve_connection(_single_profile(args), read_only=True) as connection:
         if connection.is_emulator and sys.stderr.isatty():
             note(f"no profile configured: listing the embedded emulator ({connection.base_url})")
         response = asyncio.run(_fetch(connection, listing, positional, args.timeout))
