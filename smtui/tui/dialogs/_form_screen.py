@@ -16,11 +16,13 @@ opened again for the same target. A form closed by a successful send forgets its
 
 from __future__ import annotations
 
+import asyncio
 import re
 import weakref
 from collections.abc import Iterable
 from typing import Any, ClassVar, TypeVar
 
+from textual import events
 from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -48,6 +50,26 @@ _FALSE = {"", "[ ]", "no", "n", "false", "0", "off"}
 def session_drafts(app: App[Any]) -> dict[str, Draft]:
     """The drafts kept for ``app``'s session (nothing is written to disk)."""
     return _drafts.setdefault(app, {})
+
+
+async def settled(widgets: Iterable[Widget], timeout: float = 5.0) -> None:
+    """Wait until each of ``widgets`` has handled the messages already queued for it.
+
+    A priority binding runs when the app reads its key, but the keys typed just before it may
+    still wait in the input's queue: Enter or ctrl+s right after the last characters must read
+    the field with them.
+    """
+    loop = asyncio.get_running_loop()
+    waits: list[asyncio.Future[None]] = []
+    for widget in widgets:
+        if not widget.is_running:
+            continue
+        done: asyncio.Future[None] = loop.create_future()
+        if widget.call_later(lambda d=done: d.done() or d.set_result(None)):
+            waits.append(done)
+    if waits:
+        # Bounded: a widget being removed never handles its queue, and the form must not hang.
+        await asyncio.wait(waits, timeout=timeout)
 
 
 def is_secret(control: Widget) -> bool:
@@ -194,7 +216,7 @@ class FormScreen(ModalScreen[ResultT]):
             raise SkipAction()
         self.focus_previous()
 
-    def action_form_enter(self) -> None:
+    async def action_form_enter(self) -> None:
         if not self._is_mine():
             raise SkipAction()
         focused = self.focused
@@ -202,21 +224,28 @@ class FormScreen(ModalScreen[ResultT]):
             raise SkipAction()  # buttons press, drop-downs open or pick, checkboxes toggle
         controls = self.form_controls()
         if controls and focused is controls[-1]:
+            await self.settled()
             self.action_submit()
         else:
             self.focus_next()
 
-    def action_form_submit(self) -> None:
+    async def action_form_submit(self) -> None:
         if not self._is_mine():
             raise SkipAction()
+        await self.settled()
         self.action_submit()
 
-    def action_form_close(self) -> None:
+    async def action_form_close(self) -> None:
         if not self._is_mine():
             raise SkipAction()
         if isinstance(self.focused, SelectOverlay):
             raise SkipAction()  # Esc closes the open drop-down first
+        await self.settled()
         self.action_cancel()
+
+    async def settled(self) -> None:
+        """Wait until every control applied the keys routed to it before the current one."""
+        await settled(control for _, control in self.controls())
 
     def action_cancel(self) -> None:
         """Esc / Cancel: leave (asking first when something was typed)."""
@@ -224,14 +253,23 @@ class FormScreen(ModalScreen[ResultT]):
 
     # ------------------------------------------------------------------ paste
 
-    def paste_across(self, origin: Input, text: str) -> None:
+    def on_paste(self, event: events.Paste) -> None:
+        # A paste while a drop-down or checkbox has focus: they ignore it, so it bubbles here.
+        focused = self.focused
+        if isinstance(focused, Select | Checkbox) and event.text:
+            event.stop()
+            self.paste_across(focused, event.text)
+
+    def paste_across(self, origin: Widget, text: str) -> None:
         """Spread a pasted ``a<Tab>b<Tab>c`` (or one value a line) over the fields from ``origin`` on.
 
         The first part goes where the cursor is, each further part replaces the value of the next
         field; focus ends on the field of the last part.
         """
         parts = re.split(r"\t|\r\n|\r|\n", text.removesuffix("\n"))
-        if origin.selection.is_empty:
+        if not isinstance(origin, Input):
+            _paste_value(origin, parts[0])
+        elif origin.selection.is_empty:
             origin.insert_text_at_cursor(parts[0])
         else:
             origin.replace(parts[0], *origin.selection)

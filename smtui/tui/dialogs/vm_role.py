@@ -287,10 +287,16 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             # Our own suggestion echoes back as a change; only the user's typing stops the suggestions.
             self._media_link_auto = field.value == self._suggested_link
         elif key == "role_name" and self._media_link_auto and self.media_base:
+            media = self.field("os_disk.media_link")
+            # Compare with what the field holds now, not only the flag: typed fast, the media
+            # link's own keys can be in the field before this (older) change is handled.
+            if media.value not in ("", self._suggested_link):
+                self._media_link_auto = False
+                return
             name = str(field.value).strip()
             link = f"{self.media_base}/{self.service_name or 'vm'}-{name}-os.vhd" if name else ""
             self._suggested_link = link
-            self.field("os_disk.media_link").value = link
+            media.value = link
         elif key.endswith(".mode") and key.startswith("data_disks."):
             for row in self.query(DataDiskFields):
                 row.apply_mode()

@@ -60,9 +60,13 @@ class PromptScreen(SmallModal[str | None]):
         self.app.clear_notifications()  # a toast must not sit over the input
         self.set_focus(self.query_one("#prompt-input", Input))
 
-    def action_accept(self) -> None:
+    async def action_accept(self) -> None:
         """Return the text typed (None when empty)."""
-        self.dismiss(self.query_one("#prompt-input", Input).value.strip() or None)
+        from smtui.tui.dialogs._form_screen import settled
+
+        field = self.query_one("#prompt-input", Input)
+        await settled([field])  # the characters typed just before Enter
+        self.dismiss(field.value.strip() or None)
 
 
 class DiscardChangesScreen(SmallModal[bool]):
