@@ -85,6 +85,12 @@ class FormScreen(ModalScreen[ResultT]):
     :meth:`action_submit` and call :meth:`leave` / :meth:`finished` to close.
     """
 
+    DEFAULT_CSS = """
+    FormScreen > #textual-toastrack { dock: top; align: right top; }
+    """
+    """A toast raised while a form is open shows at the top, away from the fields being typed into
+    and from the buttons (the ones already shown are cleared when the form opens)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "form_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "form_previous", "Previous field", show=False, priority=True),

@@ -26,6 +26,29 @@ class Confirmed:
         return bool(self.options.get(key, False))
 
 
+class _TypeThroughButton(Button):
+    """A button of a typed-name confirmation: a letter typed while it has focus goes to the name.
+
+    Redirected when the app routes the key (not later, when it bubbles up to the screen): keys
+    of a burst routed after it then find the name field focused, and all arrive in order.
+    """
+
+    def _forward_event(self, event: events.Event) -> None:
+        screen = self.screen
+        if (
+            isinstance(event, events.Key)
+            and event.is_printable
+            and event.character not in (None, " ")
+            and isinstance(screen, ConfirmDialog)
+            and screen.type_to_confirm is not None
+        ):
+            typed = screen.query_one("#confirm-typed", Input)
+            screen.set_focus(typed)
+            typed._forward_event(event)
+            return
+        super()._forward_event(event)
+
+
 CallDescriber = Callable[[Mapping[str, bool]], str]
 """Given the checkbox states, the HTTP call the action will make (``"DELETE /…?comp=media"``)."""
 
@@ -57,6 +80,7 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
         & #confirm-problem { color: $error; height: auto; }
         & #confirm-buttons { height: auto; align-horizontal: right; }
         & #confirm-buttons > Button { margin-left: 1; }
+        & > #textual-toastrack { dock: top; align: right top; }
     }
     """
 
@@ -113,8 +137,8 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
                 )
                 yield Static("", id="confirm-problem")
             with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(
+                yield _TypeThroughButton("Cancel", id="cancel")
+                yield _TypeThroughButton(
                     self.confirm_label,
                     id="confirm",
                     variant="error",
@@ -122,6 +146,8 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
                 )
 
     def on_mount(self) -> None:
+        # A toast sat over the typed-name input and the buttons at 80x24: clear them.
+        self.app.clear_notifications()
         # Cancel is the default: Enter on an unread dialog must never delete anything.
         self.query_one("#cancel", Button).focus()
         if self.type_to_confirm is None:
@@ -138,7 +164,7 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
             return
         event.stop()
         event.prevent_default()
-        typed.focus()
+        self.set_focus(typed)
         typed.insert_text_at_cursor(event.character or "")
 
     @on(Checkbox.Changed)

@@ -309,7 +309,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         """Add a data disk row with the lowest free LUN."""
         free = free_luns(self._used_luns())
         if not free:
-            self.notify("All 16 LUNs are in use.", severity="warning")
+            self.show_service_error("All 16 LUNs are in use.")  # in the form: no toast over it
             return
         container = self.query_one("#data-disks", Vertical)
         index = len(container.children)

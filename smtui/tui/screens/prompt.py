@@ -25,8 +25,13 @@ class SmallModal(ModalScreen[T]):
         & > Vertical { height: auto; border: round $primary; background: $surface; padding: 0 1; }
         & .modal-title { text-style: bold; }
         & .modal-hint { color: $text-muted; }
+        & > #textual-toastrack { dock: top; align: right top; }
     }
     """
+
+    def on_mount(self) -> None:
+        # A toast must not sit over the question or the input (it did at 80x24).
+        self.app.clear_notifications()
 
 
 class PromptScreen(SmallModal[str | None]):
@@ -57,7 +62,6 @@ class PromptScreen(SmallModal[str | None]):
             yield Static(self.hint, id="prompt-hint", classes="modal-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.app.clear_notifications()  # a toast must not sit over the input
         self.set_focus(self.query_one("#prompt-input", Input))
 
     async def action_accept(self) -> None:
