@@ -72,6 +72,18 @@ async def settled(widgets: Iterable[Widget], timeout: float = 5.0) -> None:
         await asyncio.wait(waits, timeout=timeout)
 
 
+def clear_toasts(app: App[Any]) -> None:
+    """Dismiss every notification, also those drawn on the screens under a modal.
+
+    ``App.clear_notifications`` redraws only the top screen; a toast on the screen below stays
+    visible through the modal's backdrop, over its inputs and buttons.
+    """
+    app.clear_notifications()
+    for screen in app.screen_stack:
+        for rack in screen.query("ToastRack"):
+            rack.display = False
+
+
 def is_secret(control: Widget) -> bool:
     """Whether ``control`` holds a password (never kept in a draft)."""
     return isinstance(control, Input) and control.password
@@ -153,7 +165,7 @@ class FormScreen(ModalScreen[ResultT]):
     def on_mount(self) -> None:
         # Runs after the subclasses' on_mount (Textual calls the most derived handler first).
         # A toast over a modal's inputs or buttons hides what the user is typing into.
-        self.app.clear_notifications()
+        clear_toasts(self.app)
         self._pristine = self.snapshot()
         kept = session_drafts(self.app).get(self.draft_key) if self.draft_key else None
         if kept and kept != {k: v for k, v in self._pristine.items() if k in kept}:

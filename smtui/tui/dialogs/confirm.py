@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from smtui.forms.validation import check_typed_confirmation
+from smtui.tui.dialogs._form_screen import clear_toasts
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
 
     def on_mount(self) -> None:
         # A toast sat over the typed-name input and the buttons at 80x24: clear them.
-        self.app.clear_notifications()
+        clear_toasts(self.app)
         # Cancel is the default: Enter on an unread dialog must never delete anything.
         self.query_one("#cancel", Button).focus()
         if self.type_to_confirm is None:

@@ -31,7 +31,9 @@ class SmallModal(ModalScreen[T]):
 
     def on_mount(self) -> None:
         # A toast must not sit over the question or the input (it did at 80x24).
-        self.app.clear_notifications()
+        from smtui.tui.dialogs._form_screen import clear_toasts
+
+        clear_toasts(self.app)
 
 
 class PromptScreen(SmallModal[str | None]):
