@@ -39,7 +39,7 @@ from smtui.tui.dialogs.vm_role import ImageChoice, VMRoleBuilder
 from smtui.tui.screens.profile_form import ProfileForm
 from smtui.tui.screens.prompt import PromptScreen
 from tests.tui.conftest import connection_for, wait_for
-from tests.tui.keyboard import burst, paste
+from tests.tui.keyboard import burst, key_events, paste
 from tests.tui.test_dialogs import Host, push
 
 MODES = ("press", "burst", "paste")
@@ -344,3 +344,26 @@ async def test_create_service_burst_reaches_the_emulator(emulator: Any, tmp_path
         await client.aclose()
     props = got.response.hosted_service_properties
     assert (props.label, props.description) == ("Label A", "Desc A")
+
+
+@pytest.mark.parametrize("gap", [0, 1, 2, 3, 5, 8, 12])
+async def test_typed_name_confirmation_keeps_every_letter_of_two_quick_reads(gap: int) -> None:
+    """Letters typed while Cancel has focus go to the name field; none is lost while focus moves.
+
+    Two terminal reads ``gap`` event-loop turns apart: before the fix the second read was
+    dropped when the focus moved to the name field while its letters were still on their way.
+    """
+    import asyncio
+
+    from smtui.tui.dialogs.confirm import ConfirmDialog
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        dialog = await push(pilot, ConfirmDialog("Delete?", "my-svc-1", "DELETE /x", type_to_confirm="my-svc-1"))
+        app = pilot.app
+        for event in key_events("my-s"):
+            event.set_sender(app)
+            app.post_message(event)
+        for _ in range(gap):
+            await asyncio.sleep(0)
+        await burst(pilot, "vc-1")
+        assert dialog.query_one("#confirm-typed", Input).value == "my-svc-1"
