@@ -358,7 +358,8 @@ async def test_typed_name_confirmation_keeps_every_letter_of_two_quick_reads(gap
     from smtui.tui.dialogs.confirm import ConfirmDialog
 
     async with Host().run_test(size=(80, 24)) as pilot:
-        dialog = await push(pilot, ConfirmDialog("Delete?", "my-svc-1", "DELETE /x", type_to_confirm="my-svc-1"))
+        confirm = ConfirmDialog("Delete?", "my-svc-1", "DELETE /x", type_to_confirm="my-svc-1")
+        dialog = await push(pilot, confirm)
         app = pilot.app
         for event in key_events("my-s"):
             event.set_sender(app)
