@@ -95,6 +95,10 @@ class ProfileForm(FormScreen[Profile | None]):
                 label.update(f"{FOCUS_MARK if mine else ' '} {text}")
                 label.set_class(mine, "-focused")
 
+    def show_draft_offer(self, offered: bool) -> None:
+        hint = "enter next field · esc Close"
+        self.query_one("#form-hint", Static).update(f"Restore draft? ctrl+r · {hint}" if offered else hint)
+
     def action_submit(self) -> None:
         """ctrl+s, or Enter on the last field: save."""
         self.action_save()
