@@ -113,7 +113,7 @@ class FormScreen(ModalScreen[ResultT]):
     ]
 
     draft_key: str = ""
-    """Names the form and its target (``"VMRoleBuilder:add:svc/dep"``); "" keeps no draft."""
+    """Names the form and its target (``"VMRoleBuilder:Add role in svc:svc/dep"``); "" keeps none."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
