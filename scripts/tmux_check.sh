@@ -29,6 +29,8 @@ keys() { for k in "$@"; do tmux send-keys -t "$session" "$k"; sleep 0.3; done; }
 wait_for "EMULATOR" 20
 wait_for "contoso-web" 20
 screen | grep -qF "Subscription › Hosted services" || fail "breadcrumbs"
+# The footer fills in a moment after the first rows (its keys appear as the actions load).
+for essential in "q Quit" "? Help" "o Ops" "^p palette"; do wait_for "$essential" 10; done
 footer=$(screen | tail -n 1)
 for essential in "q Quit" "? Help" "o Ops" "^p palette"; do
   grep -qF -- "$essential" <<<"$footer" || fail "footer lacks '$essential' at 80 columns"

@@ -157,7 +157,16 @@ def form_hooks(
         made = created(model) if created is not None else None
         return await send(ctx, make_request(model), target(model), created=made)
 
-    return {"preview": lambda model: ctx.client.preview(make_request(model)), "submit": submit}
+    # A form's session draft is kept per target: the listed node for a create form, plus the
+    # selected row for a form that changes that row (two roles' Modify forms must not share one).
+    draft = [path(ctx.node)]
+    if created is None and ctx.item is not None:
+        draft.append(path(ctx.item.ref))
+    return {
+        "preview": lambda model: ctx.client.preview(make_request(model)),
+        "submit": submit,
+        "draft_key": " | ".join(draft),
+    }
 
 
 def path(ref: NodeRef) -> str:

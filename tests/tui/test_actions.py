@@ -355,7 +355,11 @@ async def test_capture_then_the_image_is_listed(emulator: Any, tmp_path: Path) -
         await wait_for(pilot, lambda: dialog.service_error, what="409 in the dialog")
         assert dialog.service_error.startswith("409 ConflictError: ") and "request id" in dialog.service_error
         assert app.screen is dialog and dialog.value("target_image_name") == image
-        await pilot.press("escape")
+        await pilot.press("escape")  # the form has changes: "Discard changes?" first
+        from smtui.tui.screens.prompt import DiscardChangesScreen
+
+        await wait_screen(pilot, app, DiscardChangesScreen)
+        await pilot.press("y")
 
         await select_row(pilot, app, instance)
         await pilot.press("H")

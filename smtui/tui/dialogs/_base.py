@@ -22,13 +22,12 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from smtui.api.errors import SmError
 from smtui.tui.dialogs._fields import FormField
+from smtui.tui.dialogs._form_screen import FormScreen
 from smtui.tui.dialogs.preview import PreviewableRequest, RequestPreviewDialog
 
 logger = logging.getLogger("smtui.tui")
@@ -73,8 +72,12 @@ def describe_failure(result: SubmitResult) -> str:
     return f"{head}: {message}{rid}" if head else f"{message}{rid}"
 
 
-class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
-    """Base class of the form dialogs; subclasses provide fields, validation and the builder."""
+class FormDialog(FormScreen[ModelT | None], Generic[ValuesT, ModelT]):
+    """Base class of the form dialogs; subclasses provide fields, validation and the builder.
+
+    Keys (Tab, Enter, ctrl+s, Esc), the "Discard changes?" prompt and the session drafts come
+    from :class:`~smtui.tui.dialogs._form_screen.FormScreen`.
+    """
 
     DEFAULT_CSS = """
     FormDialog {
@@ -92,13 +95,11 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
         & #service-error.-visible { display: block; }
         & #buttons { height: auto; align-horizontal: right; margin-top: 1; }
         & #buttons > Button { margin-left: 1; min-width: 10; }
+        & #form-hint { width: 1fr; height: auto; color: $text-muted; }
+        & #draft-offer { height: auto; color: $warning; display: none; }
+        & #draft-offer.-visible { display: block; }
     }
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog-cancel"),
-        Binding("ctrl+s", "submit", "Submit", id="dialog-submit"),
-    ]
 
     TITLE: ClassVar[str] = "Form"
     SUBMIT_LABEL: ClassVar[str] = "Submit"
@@ -111,11 +112,14 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
         submit: Submitter[ModelT] | None = None,
         preview: Previewer[ModelT] | None = None,
         title: str | None = None,
+        draft_key: str = "",
     ) -> None:
         super().__init__(classes="-tall" if self.TALL else None)
         self._submit = submit
         self._preview = preview
         self._title = title or self.TITLE
+        # The title names the target in most forms ("Add role in svc"); draft_key makes it exact.
+        self.draft_key = f"{type(self).__name__}:{self._title}:{draft_key}"
         self._field_cache: dict[str, FormField] | None = None
         self.sending = False
         """True while the request is in flight (the buttons are disabled)."""
@@ -144,17 +148,33 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self._title, id="dialog-title")
+            yield Static(
+                "Restore draft? ctrl+r puts back what you typed here before (passwords are not kept).",
+                id="draft-offer",
+                markup=False,
+            )
             with VerticalScroll(id="form", can_focus=False):
                 yield from self.compose_form()
             yield Static("", id="service-error", markup=False)
             with Horizontal(id="buttons"):
+                yield Static(self.hint_text, id="form-hint", markup=False)
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button(self.SUBMIT_LABEL, id="submit", variant="primary", compact=True)
+
+    @property
+    def hint_text(self) -> str:
+        """The form's own key line: how to go on, move between fields, and leave."""
+        verb = "Preview" if self._preview is not None else self.SUBMIT_LABEL
+        return f"ctrl+s {verb} · enter next field · esc Close"
 
     def on_mount(self) -> None:
         first = next(iter(self.query(FormField)), None)
         if first is not None:
-            first.control.focus()
+            # set_focus, not focus(): keys typed right away must find the field focused already.
+            self.set_focus(first.control)
+
+    def show_draft_offer(self, offered: bool) -> None:
+        self.query_one("#draft-offer", Static).set_class(offered, "-visible")
 
     # ------------------------------------------------------------------ fields and errors
 
@@ -236,9 +256,9 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        """Close without doing anything."""
+        """Close without sending (asking first if anything was typed)."""
         if not self.sending:
-            self.dismiss(None)
+            self.leave()
 
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
@@ -273,6 +293,7 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
             if not await self.app.push_screen_wait(RequestPreviewDialog(request)):
                 return
         if self._submit is None:
+            self.finished()
             self.dismiss(model)
             return
         self._set_sending(True)
@@ -291,6 +312,7 @@ class FormDialog(ModalScreen[ModelT | None], Generic[ValuesT, ModelT]):
         if result is not None and not result.is_successful:
             self.show_service_error(describe_failure(result))
             return
+        self.finished()
         self.dismiss(model)
 
     def _show_unexpected(self, exc: Exception) -> None:

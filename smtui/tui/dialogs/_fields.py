@@ -10,15 +10,42 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 MASKED = "********"
+FOCUS_MARK = "▸"
+"""Before the label of the focused field: focus must show without colours (NO_COLOR, 16 colours)."""
 
 
-class SecretInput(Input):
+class FormInput(Input):
+    """A form's one-line input: a paste holding Tabs or lines fills the following fields too."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        spread = getattr(self.screen, "paste_across", None)
+        if spread is None or not any(sep in event.text for sep in "\t\r\n"):
+            return  # Input's own handler inserts the (first line of the) text
+        event.stop()
+        event.prevent_default()
+        spread(self, event.text)
+
+
+class FormCheckbox(Checkbox):
+    """A checkbox drawn ``[x]`` / ``[ ]``: its state must read without colours too."""
+
+    @property
+    def _button(self) -> Content:
+        button_style = self.get_visual_style("toggle--button")
+        # Only the mark takes the button's colours; the brackets stay in the text colour.
+        mark = Content.styled("x" if self.value else " ", button_style)
+        return Content.assemble("[", mark, "]")
+
+
+class SecretInput(FormInput):
     """A password input whose messages never carry the password in their ``repr``.
 
     Textual writes every message it dispatches to ``TEXTUAL_LOG`` (and devtools) using the
@@ -81,7 +108,9 @@ class FormField(Vertical):
     FormField {
         height: auto;
         & > Horizontal { height: auto; }
-        & > Horizontal > Label { width: 20; padding: 0 1 0 0; color: $text-muted; }
+        & > Horizontal > .focus-mark { width: 1; color: $accent; }
+        & > Horizontal > Label { width: 19; padding: 0 1 0 0; color: $text-muted; }
+        &:focus-within > Horizontal > Label { color: $text; text-style: bold; }
         & > Horizontal > Input, & > Horizontal > Select { width: 1fr; }
         &.inline > Horizontal > Label { width: auto; padding: 0 1 0 0; }
         &.inline > .field-error { padding-left: 0; }
@@ -102,9 +131,16 @@ class FormField(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
+            yield Static(" ", classes="focus-mark", markup=False)
             yield Label(self.label)
             yield self.control
         yield Static("", classes="field-error", markup=False)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.query_one(".focus-mark", Static).update(FOCUS_MARK)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.query_one(".focus-mark", Static).update(" ")
 
     @property
     def value(self) -> Any:
@@ -145,7 +181,7 @@ def text_field(
     if password:
         control = SecretInput(value, placeholder=placeholder, compact=True)
     else:
-        control = Input(value, placeholder=placeholder, restrict=restrict, compact=True)
+        control = FormInput(value, placeholder=placeholder, restrict=restrict, compact=True)
     return FormField(label, control, key, id=id)
 
 
@@ -167,4 +203,4 @@ def select_field(
 
 def check_field(label: str, key: str, value: bool = False, *, id: str | None = None) -> FormField:
     """A field with a checkbox."""
-    return FormField("", Checkbox(label, value, compact=True), key, id=id)
+    return FormField("", FormCheckbox(label, value, compact=True), key, id=id)

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from smtui.forms.validation import check_typed_confirmation
+from smtui.tui.dialogs._form_screen import clear_toasts
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,29 @@ class Confirmed:
 
     def __getitem__(self, key: str) -> bool:
         return bool(self.options.get(key, False))
+
+
+class _TypeThroughButton(Button):
+    """A button of a typed-name confirmation: a letter typed while it has focus goes to the name.
+
+    Redirected when the app routes the key (not later, when it bubbles up to the screen): keys
+    of a burst routed after it then find the name field focused, and all arrive in order.
+    """
+
+    def _forward_event(self, event: events.Event) -> None:
+        screen = self.screen
+        if (
+            isinstance(event, events.Key)
+            and event.is_printable
+            and event.character not in (None, " ")
+            and isinstance(screen, ConfirmDialog)
+            and screen.type_to_confirm is not None
+        ):
+            typed = screen.query_one("#confirm-typed", Input)
+            screen.set_focus(typed)
+            typed._forward_event(event)
+            return
+        super()._forward_event(event)
 
 
 CallDescriber = Callable[[Mapping[str, bool]], str]
@@ -57,6 +81,7 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
         & #confirm-problem { color: $error; height: auto; }
         & #confirm-buttons { height: auto; align-horizontal: right; }
         & #confirm-buttons > Button { margin-left: 1; }
+        & > #textual-toastrack { dock: top; align: right top; }
     }
     """
 
@@ -113,8 +138,8 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
                 )
                 yield Static("", id="confirm-problem")
             with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(
+                yield _TypeThroughButton("Cancel", id="cancel")
+                yield _TypeThroughButton(
                     self.confirm_label,
                     id="confirm",
                     variant="error",
@@ -122,6 +147,8 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
                 )
 
     def on_mount(self) -> None:
+        # A toast sat over the typed-name input and the buttons at 80x24: clear them.
+        clear_toasts(self.app)
         # Cancel is the default: Enter on an unread dialog must never delete anything.
         self.query_one("#cancel", Button).focus()
         if self.type_to_confirm is None:
@@ -138,7 +165,7 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
             return
         event.stop()
         event.prevent_default()
-        typed.focus()
+        self.set_focus(typed)
         typed.insert_text_at_cursor(event.character or "")
 
     @on(Checkbox.Changed)

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Select, Static
 
 from smtui.forms import builders
 from smtui.forms.validation import (
@@ -127,6 +127,13 @@ class DataDiskRow(Vertical):
     def rekey(self, index: int) -> None:
         """Renumber the row's field keys."""
         self.disk.rekey(f"data_disks.{index}")
+
+
+def _rows_in(draft: dict[str, Any], section: str) -> int:
+    """How many rows of ``section`` (``"endpoints"``) a draft has fields for."""
+    parts = [key.split(".") for key in draft if key.startswith(f"{section}.")]
+    indexes = [int(p[1]) for p in parts if len(p) > 2 and p[1].isdigit()]
+    return max(indexes) + 1 if indexes else 0
 
 
 class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
@@ -286,10 +293,16 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             # Our own suggestion echoes back as a change; only the user's typing stops the suggestions.
             self._media_link_auto = field.value == self._suggested_link
         elif key == "role_name" and self._media_link_auto and self.media_base:
+            media = self.field("os_disk.media_link")
+            # Compare with what the field holds now, not only the flag: typed fast, the media
+            # link's own keys can be in the field before this (older) change is handled.
+            if media.value not in ("", self._suggested_link):
+                self._media_link_auto = False
+                return
             name = str(field.value).strip()
             link = f"{self.media_base}/{self.service_name or 'vm'}-{name}-os.vhd" if name else ""
             self._suggested_link = link
-            self.field("os_disk.media_link").value = link
+            media.value = link
         elif key.endswith(".mode") and key.startswith("data_disks."):
             for row in self.query(DataDiskFields):
                 row.apply_mode()
@@ -302,7 +315,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         """Add a data disk row with the lowest free LUN."""
         free = free_luns(self._used_luns())
         if not free:
-            self.notify("All 16 LUNs are in use.", severity="warning")
+            self.show_service_error("All 16 LUNs are in use.")  # in the form: no toast over it
             return
         container = self.query_one("#data-disks", Vertical)
         index = len(container.children)
@@ -331,10 +344,26 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
                     child.rekey(i)
         self.revalidate()
 
-    @on(Input.Submitted)
-    def _enter_moves_on(self) -> None:
-        # Enter in a field goes to the next one, like a paper form; ctrl+s submits.
-        self.focus_next()
+    async def prepare_for_draft(self, draft: dict[str, Any]) -> None:
+        """Add or remove data-disk and endpoint rows so every row of ``draft`` has its fields."""
+        if self.mode == "modify":
+            wanted_disks = 0
+        else:
+            wanted_disks = _rows_in(draft, "data_disks")
+            disks = self.query_one("#data-disks", Vertical)
+            while len(disks.children) < wanted_disks:
+                index = len(disks.children)
+                await disks.mount(DataDiskRow(DataDiskValues(), index, disk_names=self.disk_names))
+        endpoints = self.query_one("#endpoints", Vertical)
+        wanted = _rows_in(draft, "endpoints")
+        while len(endpoints.children) < wanted:
+            await endpoints.mount(EndpointRow(EndpointValues(), len(endpoints.children)))
+        while len(endpoints.children) > wanted:
+            await endpoints.children[-1].remove()
+        if self.mode != "modify":
+            disks = self.query_one("#data-disks", Vertical)
+            while len(disks.children) > wanted_disks:
+                await disks.children[-1].remove()
 
     # ------------------------------------------------------------------ values
 

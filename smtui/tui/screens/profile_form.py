@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from smtui.api.errors import ValidationError
 from smtui.profiles.model import DEFAULT_API_VERSION, DEFAULT_HOST, SERIALIZE_TYPES, Profile
+from smtui.tui.dialogs._fields import FOCUS_MARK, FormCheckbox, FormInput
+from smtui.tui.dialogs._form_screen import FormScreen
 
 FIELDS = (
     ("name", "Profile name", "e.g. prod"),
@@ -26,13 +24,11 @@ FIELDS = (
 )
 
 
-class ProfileForm(ModalScreen[Profile | None]):
-    """Edit the fields of a :class:`~smtui.profiles.model.Profile`; validated before it returns."""
+class ProfileForm(FormScreen[Profile | None]):
+    """Edit the fields of a :class:`~smtui.profiles.model.Profile`; validated before it returns.
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", id="profile-form.cancel"),
-        Binding("ctrl+s", "save", "Save", id="profile-form.save"),
-    ]
+    Keys, "Discard changes?" and the session draft come from :class:`FormScreen`.
+    """
 
     DEFAULT_CSS = """
     ProfileForm {
@@ -41,17 +37,20 @@ class ProfileForm(ModalScreen[Profile | None]):
                        background: $surface; padding: 0 1; }
         & #form-title { text-style: bold; height: 1; }
         & Label { margin-top: 1; height: 1; }
+        & Label.-focused { text-style: bold; }
         & Input { height: 1; border: none; padding: 0 1; background: $boost; }
         & #form-error { color: $error; height: auto; margin-top: 1; display: none; }
         & #form-error.-visible { display: block; }
         & #buttons { height: 1; margin-top: 1; }
         & Button { min-width: 10; margin-right: 2; }
+        & #form-hint { width: 1fr; color: $text-muted; }
     }
     """
 
     def __init__(self, profile: Profile | None = None) -> None:
         super().__init__()
         self.original = profile
+        self.draft_key = f"ProfileForm:{profile.name if profile else ''}"
 
     def compose(self) -> ComposeResult:
         p = self.original
@@ -59,10 +58,10 @@ class ProfileForm(ModalScreen[Profile | None]):
             yield Static("Edit profile" if p else "Add profile", id="form-title")
             with VerticalScroll():
                 for name, label, placeholder in FIELDS:
-                    yield Label(label)
+                    yield Label(f"  {label}", id=f"l-{name}")
                     value = getattr(p, name, None) if p else None
-                    yield Input(value=str(value or ""), placeholder=placeholder, id=f"f-{name}", compact=True)
-                yield Label("Serialize type")
+                    yield FormInput(str(value or ""), placeholder=placeholder, id=f"f-{name}", compact=True)
+                yield Label("  Serialize type", id="l-serialize_type")
                 yield Select(
                     [(t, t) for t in SERIALIZE_TYPES],
                     value=p.serialize_type if p else "XML",
@@ -70,7 +69,7 @@ class ProfileForm(ModalScreen[Profile | None]):
                     id="f-serialize_type",
                     compact=True,
                 )
-                yield Checkbox(
+                yield FormCheckbox(
                     "Read-only (hide every mutating action)",
                     value=bool(p and p.read_only),
                     id="f-read_only",
@@ -81,6 +80,28 @@ class ProfileForm(ModalScreen[Profile | None]):
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (Esc)", id="cancel", compact=True)
+                yield Static("enter next field · esc Close", id="form-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#f-name", Input))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # The label above the focused field gets a marker: focus must show without colours too.
+        focused = event.widget.id or ""
+        for label in self.query(Label):
+            if label.id and label.id.startswith("l-"):
+                mine = label.id[2:] == focused[2:] and focused.startswith("f-")
+                text = str(label.content)[2:]
+                label.update(f"{FOCUS_MARK if mine else ' '} {text}")
+                label.set_class(mine, "-focused")
+
+    def show_draft_offer(self, offered: bool) -> None:
+        hint = "enter next field · esc Close"
+        self.query_one("#form-hint", Static).update(f"Restore draft? ctrl+r · {hint}" if offered else hint)
+
+    def action_submit(self) -> None:
+        """ctrl+s, or Enter on the last field: save."""
+        self.action_save()
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#f-{name}", Input).value.strip()
@@ -117,6 +138,7 @@ class ProfileForm(ModalScreen[Profile | None]):
             if field:
                 field.first().focus()
             return
+        self.finished()
         self.dismiss(profile)
 
     @on(Button.Pressed, "#save")
@@ -125,4 +147,4 @@ class ProfileForm(ModalScreen[Profile | None]):
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.leave()

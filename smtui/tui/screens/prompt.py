@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -26,14 +25,26 @@ class SmallModal(ModalScreen[T]):
         & > Vertical { height: auto; border: round $primary; background: $surface; padding: 0 1; }
         & .modal-title { text-style: bold; }
         & .modal-hint { color: $text-muted; }
+        & > #textual-toastrack { dock: top; align: right top; }
     }
     """
+
+    def on_mount(self) -> None:
+        # A toast must not sit over the question or the input (it did at 80x24).
+        from smtui.tui.dialogs._form_screen import clear_toasts
+
+        clear_toasts(self.app)
 
 
 class PromptScreen(SmallModal[str | None]):
     """Enter returns the text, Esc returns None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel", id="prompt.cancel")]
+    # Priority: the prompt closes before the app routes the keys typed after Enter / Esc (a
+    # burst), so they reach the screen below instead of vanishing with the prompt's input.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="prompt.cancel", priority=True),
+        Binding("enter", "accept", "Accept", show=False, priority=True),
+    ]
 
     DEFAULT_CSS = """
     PromptScreen > Vertical { width: 80%; max-width: 90; }
@@ -52,9 +63,38 @@ class PromptScreen(SmallModal[str | None]):
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static(self.hint, id="prompt-hint", classes="modal-hint", markup=False)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#prompt-input", Input))
+
+    async def action_accept(self) -> None:
+        """Return the text typed (None when empty)."""
+        from smtui.tui.dialogs._form_screen import settled
+
+        field = self.query_one("#prompt-input", Input)
+        await settled([field])  # the characters typed just before Enter
+        self.dismiss(field.value.strip() or None)
+
+
+class DiscardChangesScreen(SmallModal[bool]):
+    """Asks "Discard changes?" over a form: Enter / ``y`` discards, Esc / ``n`` goes back to it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,y", "dismiss(True)", "Discard", priority=True, id="discard.yes"),
+        Binding("escape,n", "dismiss(False)", "Back to the form", priority=True, id="discard.no"),
+    ]
+
+    DEFAULT_CSS = """
+    DiscardChangesScreen > Vertical { width: 70%; max-width: 64; border: round $warning; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Discard changes?", id="discard-title", classes="modal-title", markup=False)
+            yield Static(
+                "What you typed is kept as a draft for this session (passwords are not).", markup=False
+            )
+            yield Static("enter/y Discard · esc/n Back to the form", id="discard-hint", classes="modal-hint",
+                         markup=False)  # fmt: skip
 
 
 class ConfirmScreen(SmallModal[bool]):
