@@ -274,6 +274,13 @@ async def create_deployment(ctx: ActionContext) -> None:
     """Create a VM deployment in the listed hosted service with the VMRole builder."""
     service = ctx.node.parts[0]
     choices = await fetch_choices(ctx, "images", "sizes", "disks", "storage")
+    # The slots already taken, so the form defaults to a free one (or says none is left).
+    found = await ctx.client.get_hosted_service(service, embed_detail=True)
+    slots: dict[str, str] = {}
+    if found.is_successful and found.response is not None:
+        for dep in found.response.deployments:
+            if dep.deployment_slot and dep.name:
+                slots[dep.deployment_slot] = dep.name
 
     def make(model: Any) -> ApiRequest[Any]:
         options: dict[str, Any] = {"DeploymentSlot": model.deployment_slot, "Label": model.label}
@@ -288,6 +295,7 @@ async def create_deployment(ctx: ActionContext) -> None:
         disk_names=choices.free_disks,
         media_base=choices.media_base,
         service_name=service,
+        slots_in_use=slots,
         **form_hooks(
             ctx, make, lambda m: f"{service}/{m.name}", lambda m: NodeRef(Kind.DEPLOYMENT, (service, m.name))
         ),

@@ -9,7 +9,7 @@ as the user types; Submit shows the request preview, then sends.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Select, Static
 
 from smtui.forms import builders
+from smtui.forms.defaults import free_slot, free_ssh_port
 from smtui.forms.validation import (
     parse_int,
     validate_deployment,
@@ -141,7 +142,10 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         role_sizes: ``(label, name)`` of the role sizes.
         disk_names: Registered, unattached disks (for data disks in "existing" mode).
         role_names_in_use: Roles already in the deployment (Add Role refuses duplicates).
-        ports_in_use: ``(protocol, port)`` public ports used by the deployment's other roles.
+        ports_in_use: ``(protocol, port)`` public ports used by the deployment's other roles
+            (a new role's SSH endpoint defaults to the first free one of 22, 2222, 2223, …).
+        slots_in_use: ``{slot: deployment name}`` of the hosted service's deployments (a new
+            deployment defaults to a free slot; with none free the form says so).
         media_base: Prefix for suggested VHD blob URLs (``https://acct.blob.core.windows.net/vhds``).
         service_name: The hosted service (default deployment name and label).
         values: What to prefill: a previous attempt, or the role being modified.
@@ -170,6 +174,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         ports_in_use: Iterable[tuple[str, int]] = (),
         media_base: str = "",
         service_name: str = "",
+        slots_in_use: Mapping[str, str] | None = None,
         values: DeploymentValues | VMRoleValues | None = None,
         **kwargs: Any,
     ) -> None:
@@ -184,11 +189,15 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         self.ports_in_use = list(ports_in_use)
         self.media_base = media_base.rstrip("/")
         self.service_name = service_name
+        self.slots_in_use = dict(slots_in_use or {})
         if isinstance(values, DeploymentValues):
             self.deployment = values
         else:
-            role = values or VMRoleValues(endpoints=[EndpointValues("SSH", "tcp", "22", "22")])
-            self.deployment = DeploymentValues(name=service_name, label=service_name, role=role)
+            port = free_ssh_port(self.ports_in_use)
+            ssh = [EndpointValues("SSH", "tcp", str(port), "22")] if port is not None else []
+            role = values or VMRoleValues(endpoints=ssh)
+            slot = free_slot(self.slots_in_use) or SLOTS[0]
+            self.deployment = DeploymentValues(name=service_name, label=service_name, slot=slot, role=role)
         self._media_link_auto = not self.deployment.role.os_disk.media_link
         self._suggested_link = ""
 
@@ -200,6 +209,11 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             yield Static("Deployment", classes="section")
             yield text_field("Deployment name", "name", dep.name)
             yield select_field("Slot", "slot", [(s, s) for s in SLOTS], dep.slot)
+            if free_slot(self.slots_in_use) is None and self.slots_in_use:
+                # Said before Send: the service would refuse the deployment with a 409.
+                taken = ", ".join(f"{slot}: {name}" for slot, name in self.slots_in_use.items())
+                yield Static(f"Both slots are taken ({taken}) — delete or swap a deployment first.",
+                             id="slots-taken", classes="hint under-field", markup=False)  # fmt: skip
             yield text_field("Label", "label", dep.label)
             yield text_field("Upgrade domains", "upgrade_domain_count", dep.upgrade_domain_count,
                              placeholder="optional, 1–20", restrict=r"\d*")  # fmt: skip
@@ -377,6 +391,9 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
     def validate_values(self, values: DeploymentValues | VMRoleValues) -> dict[str, str]:
         if isinstance(values, DeploymentValues):
             errors = validate_deployment(values)
+            taken = {slot.lower(): name for slot, name in self.slots_in_use.items()}
+            if "slot" not in errors and values.slot.lower() in taken:
+                errors["slot"] = f"The {values.slot} slot is taken by deployment {taken[values.slot.lower()]}."
             # The role's fields are keyed without the "role." prefix in this form.
             return {k.removeprefix("role."): v for k, v in errors.items()}
         if self.mode == "modify":

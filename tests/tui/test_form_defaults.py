@@ -1,0 +1,162 @@
+"""Issue 8 §4: every form opens with defaults that are valid and safe for the target as it is.
+
+Driven with keys against the shared emulator; each test checks the form, the request it would
+send (the preview's body) and, where something is sent, what the emulator now holds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from smtui.api import models
+from smtui.forms.defaults import free_slot, free_ssh_port
+from smtui.tui.dialogs.preview import RequestPreviewDialog
+from tests.tui.conftest import wait_for
+from tests.tui.test_actions import (
+    IMAGE,
+    SECRET,
+    _dialog,
+    console,
+    fill,
+    open_row,
+    operation_done,
+    run_client,
+    screen_text,
+    unique,
+)
+
+
+def _vm(service: str, name: str, port: int, blob: str = "") -> models.VMRole:
+    return models.VMRole(
+        role_name=name,
+        role_size="Small",
+        configuration_sets=[
+            models.LinuxProvisioningConfiguration(host_name=f"{name}-host", user_name="azureuser",
+                                                  user_password=SECRET),
+            models.NetworkConfiguration(
+                input_endpoints=[models.InputEndpoint(local_port=22, name="SSH", port=port, protocol="tcp")]
+            ),
+        ],
+        os_virtual_hard_disk=models.OSDisk(
+            source_image_name=IMAGE,
+            media_link=f"https://contosoportalvhds.blob.core.windows.net/vhds/{blob or service}-{name}.vhd",
+        ),
+    )  # fmt: skip
+
+
+async def make_deployments(emulator: Any, *, ports: list[int], slots: tuple[str, ...] = ("Production",)) -> str:
+    """A hosted service with one deployment per slot; the first holds one role per port."""
+    service = unique("d")
+
+    async def create(client: Any) -> None:
+        assert (await client.create_hosted_service(service, {"Location": "West US"})).is_successful
+        for slot in slots:
+            dep = service if slot == "Production" else f"{service}-{slot.lower()}"
+            r = await client.create_deployment(service, dep, _vm(service, "vm0", ports[0], dep), {"DeploymentSlot": slot})
+            assert r.is_successful, r.error
+            await client.wait_for_operation(r.request_id, interval=0.02, timeout=10)
+        for i, port in enumerate(ports[1:], start=1):
+            r = await client.add_role(service, service, _vm(service, f"vm{i}", port))
+            assert r.is_successful, r.error
+            await client.wait_for_operation(r.request_id, interval=0.02, timeout=10)
+
+    await run_client(emulator, create)
+    return service
+
+
+async def pick_image_and_user(pilot: Any, builder: Any, role: str) -> None:
+    await fill(pilot, builder, "role_name", role)
+    await fill(pilot, builder, "image_filter", "Ubuntu-14_04")
+    builder.field("os_disk.source_image_name").control.focus()
+    await pilot.press("enter", "down", "enter")
+    await fill(pilot, builder, "provisioning.host_name", role)
+    await fill(pilot, builder, "provisioning.user_name", "azureuser")
+    await fill(pilot, builder, "provisioning.password", SECRET)
+
+
+# ----------------------------------------------------------------------------- pure helpers
+
+
+def test_free_ssh_port_skips_every_taken_port_whatever_its_protocol() -> None:
+    assert free_ssh_port([]) == 22
+    assert free_ssh_port([("tcp", 80)]) == 22
+    assert free_ssh_port([("udp", 22)]) == 2222
+    assert free_ssh_port([("tcp", 22), ("tcp", 2222)]) == 2223
+
+
+def test_free_slot() -> None:
+    assert free_slot({}) == "Production"
+    assert free_slot({"production": "a"}) == "Staging"
+    assert free_slot({"Production": "a", "Staging": "b"}) is None
+
+
+# ----------------------------------------------------------------------------- add role: SSH endpoint
+
+
+async def test_add_role_defaults_ssh_to_a_free_public_port(emulator: Any, tmp_path: Path) -> None:
+    service = await make_deployments(emulator, ports=[22, 2222])
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{service}")
+        await pilot.press("c")  # Add role
+        builder = await wait_screen(pilot, app, "VMRoleBuilder")
+        assert (builder.value("endpoints.0.name"), builder.value("endpoints.0.public_port")) == ("SSH", "2223")
+        assert builder.value("endpoints.0.local_port") == "22"
+        await pick_image_and_user(pilot, builder, "vm2")
+        errors = builder.revalidate()
+        assert not any(key.startswith("endpoints.") for key in errors), errors
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        assert "<Port>2223</Port>" in preview.body_text and "<LocalPort>22</LocalPort>" in preview.body_text
+        await pilot.press("enter")
+        op = await operation_done(pilot, app, "AddRole")
+        assert op.status == "Succeeded", (op.error_code, op.error_message)
+    got = await run_client(emulator, lambda c: c.get_role(service, service, "vm2"))
+    assert [(e.name, e.port) for e in got.response.network_configuration.input_endpoints] == [("SSH", 2223)]
+
+
+# ----------------------------------------------------------------------------- create deployment: slot
+
+
+async def wait_screen(pilot: Any, app: Any, name: str) -> Any:
+    kind = _dialog(name) if isinstance(name, str) else name
+    return await wait_for(pilot, lambda: app.screen if isinstance(app.screen, kind) else None, what=str(name))
+
+
+async def test_new_deployment_defaults_to_the_free_slot(emulator: Any, tmp_path: Path) -> None:
+    service = await make_deployments(emulator, ports=[22])
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await pilot.press("c")  # Create VM deployment
+        builder = await wait_screen(pilot, app, "VMRoleBuilder")
+        assert builder.value("slot") == "Staging"
+        assert not builder.query("#slots-taken")
+        await fill(pilot, builder, "name", f"{service}-stage")
+        await pick_image_and_user(pilot, builder, "web")
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        assert "<DeploymentSlot>Staging</DeploymentSlot>" in preview.body_text
+        await pilot.press("enter")
+        op = await operation_done(pilot, app, "CreateDeployment")
+        assert op.status == "Succeeded", (op.error_code, op.error_message)
+    got = await run_client(emulator, lambda c: c.get_deployment_by_slot(service, "Staging"))
+    assert got.response.name == f"{service}-stage"
+
+
+async def test_both_slots_taken_is_said_before_send(emulator: Any, tmp_path: Path) -> None:
+    service = await make_deployments(emulator, ports=[22], slots=("Production", "Staging"))
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await pilot.press("c")
+        builder = await wait_screen(pilot, app, "VMRoleBuilder")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Both slots are taken" in text and f"Production: {service}" in text
+        await fill(pilot, builder, "name", f"{service}-third")
+        await pick_image_and_user(pilot, builder, "web")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is builder  # no preview, nothing sent
+        assert builder.field("slot").error and "taken by deployment" in builder.field("slot").error
+        assert app.tracker is not None and app.tracker.operations == {}
