@@ -45,7 +45,9 @@ def _vm(service: str, name: str, port: int, blob: str = "") -> models.VMRole:
     )  # fmt: skip
 
 
-async def make_deployments(emulator: Any, *, ports: list[int], slots: tuple[str, ...] = ("Production",)) -> str:
+async def make_deployments(
+    emulator: Any, *, ports: list[int], slots: tuple[str, ...] = ("Production",)
+) -> str:
     """A hosted service with one deployment per slot; the first holds one role per port."""
     service = unique("d")
 
@@ -53,7 +55,8 @@ async def make_deployments(emulator: Any, *, ports: list[int], slots: tuple[str,
         assert (await client.create_hosted_service(service, {"Location": "West US"})).is_successful
         for slot in slots:
             dep = service if slot == "Production" else f"{service}-{slot.lower()}"
-            r = await client.create_deployment(service, dep, _vm(service, "vm0", ports[0], dep), {"DeploymentSlot": slot})
+            vm = _vm(service, "vm0", ports[0], dep)
+            r = await client.create_deployment(service, dep, vm, {"DeploymentSlot": slot})
             assert r.is_successful, r.error
             await client.wait_for_operation(r.request_id, interval=0.02, timeout=10)
         for i, port in enumerate(ports[1:], start=1):
@@ -101,7 +104,8 @@ async def test_add_role_defaults_ssh_to_a_free_public_port(emulator: Any, tmp_pa
         await open_row(pilot, app, f"deployment/{service}/{service}")
         await pilot.press("c")  # Add role
         builder = await wait_screen(pilot, app, "VMRoleBuilder")
-        assert (builder.value("endpoints.0.name"), builder.value("endpoints.0.public_port")) == ("SSH", "2223")
+        ssh = (builder.value("endpoints.0.name"), builder.value("endpoints.0.public_port"))
+        assert ssh == ("SSH", "2223")
         assert builder.value("endpoints.0.local_port") == "22"
         await pick_image_and_user(pilot, builder, "vm2")
         errors = builder.revalidate()

@@ -392,8 +392,9 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         if isinstance(values, DeploymentValues):
             errors = validate_deployment(values)
             taken = {slot.lower(): name for slot, name in self.slots_in_use.items()}
-            if "slot" not in errors and values.slot.lower() in taken:
-                errors["slot"] = f"The {values.slot} slot is taken by deployment {taken[values.slot.lower()]}."
+            holder = taken.get(values.slot.lower())
+            if "slot" not in errors and holder is not None:
+                errors["slot"] = f"The {values.slot} slot is taken by deployment {holder}."
             # The role's fields are keyed without the "role." prefix in this form.
             return {k.removeprefix("role."): v for k, v in errors.items()}
         if self.mode == "modify":
