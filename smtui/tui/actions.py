@@ -307,6 +307,11 @@ async def delete_deployment(ctx: ActionContext) -> None:
     """Delete a deployment (type its name; optionally with its disks and blobs)."""
     assert ctx.item is not None
     service, name = ctx.item.ref.parts[:2]
+    await confirm_delete_deployment(ctx, service, name, ctx.node)
+
+
+async def confirm_delete_deployment(ctx: ActionContext, service: str, name: str, node: NodeRef) -> None:
+    """Ask (typing the name) and delete deployment ``name`` of ``service``; ``node`` is then reloaded."""
     dialog = ConfirmDialog(
         f"Delete deployment {name}?",
         f"Deployment {name} of hosted service {service}, with all its roles (VMs).",
@@ -319,7 +324,7 @@ async def delete_deployment(ctx: ActionContext) -> None:
         dialog,
         lambda o: compute.delete_deployment(service, name, o.get("media", False)),
         f"{service}/{name}",
-        node=ctx.node,
+        node=node,
     )
 
 

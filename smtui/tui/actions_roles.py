@@ -11,6 +11,7 @@ from smtui.api.operations import ApiRequest
 from smtui.forms.values import DataDiskValues, EndpointValues, OSDiskValues, VMRoleValues
 from smtui.tui.actions import (
     call_line,
+    confirm_delete_deployment,
     fetch_choices,
     form_hooks,
     report_failure,
@@ -154,6 +155,12 @@ async def delete_role(ctx: ActionContext) -> None:
     """Delete a role (optionally with its disks and blobs)."""
     assert ctx.item is not None
     service, dep_name, role_name = ctx.item.ref.parts[:3]
+    deployment = await _deployment(ctx, service, dep_name)
+    if deployment is None:
+        return
+    if [r.role_name for r in deployment.role_list] == [role_name]:
+        await _offer_deployment_delete(ctx, service, dep_name, role_name)
+        return
 
     def make(options: Any) -> ApiRequest[Any]:
         return compute.delete_role(service, dep_name, role_name, options.get("media", False))
@@ -165,6 +172,22 @@ async def delete_role(ctx: ActionContext) -> None:
         options={"media": ("Also delete its OS and data disks and their VHD blobs (comp=media)", False)},
     )
     await send_confirmed(ctx, dialog, make, f"{service}/{dep_name}/{role_name}", node=ctx.node)
+
+
+async def _offer_deployment_delete(ctx: ActionContext, service: str, dep_name: str, role_name: str) -> None:
+    # Said up front: Delete Role on the last role only earns a 400 from the service.
+    answer = await ctx.app.push_screen_wait(
+        ConfirmDialog(
+            f"{role_name} is the only role of deployment {dep_name}",
+            f"The service refuses to delete a deployment's last role (400 Bad Request). To remove "
+            f"{role_name}, delete deployment {dep_name} of hosted service {service} instead; "
+            "its name is asked next.",
+            call_line(ctx, compute.delete_deployment(service, dep_name)),
+            confirm_label="Delete the deployment…",
+        )
+    )
+    if answer is not None:
+        await confirm_delete_deployment(ctx, service, dep_name, NodeRef(Kind.SERVICE, (service,)))
 
 
 # ----------------------------------------------------------------------------- role instances

@@ -11,6 +11,7 @@ from typing import Any
 
 from smtui.api import models
 from smtui.forms.defaults import free_slot, free_ssh_port
+from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from tests.tui.conftest import wait_for
 from tests.tui.test_actions import (
@@ -23,6 +24,7 @@ from tests.tui.test_actions import (
     operation_done,
     run_client,
     screen_text,
+    select_row,
     unique,
 )
 
@@ -164,3 +166,46 @@ async def test_both_slots_taken_is_said_before_send(emulator: Any, tmp_path: Pat
         assert app.screen is builder  # no preview, nothing sent
         assert builder.field("slot").error and "taken by deployment" in builder.field("slot").error
         assert app.tracker is not None and app.tracker.operations == {}
+
+
+# ----------------------------------------------------------------------------- delete the only role
+
+
+async def test_deleting_the_only_role_offers_the_deployment_delete(emulator: Any, tmp_path: Path) -> None:
+    service = await make_deployments(emulator, ports=[22])
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{service}")
+        await select_row(pilot, app, f"role/{service}/{service}/vm0")
+        await pilot.press("d")
+        offer = await wait_screen(pilot, app, ConfirmDialog)
+        assert offer.title_text == f"vm0 is the only role of deployment {service}"
+        assert "delete deployment" in offer.target and "400" in offer.target
+        assert offer.call.endswith(f"/services/hostedservices/{service}/deployments/{service}")
+        await pilot.press("y")
+        typed = await wait_for(
+            pilot,
+            lambda: app.screen if app.screen is not offer and isinstance(app.screen, ConfirmDialog) else None,
+        )
+        assert typed.type_to_confirm == service
+        await pilot.press(*service, "enter")
+        op = await operation_done(pilot, app, "DeleteDeployment")
+        assert op.status == "Succeeded", (op.error_code, op.error_message)
+        assert not any(o.operation == "DeleteRole" for o in app.tracker.operations.values())  # type: ignore[union-attr]
+    got = await run_client(emulator, lambda c: c.get_hosted_service(service, embed_detail=True))
+    assert got.response.deployments == []
+
+
+async def test_the_only_role_offer_can_be_cancelled(emulator: Any, tmp_path: Path) -> None:
+    service = await make_deployments(emulator, ports=[22])
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{service}")
+        await select_row(pilot, app, f"role/{service}/{service}/vm0")
+        await pilot.press("d")
+        await wait_screen(pilot, app, ConfirmDialog)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is app.browse, what="back to the list")
+        assert app.tracker is not None and app.tracker.operations == {}
+    got = await run_client(emulator, lambda c: c.get_deployment(service, service))
+    assert [r.role_name for r in got.response.role_list] == ["vm0"]
