@@ -241,12 +241,23 @@ async def restart_instance(ctx: ActionContext) -> None:
 
 
 async def capture(ctx: ActionContext) -> None:
-    """Capture a VM to an OS image (Delete: the role goes away — confirmed first)."""
+    """Capture a VM to an OS image (Delete: the role goes away — confirmed first).
+
+    The service captures only a stopped VM: on a running one the form offers to shut it down
+    (Stopped) first; that shutdown is sent and followed to completion, then the capture is sent.
+    """
     service, dep_name, instance = _role_target(ctx)
-    os_name = "Linux"
-    model = ctx.item.model if ctx.item is not None else None
-    if isinstance(model, models.VMRole) and model.os_virtual_hard_disk is not None:
-        os_name = model.os_virtual_hard_disk.os or "Linux"
+    deployment = await _deployment(ctx, service, dep_name)
+    if deployment is None:
+        return
+    found = next((i for i in deployment.role_instance_list if i.instance_name == instance), None)
+    role_name = found.role_name if found is not None and found.role_name else instance
+    role = next((r for r in deployment.role_list if r.role_name == role_name), None)
+    os_disk = role.os_virtual_hard_disk if role is not None else None
+    os_name = (os_disk.os if os_disk is not None else None) or "Linux"
+    running = None
+    if found is not None and found.power_state != "Stopped":
+        running = found.instance_status or found.power_state or "running"
     target = f"{service}/{dep_name}/{instance}"
 
     def make(body: Any) -> ApiRequest[Any]:
@@ -255,21 +266,38 @@ async def capture(ctx: ActionContext) -> None:
     async def submit(body: Any) -> Any:
         request = make(body)
         if body.post_capture_action == "Delete":
+            first = " It is shut down (Stopped) first." if dialog.shutdown_first else ""
             answer = await ctx.app.push_screen_wait(
                 ConfirmDialog(
                     f"Capture {instance} and DELETE it?",
                     f"Role instance {instance} in deployment {dep_name} of hosted service {service} "
-                    f"is captured to image {body.target_image_name} and then deleted.",
+                    f"is captured to image {body.target_image_name} and then deleted.{first}",
                     f"{call_line(ctx, request)}  (CaptureRoleOperation, PostCaptureAction=Delete)",
                     confirm_label="Capture and delete",
                 )
             )
             if answer is None:
                 return KEEP_OPEN
+        if dialog.shutdown_first:
+            dialog.say(f"Shutting {instance} down (Stopped); the capture is sent once it has stopped…")
+            stop = compute.shutdown_role_instance(service, dep_name, instance, "Stopped")
+            response = await send(ctx, stop, target)
+            if not response.is_successful:
+                return response
+            if response.request_id:
+                await ctx.client.wait_for_operation(
+                    response.request_id, interval=2.0, timeout=1800.0, raise_on_failure=True
+                )
+            dialog.say(f"{instance} is stopped; sending the capture…")
         return await send(ctx, request, target)
 
     dialog = CaptureDialog(
-        instance, os=os_name, preview=lambda body: ctx.client.preview(make(body)), submit=submit
+        instance,
+        os=os_name,
+        host_name=(found.host_name or "") if found is not None else "",
+        running=running,
+        preview=lambda body: ctx.client.preview(make(body)),
+        submit=submit,
     )
     await ctx.app.push_screen_wait(dialog)
 

@@ -209,3 +209,69 @@ async def test_the_only_role_offer_can_be_cancelled(emulator: Any, tmp_path: Pat
         assert app.tracker is not None and app.tracker.operations == {}
     got = await run_client(emulator, lambda c: c.get_deployment(service, service))
     assert [r.role_name for r in got.response.role_list] == ["vm0"]
+
+
+# ----------------------------------------------------------------------------- capture
+
+
+async def test_capture_of_a_running_vm_shuts_it_down_first_in_one_flow(emulator: Any, tmp_path: Path) -> None:
+    service = await make_deployments(emulator, ports=[22, 2222])
+    image = unique("cap")
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{service}")
+        await select_row(pilot, app, f"role/{service}/{service}/vm1")
+        await pilot.press("C")
+        dialog = await wait_screen(pilot, app, "CaptureDialog")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "vm1 is running (ReadyRole): the service captures only a stopped VM." in text
+        assert "Shut down first (Stopped), then capture" in text
+        # No PostCaptureAction is preselected; Send refuses until one is picked.
+        assert dialog.value("post_capture_action") == ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "Delete or Reprovision" in dialog.field("post_capture_action").error
+        assert "must be stopped first" in dialog.field("shutdown_first").error
+
+        # Keys only: tick "shut down first", then pick Reprovision in the drop-down.
+        dialog.field("shutdown_first").control.focus()
+        await pilot.press("space", "tab", "enter", "down", "down", "enter")
+        await pilot.pause()
+        assert dialog.value("shutdown_first") is True
+        assert dialog.value("post_capture_action") == "Reprovision"
+        assert dialog.value("provisioning.host_name") == "vm1-host"  # the VM's, not the role name
+        await fill(pilot, dialog, "target_image_name", image)
+        await fill(pilot, dialog, "provisioning.user_name", "azureuser")
+        await fill(pilot, dialog, "provisioning.password", SECRET)
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        body = preview.body_text
+        assert "<PostCaptureAction>Reprovision</PostCaptureAction>" in body
+        assert "<HostName>vm1-host</HostName>" in body
+        await pilot.press("enter")
+        op = await operation_done(pilot, app, "CaptureRoleInstance")
+        assert op.status == "Succeeded", (op.error_code, op.error_message)
+        ops = [o.operation for o in app.tracker.operations.values()]  # type: ignore[union-attr]
+        assert ops == ["ShutdownRoleInstance", "CaptureRoleInstance"]
+    got = await run_client(emulator, lambda c: c.list_os_images())
+    assert image in {i.name for i in got.response}
+
+
+async def test_capture_delete_is_named_destructive(emulator: Any, tmp_path: Path) -> None:
+    service = await make_deployments(emulator, ports=[22, 2222])
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{service}")
+        await select_row(pilot, app, f"role/{service}/{service}/vm1")
+        await pilot.press("C")
+        dialog = await wait_screen(pilot, app, "CaptureDialog")
+        dialog.field("post_capture_action").control.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Delete (DESTRUCTIVE: the VM is deleted)" in screen_text(app)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert dialog.value("post_capture_action") == "Delete"
+        assert "is DELETED after the capture" in screen_text(app)
