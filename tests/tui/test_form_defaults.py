@@ -275,3 +275,23 @@ async def test_capture_delete_is_named_destructive(emulator: Any, tmp_path: Path
         await pilot.pause()
         assert dialog.value("post_capture_action") == "Delete"
         assert "is DELETED after the capture" in screen_text(app)
+
+
+# ----------------------------------------------------------------------------- description
+
+
+async def test_empty_description_shows_the_default_it_sends(emulator: Any, tmp_path: Path) -> None:
+    service = unique("desc")
+    async with console(emulator, tmp_path) as (app, pilot):
+        await pilot.press("c")
+        await wait_screen(pilot, app, "CreateHostedServiceDialog")
+        await pilot.press(*service)
+        await pilot.pause()
+        assert "empty: sends 'Service host'" in screen_text(app)
+        await pilot.press("ctrl+s")
+        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        assert "<Description>Service host</Description>" in preview.body_text
+        await pilot.press("enter")
+        assert (await operation_done(pilot, app, "CreateHostedService")).status == "Succeeded"
+    got = await run_client(emulator, lambda c: c.get_hosted_service(service))
+    assert got.response.hosted_service_properties.description == "Service host"
