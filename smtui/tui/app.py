@@ -397,6 +397,47 @@ class SmtuiApp(App[None]):
 
         self.push_screen(PromptScreen("Track an operation", "x-ms-request-id to poll"), got)
 
+    # ------------------------------------------------------------------ quitting
+
+    def quit_question(self) -> str | None:
+        """What to ask before quitting, or None when no operation is still running."""
+        pending = self.tracker.pending if self.tracker is not None else []
+        if not pending:
+            return None
+        n = len(pending)
+        running = f"{n} operations are" if n > 1 else "1 operation is"
+        lines = [f"{running} still running — quit anyway? They will be tracked again on next start."]
+        conn = self.connection
+        if conn is not None and conn.is_emulator and self._owns_connection:
+            lines.append(
+                "The embedded emulator stops with the console and resumes them on next start."
+            )
+        lines.extend(f"  • {op.operation} on {op.target}" for op in pending[:3])
+        if n > 3:
+            lines.append(f"  … and {n - 3} more (o shows them all)")
+        return "\n".join(lines)
+
+    async def action_quit(self) -> None:
+        """Quit; with operations still running, ask first (they resume on the next start)."""
+        from smtui.tui.screens.prompt import ConfirmScreen
+
+        if any(isinstance(s, ConfirmScreen) and s.id == "quit-pending" for s in self.screen_stack):
+            return
+        question = self.quit_question()
+        if question is None:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Quit smtui?", question, id="quit-pending"), answered)
+
+    async def action_help_quit(self) -> None:
+        """ctrl+c outside a text field quits like ``q`` (asking first when operations run)."""
+        await self.action_quit()
+
     # ------------------------------------------------------------------ misc actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
