@@ -21,7 +21,7 @@ from smtui.tui.clipboard import osc52_sequence
 from smtui.tui.diagnose import Diagnosis, diagnose_exception, diagnose_response
 from smtui.tui.nodes import CATEGORY_TITLES, NodeRef
 from smtui.tui.operations_tracker import FAILED, OperationsTracker, TrackedOperation
-from smtui.tui.screens.browse import JUMPS, BrowseScreen
+from smtui.tui.screens.browse import JUMPS, BrowseScreen, read_only_reason
 from smtui.tui.widgets.header_bar import ConnectionInfo, HeaderBar
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
 
@@ -434,9 +434,9 @@ class SmtuiApp(App[None]):
 
         self.push_screen(ConfirmScreen("Quit smtui?", question, id="quit-pending"), answered)
 
-    async def action_help_quit(self) -> None:
+    def action_help_quit(self) -> None:
         """ctrl+c outside a text field quits like ``q`` (asking first when operations run)."""
-        await self.action_quit()
+        self.run_worker(self.action_quit(), exit_on_error=False)
 
     # ------------------------------------------------------------------ misc actions
 
@@ -485,6 +485,13 @@ class SmtuiApp(App[None]):
             yield SystemCommand("Toggle tree", "hide/show the navigation tree (t)", browse.action_toggle_tree)
             for action in registry.actions():
                 if action.mutating and self.read_only:
+                    # Listed, marked disabled with the reason, instead of "No matches".
+                    reason = read_only_reason(action)
+                    yield SystemCommand(
+                        f"{action.description} (disabled)",
+                        reason,
+                        lambda r=reason: self.notify(r, severity="warning", timeout=4),
+                    )
                     continue
                 yield SystemCommand(
                     action.description,

@@ -102,3 +102,39 @@ async def test_quit_in_embedded_emulator_mode_says_the_emulator_stops(
         )
         await pilot.press("y")
         await wait_for(pilot, lambda: app.return_code is not None, what="the app to exit")
+
+
+# ----------------------------------------------------------------------------- read-only profile
+
+
+def notes(app: SmtuiApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_read_only_write_keys_say_they_are_disabled(emulator: Any, tmp_path: Path) -> None:
+    async with console(emulator, tmp_path, read_only=True) as (app, pilot):
+        await pilot.press("c")  # Create hosted service, on the services list
+        await wait_for(pilot, lambda: "read-only profile: Create hosted service is disabled" in notes(app))
+        assert app.screen is app.browse
+        await wait_for(pilot, lambda: app.browse is not None and "service/fabrikam-api" in app.browse.items)
+        await pilot.press("d")  # Delete hosted service, on the selected service
+        await wait_for(pilot, lambda: any("Delete hosted service is disabled" in n for n in notes(app)))
+        assert app.screen is app.browse
+
+
+async def test_read_only_palette_lists_write_actions_as_disabled(emulator: Any, tmp_path: Path) -> None:
+    async with console(emulator, tmp_path, read_only=True) as (app, pilot):
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"delete role")
+        # (The match highlight splits the title: compare without spaces.)
+        await wait_for(
+            pilot,
+            lambda: "Deleterole(disabled)" in screen_text(app).replace(" ", ""),
+            what="the palette entry",
+        )
+        text = screen_text(app)
+        assert "No matches" not in text
+        assert "read-only profile: Delete role is disabled" in text
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "read-only profile: Delete role is disabled" in notes(app))
