@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
 import socket
 import time
 from collections.abc import Callable, Iterable
@@ -16,7 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from smtui.tui import registry
+from smtui.tui import clipboard, registry
 from smtui.tui.clipboard import osc52_sequence
 from smtui.tui.diagnose import Diagnosis, diagnose_exception, diagnose_response
 from smtui.tui.nodes import CATEGORY_TITLES, NodeRef
@@ -451,10 +452,20 @@ class SmtuiApp(App[None]):
         Raises:
             ValueError: The text is too large for a terminal clipboard sequence.
         """
-        sequence = osc52_sequence(text)
+        sequence = osc52_sequence(text)  # raises before anything is copied when it is too large
         self._clipboard = text
-        if self._driver is not None:
-            self._driver.write(sequence)
+        driver = self._driver
+        if driver is None:
+            return
+        if not os.environ.get("TMUX"):
+            driver.write(sequence)
+            return
+
+        def through_tmux() -> None:
+            # Runs the tmux command: off the UI thread; a fallback sequence is written from the loop.
+            clipboard.copy(text, lambda seq: self.call_from_thread(driver.write, seq))
+
+        self.run_worker(through_tmux, thread=True, group="clipboard", exit_on_error=False)
 
     def action_help(self) -> None:
         """Help for the focused view: its keys, grouped."""
