@@ -373,7 +373,7 @@ async def test_capture_then_the_image_is_listed(emulator: Any, tmp_path: Path) -
         assert op.status == "Succeeded", (op.error_code, op.error_message)
         await pilot.press("2")  # OS images
         await wait_for(pilot, lambda: f"image/{image}" in app.browse.items, what="captured image")  # type: ignore[union-attr]
-        assert app.browse.items[f"image/{image}"].cells[2] == "User"  # type: ignore[union-attr]
+        assert app.browse.items[f"image/{image}"].cells[3] == "User"  # type: ignore[union-attr]
 
 
 async def test_delete_role_confirmation_and_cancel(emulator: Any, tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from smtui.api import models
 from smtui.forms.defaults import free_slot, free_ssh_port
 from smtui.tui.dialogs.confirm import ConfirmDialog
@@ -295,3 +297,52 @@ async def test_empty_description_shows_the_default_it_sends(emulator: Any, tmp_p
         assert (await operation_done(pilot, app, "CreateHostedService")).status == "Succeeded"
     got = await run_client(emulator, lambda c: c.get_hosted_service(service))
     assert got.response.hosted_service_properties.description == "Service host"
+
+
+# ----------------------------------------------------------------------------- OS image names
+
+
+def row_texts(app: Any) -> list[str]:
+    """The list's rows as drawn (one string per row, header excluded)."""
+    table = app.browse.table
+    return ["".join(s.text for s in table.render_line(y)).rstrip() for y in range(1, table.size.height)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_os_images_sharing_a_publisher_prefix_are_told_apart(
+    emulator: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    async with console(emulator, tmp_path) as (app, pilot):
+        await pilot.resize_terminal(*size)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: app.browse.table.row_count > 20, what="the images")  # type: ignore[union-attr]
+        if size[0] == 80:
+            await pilot.press("t")  # the tree hidden: the list has the whole width
+        await pilot.pause()
+        rows = [r for r in row_texts(app) if r.strip()]
+        assert rows[0].startswith("CoreCLR x64")  # the label first
+        assert "…" in rows[0] and rows[0].count("03f55de797f546a1b29d1b8d66be687a") == 0  # name cut mid
+        assert "201504.29" in rows[0]  # the end of the name, which tells them apart
+        # The eight images of one publisher (same 32-digit prefix) no longer read alike.
+        publisher = [r for r in rows if "03f55…" in r]
+        assert len(publisher) == 8 and len(set(publisher)) == 8, "\n".join(rows)
+
+
+async def test_image_picker_shows_labels_and_the_name_in_details(emulator: Any, tmp_path: Path) -> None:
+    service = await make_deployments(emulator, ports=[22])
+    async with console(emulator, tmp_path) as (app, pilot):
+        await open_row(pilot, app, f"service/{service}")
+        await open_row(pilot, app, f"deployment/{service}/{service}")
+        await pilot.press("c")
+        builder = await wait_screen(pilot, app, "VMRoleBuilder")
+        await fill(pilot, builder, "image_filter", "Ubuntu-14_04")
+        builder.field("os_disk.source_image_name").control.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Ubuntu Server 14.04" in text and "b39f27a8b8c64d52b05eac6a62ebad85__" not in text
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        name = builder.value("os_disk.source_image_name")
+        assert name.startswith("b39f27a8b8c64d52b05eac6a62ebad85__Ubuntu-14_04")
+        assert str(builder.query_one("#image-name").content) == f"image name: {name}"

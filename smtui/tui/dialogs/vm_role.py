@@ -228,6 +228,9 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             yield text_field("Image filter", "image_filter", "", placeholder="type to narrow the image list")
             yield select_field("Source image", "os_disk.source_image_name", self._image_options(""),
                                role.os_disk.source_image_name, allow_blank=True)  # fmt: skip
+            # The picker lists labels (names share a long publisher prefix); the name picked is here.
+            yield Static(self._image_detail(role.os_disk.source_image_name), id="image-name",
+                         classes="hint under-field", markup=False)  # fmt: skip
             yield text_field("Existing OS disk", "os_disk.disk_name", role.os_disk.disk_name,
                              placeholder="or the name of a registered OS disk")  # fmt: skip
             # Under the input, not in its placeholder: at 80 columns the placeholder was cut.
@@ -262,10 +265,13 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
     def _image_options(self, text: str) -> list[tuple[str, str]]:
         needle = text.strip().lower()
         return [
-            (f"{img.name} ({img.os})", img.name)
+            (f"{img.label or img.name} ({img.os})", img.name)
             for img in self.images
             if not needle or needle in img.name.lower() or needle in img.label.lower()
         ]
+
+    def _image_detail(self, name: str) -> str:
+        return f"image name: {name}" if name else ""
 
     # ------------------------------------------------------------------ reactions
 
@@ -284,6 +290,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             attach = bool(str(self.value("os_disk.disk_name")).strip()) and not image_chosen
             self.query_one(ProvisioningFields).display = not attach
         if key == "os_disk.source_image_name":
+            self.query_one("#image-name", Static).update(self._image_detail(str(field.value)))
             image = next((i for i in self.images if i.name == field.value), None)
             if image is not None and image.os in ("Linux", "Windows"):
                 self.field("provisioning.os").value = image.os
