@@ -370,6 +370,8 @@ register(
         "Restart",
         ROLE_OR_INSTANCE,
         start(restart_instance),
+        show=True,
+        label="Restart",
         help="restart the VM (R)",
     )
 )
@@ -380,6 +382,8 @@ register(
         "Capture image",
         ROLE_OR_INSTANCE,
         start(capture),
+        show=True,
+        label="Capture",
         help="capture the VM to an OS image (C)",
     )
 )
