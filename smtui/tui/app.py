@@ -62,7 +62,7 @@ class SmtuiApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         # Shown by the footer as "…more" only when some keys did not fit; lists them all.
-        Binding("full_stop", "help", "…more", show=False, id="app.more-keys"),
+        Binding("full_stop", "help", "…more", show=False, key_display=".", id="app.more-keys"),
         Binding("o", "toggle_operations", "Ops", id="app.operations"),
         Binding("p", "toggle_pause", "Pause refresh", show=False, id="app.pause"),
         Binding("P", "profiles", "Profiles", show=False, id="app.profiles"),
