@@ -438,8 +438,14 @@ class SmtuiApp(App[None]):
         self.push_screen(ConfirmScreen("Quit smtui?", question, id="quit-pending"), answered)
 
     def action_help_quit(self) -> None:
-        """ctrl+c outside a text field quits like ``q`` (asking first when operations run)."""
-        self.run_worker(self.action_quit(), exit_on_error=False)
+        """ctrl+c on the main screen quits like ``q`` (asking first when operations run).
+
+        Over a form or dialog it only says how to quit: a reflex ctrl+c must not lose what was typed.
+        """
+        if isinstance(self.screen, BrowseScreen):
+            self.run_worker(self.action_quit(), exit_on_error=False)
+        else:
+            super().action_help_quit()
 
     # ------------------------------------------------------------------ misc actions
 

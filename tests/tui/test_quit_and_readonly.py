@@ -138,3 +138,16 @@ async def test_read_only_palette_lists_write_actions_as_disabled(emulator: Any, 
         assert "read-only profile: Delete role is disabled" in text
         await pilot.press("enter")
         await wait_for(pilot, lambda: "read-only profile: Delete role is disabled" in notes(app))
+
+
+async def test_ctrl_c_over_a_form_does_not_quit(emulator: Any, tmp_path: Path) -> None:
+    async with console(emulator, tmp_path) as (app, pilot):
+        await pilot.press("c")  # Create hosted service
+        await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "CreateHostedServiceDialog", what="the form"
+        )
+        await pilot.press(*"kept", "tab", "tab", "tab", "tab")  # away from the text fields
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.return_code is None and type(app.screen).__name__ == "CreateHostedServiceDialog"
+        assert app.screen.value("service_name") == "kept"  # type: ignore[attr-defined]
