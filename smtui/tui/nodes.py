@@ -248,7 +248,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         # Platform image names share a 32-hex-digit publisher prefix: the label comes first and
         # the name is cut in the middle (its end tells them apart), so rows stay distinguishable.
         Column("label", "Label", keep=True),
-        Column("name", "Name", max_width=26, keep=True, elide_middle=True),
+        Column("name", "Name", max_width=26, elide_middle=True),
         ("os", "OS"),
         ("category", "Category"),
         Column("size", "GB", numeric=True),
