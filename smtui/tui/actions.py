@@ -331,6 +331,13 @@ async def create_deployment(ctx: ActionContext) -> None:
     """Create a VM deployment in the listed hosted service with the VMRole builder."""
     service = ctx.node.parts[0]
     choices = await fetch_choices(ctx, "images", "sizes", "disks", "storage", service=service)
+    # The slots already taken, so the form defaults to a free one (or says none is left).
+    found = await ctx.client.get_hosted_service(service, embed_detail=True)
+    slots: dict[str, str] = {}
+    if found.is_successful and found.response is not None:
+        for dep in found.response.deployments:
+            if dep.deployment_slot and dep.name:
+                slots[dep.deployment_slot] = dep.name
 
     def make(model: Any) -> ApiRequest[Any]:
         options: dict[str, Any] = {"DeploymentSlot": model.deployment_slot, "Label": model.label}
@@ -346,6 +353,7 @@ async def create_deployment(ctx: ActionContext) -> None:
         media_base=choices.media_base,
         media_note=choices.media_note,
         service_name=service,
+        slots_in_use=slots,
         **form_hooks(
             ctx, make, lambda m: f"{service}/{m.name}", lambda m: NodeRef(Kind.DEPLOYMENT, (service, m.name))
         ),
@@ -357,6 +365,11 @@ async def delete_deployment(ctx: ActionContext) -> None:
     """Delete a deployment (type its name; optionally with its disks and blobs)."""
     assert ctx.item is not None
     service, name = ctx.item.ref.parts[:2]
+    await confirm_delete_deployment(ctx, service, name, ctx.node)
+
+
+async def confirm_delete_deployment(ctx: ActionContext, service: str, name: str, node: NodeRef) -> None:
+    """Ask (typing the name) and delete deployment ``name`` of ``service``; ``node`` is then reloaded."""
     dialog = ConfirmDialog(
         f"Delete deployment {name}?",
         f"Deployment {name} of hosted service {service}, with all its roles (VMs).",
@@ -369,7 +382,7 @@ async def delete_deployment(ctx: ActionContext) -> None:
         dialog,
         lambda o: compute.delete_deployment(service, name, o.get("media", False)),
         f"{service}/{name}",
-        node=ctx.node,
+        node=node,
     )
 
 

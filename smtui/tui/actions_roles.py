@@ -11,6 +11,7 @@ from smtui.api.operations import ApiRequest
 from smtui.forms.values import DataDiskValues, EndpointValues, OSDiskValues, VMRoleValues
 from smtui.tui.actions import (
     call_line,
+    confirm_delete_deployment,
     fetch_choices,
     form_hooks,
     report_failure,
@@ -155,6 +156,12 @@ async def delete_role(ctx: ActionContext) -> None:
     """Delete a role (optionally with its disks and blobs)."""
     assert ctx.item is not None
     service, dep_name, role_name = ctx.item.ref.parts[:3]
+    deployment = await _deployment(ctx, service, dep_name)
+    if deployment is None:
+        return
+    if [r.role_name for r in deployment.role_list] == [role_name]:
+        await _offer_deployment_delete(ctx, service, dep_name, role_name)
+        return
 
     def make(options: Any) -> ApiRequest[Any]:
         return compute.delete_role(service, dep_name, role_name, options.get("media", False))
@@ -166,6 +173,22 @@ async def delete_role(ctx: ActionContext) -> None:
         options={"media": ("Also delete its OS and data disks and their VHD blobs (comp=media)", False)},
     )
     await send_confirmed(ctx, dialog, make, f"{service}/{dep_name}/{role_name}", node=ctx.node)
+
+
+async def _offer_deployment_delete(ctx: ActionContext, service: str, dep_name: str, role_name: str) -> None:
+    # Said up front: Delete Role on the last role only earns a 400 from the service.
+    answer = await ctx.app.push_screen_wait(
+        ConfirmDialog(
+            f"{role_name} is the only role of deployment {dep_name}",
+            f"The service refuses to delete a deployment's last role (400 Bad Request). To remove "
+            f"{role_name}, delete deployment {dep_name} of hosted service {service} instead; "
+            "its name is asked next.",
+            call_line(ctx, compute.delete_deployment(service, dep_name)),
+            confirm_label="Delete the deployment…",
+        )
+    )
+    if answer is not None:
+        await confirm_delete_deployment(ctx, service, dep_name, NodeRef(Kind.SERVICE, (service,)))
 
 
 # ----------------------------------------------------------------------------- role instances
@@ -219,12 +242,23 @@ async def restart_instance(ctx: ActionContext) -> None:
 
 
 async def capture(ctx: ActionContext) -> None:
-    """Capture a VM to an OS image (Delete: the role goes away — confirmed first)."""
+    """Capture a VM to an OS image (Delete: the role goes away — confirmed first).
+
+    The service captures only a stopped VM: on a running one the form offers to shut it down
+    (Stopped) first; that shutdown is sent and followed to completion, then the capture is sent.
+    """
     service, dep_name, instance = _role_target(ctx)
-    os_name = "Linux"
-    model = ctx.item.model if ctx.item is not None else None
-    if isinstance(model, models.VMRole) and model.os_virtual_hard_disk is not None:
-        os_name = model.os_virtual_hard_disk.os or "Linux"
+    deployment = await _deployment(ctx, service, dep_name)
+    if deployment is None:
+        return
+    found = next((i for i in deployment.role_instance_list if i.instance_name == instance), None)
+    role_name = found.role_name if found is not None and found.role_name else instance
+    role = next((r for r in deployment.role_list if r.role_name == role_name), None)
+    os_disk = role.os_virtual_hard_disk if role is not None else None
+    os_name = (os_disk.os if os_disk is not None else None) or "Linux"
+    running = None
+    if found is not None and found.power_state != "Stopped":
+        running = found.instance_status or found.power_state or "running"
     target = f"{service}/{dep_name}/{instance}"
 
     def make(body: Any) -> ApiRequest[Any]:
@@ -233,21 +267,38 @@ async def capture(ctx: ActionContext) -> None:
     async def submit(body: Any) -> Any:
         request = make(body)
         if body.post_capture_action == "Delete":
+            first = " It is shut down (Stopped) first." if dialog.shutdown_first else ""
             answer = await ctx.app.push_screen_wait(
                 ConfirmDialog(
                     f"Capture {instance} and DELETE it?",
                     f"Role instance {instance} in deployment {dep_name} of hosted service {service} "
-                    f"is captured to image {body.target_image_name} and then deleted.",
+                    f"is captured to image {body.target_image_name} and then deleted.{first}",
                     f"{call_line(ctx, request)}  (CaptureRoleOperation, PostCaptureAction=Delete)",
                     confirm_label="Capture and delete",
                 )
             )
             if answer is None:
                 return KEEP_OPEN
+        if dialog.shutdown_first:
+            dialog.say(f"Shutting {instance} down (Stopped); the capture is sent once it has stopped…")
+            stop = compute.shutdown_role_instance(service, dep_name, instance, "Stopped")
+            response = await send(ctx, stop, target)
+            if not response.is_successful:
+                return response
+            if response.request_id:
+                await ctx.client.wait_for_operation(
+                    response.request_id, interval=2.0, timeout=1800.0, raise_on_failure=True
+                )
+            dialog.say(f"{instance} is stopped; sending the capture…")
         return await send(ctx, request, target)
 
     dialog = CaptureDialog(
-        instance, os=os_name, preview=lambda body: ctx.client.preview(make(body)), submit=submit
+        instance,
+        os=os_name,
+        host_name=(found.host_name or "") if found is not None else "",
+        running=running,
+        preview=lambda body: ctx.client.preview(make(body)),
+        submit=submit,
     )
     await ctx.app.push_screen_wait(dialog)
 
@@ -320,6 +371,8 @@ register(
         "Restart",
         ROLE_OR_INSTANCE,
         start(restart_instance),
+        show=True,
+        label="Restart",
         help="restart the VM (R)",
     )
 )
@@ -330,6 +383,8 @@ register(
         "Capture image",
         ROLE_OR_INSTANCE,
         start(capture),
+        show=True,
+        label="Capture",
         help="capture the VM to an OS image (C)",
     )
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
 import socket
 import time
 from collections.abc import Callable, Iterable
@@ -16,12 +17,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from smtui.tui import registry
+from smtui.tui import clipboard, registry
 from smtui.tui.clipboard import osc52_sequence
 from smtui.tui.diagnose import Diagnosis, diagnose_exception, diagnose_response
 from smtui.tui.nodes import CATEGORY_TITLES, NodeRef
 from smtui.tui.operations_tracker import FAILED, OperationsTracker, TrackedOperation
-from smtui.tui.screens.browse import JUMPS, BrowseScreen
+from smtui.tui.screens.browse import JUMPS, BrowseScreen, read_only_reason
 from smtui.tui.widgets.header_bar import ConnectionInfo, HeaderBar
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
 
@@ -60,6 +61,8 @@ class SmtuiApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
+        # Shown by the footer as "…more" only when some keys did not fit; lists them all.
+        Binding("full_stop", "help", "…more", show=False, key_display=".", id="app.more-keys"),
         Binding("o", "toggle_operations", "Ops", id="app.operations"),
         Binding("p", "toggle_pause", "Pause refresh", show=False, id="app.pause"),
         Binding("P", "profiles", "Profiles", show=False, id="app.profiles"),
@@ -421,6 +424,53 @@ class SmtuiApp(App[None]):
 
         self.push_screen(PromptScreen("Track an operation", "x-ms-request-id to poll"), got)
 
+    # ------------------------------------------------------------------ quitting
+
+    def quit_question(self) -> str | None:
+        """What to ask before quitting, or None when no operation is still running."""
+        pending = self.tracker.pending if self.tracker is not None else []
+        if not pending:
+            return None
+        n = len(pending)
+        running = f"{n} operations are" if n > 1 else "1 operation is"
+        lines = [f"{running} still running — quit anyway? They will be tracked again on next start."]
+        conn = self.connection
+        if conn is not None and conn.is_emulator and self._owns_connection:
+            lines.append(
+                "The embedded emulator stops with the console and resumes them on next start."
+            )
+        lines.extend(f"  • {op.operation} on {op.target}" for op in pending[:3])
+        if n > 3:
+            lines.append(f"  … and {n - 3} more (o shows them all)")
+        return "\n".join(lines)
+
+    async def action_quit(self) -> None:
+        """Quit; with operations still running, ask first (they resume on the next start)."""
+        from smtui.tui.screens.prompt import ConfirmScreen
+
+        if any(isinstance(s, ConfirmScreen) and s.id == "quit-pending" for s in self.screen_stack):
+            return
+        question = self.quit_question()
+        if question is None:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Quit smtui?", question, id="quit-pending"), answered)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c on the main screen quits like ``q`` (asking first when operations run).
+
+        Over a form or dialog it only says how to quit: a reflex ctrl+c must not lose what was typed.
+        """
+        if isinstance(self.screen, BrowseScreen):
+            self.run_worker(self.action_quit(), exit_on_error=False)
+        else:
+            super().action_help_quit()
+
     # ------------------------------------------------------------------ misc actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -434,10 +484,20 @@ class SmtuiApp(App[None]):
         Raises:
             ValueError: The text is too large for a terminal clipboard sequence.
         """
-        sequence = osc52_sequence(text)
+        sequence = osc52_sequence(text)  # raises before anything is copied when it is too large
         self._clipboard = text
-        if self._driver is not None:
-            self._driver.write(sequence)
+        driver = self._driver
+        if driver is None:
+            return
+        if not os.environ.get("TMUX"):
+            driver.write(sequence)
+            return
+
+        def through_tmux() -> None:
+            # Runs the tmux command: off the UI thread; a fallback sequence is written from the loop.
+            clipboard.copy(text, lambda seq: self.call_from_thread(driver.write, seq))
+
+        self.run_worker(through_tmux, thread=True, group="clipboard", exit_on_error=False)
 
     def action_help(self) -> None:
         """Help for the focused view: its keys, grouped."""
@@ -468,6 +528,13 @@ class SmtuiApp(App[None]):
             yield SystemCommand("Toggle tree", "hide/show the navigation tree (t)", browse.action_toggle_tree)
             for action in registry.actions():
                 if action.mutating and self.read_only:
+                    # Listed, marked disabled with the reason, instead of "No matches".
+                    reason = read_only_reason(action)
+                    yield SystemCommand(
+                        f"{action.description} (disabled)",
+                        reason,
+                        lambda r=reason: self.notify(r, severity="warning", timeout=4),
+                    )
                     continue
                 yield SystemCommand(
                     action.description,

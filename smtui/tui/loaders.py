@@ -263,16 +263,20 @@ async def load_role(client: Any, node: NodeRef) -> Listing:
 async def load_images(client: Any, node: NodeRef) -> Listing:
     """``List OS Images``."""
 
-    def cells(img: Any) -> tuple[str, ...]:
-        return (
+    def make(img: Any, source: Source) -> Item:
+        # The label first: platform image names share a long publisher prefix (see COLUMNS).
+        name = img.name or ""
+        cells = (
+            text(img.label),
+            name,
             text(img.os),
             text(img.category),
-            text(img.label),
             text(img.logical_size_in_gb),
             text(img.published_date),
         )
+        return Item(NodeRef(Kind.IMAGE, (name,), name), cells, img, source)
 
-    return _named_items(node, await client.list_os_images(), Kind.IMAGE, lambda img: img.name, cells)
+    return _list_items(node, await client.list_os_images(), make)
 
 
 async def load_disks(client: Any, node: NodeRef) -> Listing:

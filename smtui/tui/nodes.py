@@ -260,11 +260,12 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
     ),
     Kind.ROLE: _cols(("type", "Type"), ("name", "Name"), _status("state", "State"), ("detail", "Detail")),
     Kind.IMAGES: _cols(
-        # Platform image names share a 32-hex-digit prefix; the label is what tells them apart.
-        Column("name", "Name"),
+        # Platform image names share a 32-hex-digit publisher prefix: the label comes first and
+        # the name is cut in the middle (its end tells them apart), so rows stay distinguishable.
+        Column("label", "Label", keep=True),
+        Column("name", "Name", max_width=26, elide_middle=True),
         ("os", "OS"),
         ("category", "Category"),
-        Column("label", "Label", keep=True),
         Column("size", "GB", numeric=True),
         ("published", "Published"),
     ),

@@ -40,6 +40,8 @@ class Column:
         style: Optional function giving a Rich style string for a cell value (e.g. status colours).
         keep: Squeezed last when the table is wider than the screen (the name that tells rows
             apart; every other column is in the details pane anyway).
+        elide_middle: Cut in the middle, not at the end, when too wide (names that share a long
+            prefix, like platform images' publisher id, differ at their end).
     """
 
     key: str
@@ -48,6 +50,7 @@ class Column:
     numeric: bool = False
     style: Callable[[str], str | None] | None = field(default=None, compare=False)
     keep: bool = False
+    elide_middle: bool = False
 
 
 @dataclass(frozen=True)

@@ -343,17 +343,13 @@ async def test_capture_then_the_image_is_listed(emulator: Any, tmp_path: Path) -
         await go_to_role(pilot, app, service, dep, names[1])
         instance = f"instance/{service}/{dep}/{names[1]}/{names[1]}"
         await select_row(pilot, app, instance)
-        # The service captures only a stopped VM; a capture now is refused and the dialog says why.
+        # The service captures only a stopped VM; the form says so before anything is sent.
         await pilot.press("C")
         dialog = await wait_screen(pilot, app, _dialog("CaptureDialog"))
         await fill(pilot, dialog, "target_image_name", image)
         await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
-        await pilot.press("enter")
-        await wait_screen(pilot, app, ConfirmDialog)
-        await pilot.press("y")
-        await wait_for(pilot, lambda: dialog.service_error, what="409 in the dialog")
-        assert dialog.service_error.startswith("409 ConflictError: ") and "request id" in dialog.service_error
+        await pilot.pause()
+        assert "must be stopped first" in dialog.field("shutdown_first").error
         assert app.screen is dialog and dialog.value("target_image_name") == image
         await pilot.press("escape")  # the form has changes: "Discard changes?" first
         from smtui.tui.screens.prompt import DiscardChangesScreen
@@ -369,6 +365,8 @@ async def test_capture_then_the_image_is_listed(emulator: Any, tmp_path: Path) -
         await select_row(pilot, app, instance)
         await pilot.press("C")
         dialog = await wait_screen(pilot, app, _dialog("CaptureDialog"))
+        assert not dialog.query("#capture-running")  # stopped: nothing to offer
+        await pilot.press("enter", "down", "enter")  # After capture: (blank) → Delete
         await fill(pilot, dialog, "target_image_name", image)
         await pilot.press("ctrl+s")
         preview = await wait_screen(pilot, app, RequestPreviewDialog)
@@ -381,7 +379,7 @@ async def test_capture_then_the_image_is_listed(emulator: Any, tmp_path: Path) -
         assert op.status == "Succeeded", (op.error_code, op.error_message)
         await pilot.press("2")  # OS images
         await wait_for(pilot, lambda: f"image/{image}" in app.browse.items, what="captured image")  # type: ignore[union-attr]
-        assert app.browse.items[f"image/{image}"].cells[2] == "User"  # type: ignore[union-attr]
+        assert app.browse.items[f"image/{image}"].cells[3] == "User"  # type: ignore[union-attr]
 
 
 async def test_delete_role_confirmation_and_cancel(emulator: Any, tmp_path: Path) -> None:

@@ -196,4 +196,6 @@ async def test_every_top_level_list_loads_named_rows(demo_emulator: Any, make_ap
             await pilot.press(key)
             await wait_for(pilot, lambda kind=kind: loaded(app, kind))
             for item in app.browse.items.values():
-                assert item.ref.parent() == app.browse.current and item.cells[0] == item.ref.name != ""
+                # OS images show their label first (names share a publisher prefix), the name second.
+                name_cell = item.cells[1] if kind is Kind.IMAGES else item.cells[0]
+                assert item.ref.parent() == app.browse.current and name_cell == item.ref.name != ""

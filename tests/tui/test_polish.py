@@ -181,9 +181,10 @@ async def test_image_labels_are_readable_at_80x24(demo_emulator: Any, make_app: 
         await pilot.press("2")
         await wait_for(pilot, lambda: loaded(app, Kind.IMAGES))
         table = app.browse.table
-        label = [c.key for c in table.columns].index("label")
+        keys = [c.key for c in table.columns]
+        label, name = keys.index("label"), keys.index("name")
         # Names are "<32 hex digits>__…": the label is what a user reads to pick an image.
-        assert table.widths[label] >= 15 and table.widths[label] > table.widths[0]
+        assert table.widths[label] >= 15 and table.widths[label] > table.widths[name]
 
 
 async def test_zoomed_details_scroll_with_the_keys(demo_emulator: Any, make_app: Any) -> None:

@@ -57,7 +57,9 @@ def test_osc52_is_wrapped_for_tmux_and_screen() -> None:
     payload = base64.b64encode(b"contoso-web").decode()
     assert osc52_sequence("contoso-web", {}) == f"\x1b]52;c;{payload}\a"
     tmux = osc52_sequence("contoso-web", {"TMUX": "/tmp/tmux-0/default,1,0"})
-    assert tmux == f"\x1bPtmux;\x1b\x1b]52;c;{payload}\a\x1b\\"
+    # Bare (tmux set-clipboard on) then DCS-wrapped (allow-passthrough on): the fallback when
+    # ``tmux load-buffer -w`` is not available (see test_clipboard_tmux.py).
+    assert tmux == f"\x1b]52;c;{payload}\a\x1bPtmux;\x1b\x1b]52;c;{payload}\a\x1b\\"
     assert osc52_sequence("x", {"TERM": "screen-256color"}).startswith("\x1bP\x1b]52;")
     with pytest.raises(ClipboardTooLarge):
         osc52_sequence("x" * MAX_OSC52_BYTES, {})

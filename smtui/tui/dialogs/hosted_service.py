@@ -8,6 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from smtui.api.operations_services import DEFAULT_SERVICE_DESCRIPTION
 from smtui.forms import builders
 from smtui.forms.validation import validate_hosted_service
 from smtui.forms.values import HostedServiceValues
@@ -50,7 +51,9 @@ class CreateHostedServiceDialog(FormDialog[HostedServiceValues, Any]):
         hint.display = False
         yield hint
         yield text_field("Label", "label", v.label, placeholder="defaults to the service name")
-        yield text_field("Description", "description", v.description)
+        # Left empty, the request carries the API's default; the form says which text that is.
+        yield text_field("Description", "description", v.description,
+                         placeholder=f"empty: sends '{DEFAULT_SERVICE_DESCRIPTION}'")  # fmt: skip
         yield select_field("Location", "location", self.locations, v.location, allow_blank=not self.locations)
 
     def collect(self) -> HostedServiceValues:

@@ -9,7 +9,7 @@ as the user types; Submit shows the request preview, then sends.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Select, Static
 
 from smtui.forms import builders
+from smtui.forms.defaults import free_slot, free_ssh_port
 from smtui.forms.validation import (
     parse_int,
     validate_deployment,
@@ -148,7 +149,10 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         role_sizes: ``(label, name)`` of the role sizes.
         disk_names: Registered, unattached disks (for data disks in "existing" mode).
         role_names_in_use: Roles already in the deployment (Add Role refuses duplicates).
-        ports_in_use: ``(protocol, port)`` public ports used by the deployment's other roles.
+        ports_in_use: ``(protocol, port)`` public ports used by the deployment's other roles
+            (a new role's SSH endpoint defaults to the first free one of 22, 2222, 2223, …).
+        slots_in_use: ``{slot: deployment name}`` of the hosted service's deployments (a new
+            deployment defaults to a free slot; with none free the form says so).
         media_base: Prefix for suggested VHD blob URLs (``https://acct.blob.core.windows.net/vhds``).
         media_note: Shown under the OS disk media link when no suggestion can be made (no storage
             account in the hosted service's region).
@@ -180,6 +184,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         media_base: str = "",
         media_note: str = "",
         service_name: str = "",
+        slots_in_use: Mapping[str, str] | None = None,
         values: DeploymentValues | VMRoleValues | None = None,
         **kwargs: Any,
     ) -> None:
@@ -195,11 +200,15 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         self.media_base = media_base.rstrip("/")
         self.media_note = media_note
         self.service_name = service_name
+        self.slots_in_use = dict(slots_in_use or {})
         if isinstance(values, DeploymentValues):
             self.deployment = values
         else:
-            role = values or VMRoleValues(endpoints=[EndpointValues("SSH", "tcp", "22", "22")])
-            self.deployment = DeploymentValues(name=service_name, label=service_name, role=role)
+            port = free_ssh_port(self.ports_in_use)
+            ssh = [EndpointValues("SSH", "tcp", str(port), "22")] if port is not None else []
+            role = values or VMRoleValues(endpoints=ssh)
+            slot = free_slot(self.slots_in_use) or SLOTS[0]
+            self.deployment = DeploymentValues(name=service_name, label=service_name, slot=slot, role=role)
         self._media_link_auto = not self.deployment.role.os_disk.media_link
         self._suggested_link = ""
 
@@ -211,6 +220,11 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             yield Static("Deployment", classes="section")
             yield text_field("Deployment name", "name", dep.name)
             yield select_field("Slot", "slot", [(s, s) for s in SLOTS], dep.slot)
+            if free_slot(self.slots_in_use) is None and self.slots_in_use:
+                # Said before Send: the service would refuse the deployment with a 409.
+                taken = ", ".join(f"{slot}: {name}" for slot, name in self.slots_in_use.items())
+                yield Static(f"Both slots are taken ({taken}) — delete or swap a deployment first.",
+                             id="slots-taken", classes="hint under-field", markup=False)  # fmt: skip
             yield text_field("Label", "label", dep.label)
             yield text_field("Upgrade domains", "upgrade_domain_count", dep.upgrade_domain_count,
                              placeholder="optional, 1–20", restrict=r"\d*")  # fmt: skip
@@ -225,6 +239,9 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             yield text_field("Image filter", "image_filter", "", placeholder="type to narrow the image list")
             yield select_field("Source image", "os_disk.source_image_name", self._image_options(""),
                                role.os_disk.source_image_name, allow_blank=True)  # fmt: skip
+            # The picker lists labels (names share a long publisher prefix); the name picked is here.
+            yield Static(self._image_detail(role.os_disk.source_image_name), id="image-name",
+                         classes="hint under-field", markup=False)  # fmt: skip
             yield text_field("Existing OS disk", "os_disk.disk_name", role.os_disk.disk_name,
                              placeholder="or the name of a registered OS disk")  # fmt: skip
             # Under the input, not in its placeholder: at 80 columns the placeholder was cut.
@@ -261,10 +278,13 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
     def _image_options(self, text: str) -> list[tuple[str, str]]:
         needle = text.strip().lower()
         return [
-            (f"{img.name} ({img.os})", img.name)
+            (f"{img.label or img.name} ({img.os})", img.name)
             for img in self.images
             if not needle or needle in img.name.lower() or needle in img.label.lower()
         ]
+
+    def _image_detail(self, name: str) -> str:
+        return f"image name: {name}" if name else ""
 
     # ------------------------------------------------------------------ reactions
 
@@ -283,6 +303,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             attach = bool(str(self.value("os_disk.disk_name")).strip()) and not image_chosen
             self.query_one(ProvisioningFields).display = not attach
         if key == "os_disk.source_image_name":
+            self.query_one("#image-name", Static).update(self._image_detail(str(field.value)))
             image = next((i for i in self.images if i.name == field.value), None)
             if image is not None and image.os in ("Linux", "Windows"):
                 self.field("provisioning.os").value = image.os
@@ -412,6 +433,10 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
     def validate_values(self, values: DeploymentValues | VMRoleValues) -> dict[str, str]:
         if isinstance(values, DeploymentValues):
             errors = validate_deployment(values)
+            taken = {slot.lower(): name for slot, name in self.slots_in_use.items()}
+            holder = taken.get(values.slot.lower())
+            if "slot" not in errors and holder is not None:
+                errors["slot"] = f"The {values.slot} slot is taken by deployment {holder}."
             # The role's fields are keyed without the "role." prefix in this form.
             return {k.removeprefix("role."): v for k, v in errors.items()}
         if self.mode == "modify":

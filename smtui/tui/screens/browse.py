@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -66,6 +66,11 @@ NARROW = 100
 
 STALE_AFTER = 5.0
 """Seconds after which a cached listing is reloaded when the user navigates back to it."""
+
+
+def read_only_reason(action: registry.ResourceAction) -> str:
+    """What a write action says in a read-only profile."""
+    return f"read-only profile: {action.description} is disabled"
 
 
 class BrowseScreen(Screen[None]):
@@ -475,9 +480,24 @@ class BrowseScreen(Screen[None]):
         if result is not None:
             await result
 
+    def on_key(self, event: events.Key) -> None:
+        # In read-only mode a write key is disabled; say so instead of doing nothing.
+        if not self.smtui.read_only or self.smtui.client is None:
+            return
+        for action in registry.actions():
+            keys = {k.strip() for k in action.key.split(",")}
+            if (
+                action.mutating
+                and event.key in keys
+                and registry.applies(action, self.current, self.selected)
+            ):
+                event.stop()
+                self.app.notify(read_only_reason(action), severity="warning", timeout=4)
+                return
+
     def _why_not(self, action: registry.ResourceAction) -> str:
         if action.mutating and self.smtui.read_only:
-            return "Read-only mode: nothing that changes resources can run."
+            return read_only_reason(action)
         if self.smtui.client is None:
             return "Not connected yet."
         places = sorted({WHERE.get(kind, kind.value) for kind in action.kinds})

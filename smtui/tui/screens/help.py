@@ -25,6 +25,7 @@ GROUPS = {
 KEY_NAMES = {
     "question_mark": "?",
     "slash": "/",
+    "full_stop": ".",
     "escape": "Esc",
     "enter": "Enter",
     "backspace": "Backspace",

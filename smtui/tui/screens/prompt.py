@@ -109,8 +109,8 @@ class ConfirmScreen(SmallModal[bool]):
     ConfirmScreen > Vertical { width: 70%; max-width: 80; border: round $warning; }
     """
 
-    def __init__(self, title: str, question: str) -> None:
-        super().__init__()
+    def __init__(self, title: str, question: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.confirm_title = title
         self.question = question
 

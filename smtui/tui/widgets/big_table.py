@@ -74,6 +74,15 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
+def _fit_middle(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells, cut in the middle (``03f55d…Demo-App-201504.29``)."""
+    if cell_len(text) <= width or width < 8:
+        return _fit(text, width)
+    head = min(6, width // 4)
+    tail = width - head - 1
+    return set_cell_size(text[:head], head) + "…" + text[-tail:].rjust(tail)
+
+
 class BigTable(ScrollView, can_focus=True):
     """A sortable, filterable table whose cost is proportional to the rows on screen.
 
@@ -389,7 +398,8 @@ class BigTable(ScrollView, can_focus=True):
                 extra = col.style(text)
                 if extra:
                     style = base + _parse_style(extra)
-            parts.append(Segment(_fit(text, width), style))
+            fitted = _fit_middle(text, width) if col.elide_middle else _fit(text, width)
+            parts.append(Segment(fitted, style))
             parts.append(gap)
         return Strip(parts)
 

@@ -20,6 +20,9 @@ from textual.widgets._footer import FooterKey
 PINNED: tuple[str, ...] = ("app.quit", "startup.quit", "app.help", "app.operations")
 """Binding ids always shown, in this order, before any contextual key."""
 
+MORE_ID = "app.more-keys"
+"""Binding id of the key that lists every key (shown as ``…more`` when some did not fit)."""
+
 PALETTE_WIDTH = 11
 """Cells taken by the command-palette key docked on the right (``▏^p palette``)."""
 
@@ -45,17 +48,32 @@ class KeyFooter(Footer):
             key=lambda e: self.PINNED_IDS.index(str(e[0].id)),
         )
         rest = [e for e in entries if e[0].id not in self.PINNED_IDS]
+        more_entry = None
+        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.id == MORE_ID:
+                more_entry = (binding, enabled, tooltip)
         budget = width - (PALETTE_WIDTH if self.show_command_palette else 0)
         shown: list[tuple[Binding, bool, str]] = []
         used = 0
+        dropped = False
         for entry, always in [(e, True) for e in pinned] + [(e, False) for e in rest]:
-            binding = entry[0]
-            # Compact FooterKey: key, a space, the description, one cell of margin.
-            cells = cell_len(self.app.get_key_display(binding)) + 1 + cell_len(binding.description) + 1
+            cells = self._cells(entry[0])
             if always or used + cells <= budget:
                 shown.append(entry)
                 used += cells
+            else:
+                dropped = True
+        if dropped and more_entry is not None:
+            # Room for "…more": give up contextual keys from the right until it fits.
+            need = self._cells(more_entry[0])
+            while used + need > budget and shown and shown[-1][0].id not in self.PINNED_IDS:
+                used -= self._cells(shown.pop()[0])
+            shown.append(more_entry)
         return shown
+
+    def _cells(self, binding: Binding) -> int:
+        # Compact FooterKey: key, a space, the description, one cell of margin.
+        return cell_len(self.app.get_key_display(binding)) + 1 + cell_len(binding.description) + 1
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
