@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -31,6 +31,7 @@ from smtui.tui.widgets.header_bar import HeaderBar
 from smtui.tui.widgets.key_footer import KeyFooter
 from smtui.tui.widgets.nav_tree import NavTree, tree_width
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
+from smtui.tui.widgets.property_tree import PropertyTree
 from smtui.tui.widgets.resource_list import ResourceList
 
 if TYPE_CHECKING:
@@ -57,6 +58,13 @@ WHERE = {
     Kind.STORAGE_ACCOUNT: "a storage account",
 }
 """How the "not here" message names where an action applies."""
+
+TYPED_AHEAD_MOVES = {
+    "up": "cursor_up", "k": "cursor_up", "down": "cursor_down", "j": "cursor_down",
+    "pageup": "page_up", "ctrl+b": "page_up", "pagedown": "page_down", "ctrl+f": "page_down",
+    "home": "first", "g": "first", "end": "last", "G": "last",
+}
+"""Keys pressed while the next list loads that are applied to it once shown (with Enter)."""
 
 NARROW = 100
 """Terminal width below which the tree and the operations sidebar are not shown together."""
@@ -113,6 +121,10 @@ class BrowseScreen(Screen[None]):
         """Node key → label from the last listing that showed it (a deployment's carries its slot)."""
         self._select_next: dict[str, str] = {}
         """Listing key → row key the cursor goes to once that list shows it (a created item)."""
+        self._awaiting: NodeRef | None = None
+        """The node whose list is loading with nothing of it shown yet (keys typed now are queued)."""
+        self._typed_ahead: list[str] = []
+        self._replaying = False
         self._bind_resource_actions()
 
     @property
@@ -181,6 +193,8 @@ class BrowseScreen(Screen[None]):
     def reset(self) -> None:
         """Forget everything loaded (the connection is about to change)."""
         self.workers.cancel_group(self, "listing")
+        self._awaiting = None
+        self._typed_ahead.clear()
         self.listings.clear()
         self.items.clear()
         self._labels.clear()
@@ -203,6 +217,9 @@ class BrowseScreen(Screen[None]):
                 return
             ref, focus_key = parent, ref.key
         changed_kind = ref.kind != self.current.kind or not self.listings
+        if not self._replaying:
+            self._typed_ahead.clear()  # keys typed for a list the user has now left
+        self._awaiting = None
         self.current = ref
         lst = self.query_one(ResourceList)
         lst.noun = (ref.label or ref.kind.value).lower() if ref.kind in (Kind.SUBSCRIPTION,) else "items"
@@ -219,6 +236,7 @@ class BrowseScreen(Screen[None]):
         else:
             lst.set_rows([])
             self.table.empty_text = "Loading…"
+            self._awaiting = ref
             self.load_listing(ref, focus_key)
 
     def _update_breadcrumbs(self) -> None:
@@ -288,6 +306,70 @@ class BrowseScreen(Screen[None]):
         self._schedule_details()
         self.refresh_bindings()
         self.smtui.update_header()
+        if self._awaiting is not None and listing.node == self._awaiting:
+            self._awaiting = None
+            if listing.error and self._typed_ahead:
+                self.app.notify(
+                    f"Not applied: {' '.join(self._typed_ahead)} (the list could not be loaded)", timeout=4
+                )
+                self._typed_ahead.clear()
+            self._replay()
+
+    # ------------------------------------------------------------------ typed-ahead keys
+
+    def on_key(self, event: events.Key) -> None:
+        """While the next list loads, queue navigation keys and drop keys that act on an item."""
+        if self.focused is not self.table:
+            return
+        key = event.key
+        if self._awaiting is None:
+            # Enter and the jumps are applied here, not later from a message or a binding, so
+            # that the keys typed right after them already find the next list loading.
+            if key == "enter":
+                self._open(self.selected)
+            elif key in JUMPS:
+                self.navigate(category(JUMPS[key]))
+            else:
+                return
+            event.stop()
+            event.prevent_default()
+            return
+        if key == "enter" or key in TYPED_AHEAD_MOVES:
+            self._typed_ahead.append(key)
+        elif key in self._action_keys():
+            # Never act on an item of a list the user has not seen.
+            self.app.notify(f"Not applied: {key} (the list was still loading)", timeout=3)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    @staticmethod
+    def _action_keys() -> set[str]:
+        return {key.strip() for action in registry.actions() for key in action.key.split(",")}
+
+    def _replay(self) -> None:
+        """Apply the keys typed ahead, in order, until one opens a list still to be loaded."""
+        if self._replaying:
+            return
+        self._replaying = True
+        try:
+            while self._typed_ahead and self._awaiting is None:
+                key = self._typed_ahead.pop(0)
+                if key == "enter":
+                    self._open(self.selected)
+                else:
+                    getattr(self.table, f"action_{TYPED_AHEAD_MOVES[key]}")()
+        finally:
+            self._replaying = False
+
+    def _open(self, item: Item | None) -> None:
+        if item is None:
+            return
+        if item.ref.is_container:
+            self.navigate(item.ref)
+        else:
+            self.action_zoom()
 
     @property
     def selected(self) -> Item | None:
@@ -311,12 +393,18 @@ class BrowseScreen(Screen[None]):
             if listing is not None and listing.error:
                 details.show(f"{self.current.display}: error", None, listing.source, message=listing.error)
             elif listing is not None:
-                details.show(self.current.display, listing.model, listing.source)
+                details.show(
+                    self.current.display, listing.model, listing.source, identity=self.current.key,
+                    now=self.smtui.now(),
+                )
             return
         message = None
         if item.ref.kind is Kind.STORAGE_ACCOUNT:
             message = "press K for the access keys (masked)"
-        details.show(f"{item.ref.kind.value}: {item.ref.name}", item.model, item.source, message=message)
+        details.show(
+            f"{item.ref.kind.value}: {item.ref.name}", item.model, item.source, message=message,
+            identity=item.ref.key, now=self.smtui.now(),
+        )
 
     # ------------------------------------------------------------------ events
 
@@ -327,13 +415,15 @@ class BrowseScreen(Screen[None]):
 
     @on(BigTable.Selected, "#list BigTable")
     def _row_selected(self, event: BigTable.Selected) -> None:
-        item = self.items.get(event.key)
-        if item is None:
-            return
-        if item.ref.is_container:
-            self.navigate(item.ref)
-        else:
-            self.action_zoom()
+        self._open(self.items.get(event.key))
+
+    @on(PropertyTree.ZoomRequested)
+    def _zoom_property(self, event: PropertyTree.ZoomRequested) -> None:
+        self.action_zoom()
+
+    @on(PropertyTree.CopyRequested)
+    def _copy_property(self, event: PropertyTree.CopyRequested) -> None:
+        self._copy(event.value, f"the value of {event.name}" if event.name else "the value")
 
     @on(Tree.NodeHighlighted, "#tree")
     def _tree_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
@@ -404,6 +494,7 @@ class BrowseScreen(Screen[None]):
             self._unzoom()
             return
         details = self.query_one(DetailsPane)
+        details.set_zoomed(True)
         self.maximize(details)
         # Keys must scroll what is on screen, not move the hidden list's cursor or tree.
         details.focus_content()
@@ -414,6 +505,7 @@ class BrowseScreen(Screen[None]):
     def minimize(self) -> None:
         """Leave zoom (also Textual's own Esc binding) with the focus back on the list."""
         super().minimize()
+        self.query_one(DetailsPane).set_zoomed(False)
         self.table.focus()
 
     def action_next_tab(self) -> None:
