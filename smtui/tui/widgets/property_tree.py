@@ -22,14 +22,19 @@ COLLAPSE_OVER = 40
 """A group with more nodes than this under it starts collapsed (a deployment's RoleList)."""
 
 
-def label_of(prop: Prop, name_width: int) -> Text:
-    """``Name   value`` with the names of one level aligned; a group shows how many it holds."""
+def label_of(prop: Prop, name_width: int, *, one_line: bool = True) -> Text:
+    """``Name   value`` with the names of one level aligned.
+
+    Args:
+        one_line: Join a value's lines (a tree row is one line; zoom shows them as they are).
+    """
+    value = " ".join(prop.value.split()) if one_line and "\n" in prop.value else prop.value
     if not prop.name:
-        return Text(prop.value)
+        return Text(value)
     label = Text(prop.name, style="bold")
-    if prop.value:
+    if value:
         label.append(" " * max(2, name_width - len(prop.name) + 2))
-        label.append(prop.value)
+        label.append(value)
     return label
 
 
@@ -48,7 +53,7 @@ def rich_tree(props: Sequence[Prop], title: str = "") -> RichTree:
     def add(parent: RichTree, nodes: Sequence[Prop]) -> None:
         width = _name_width(nodes)
         for prop in nodes:
-            label = label_of(prop, width)
+            label = label_of(prop, width, one_line=False)
             label.overflow = "fold"
             add(parent.add(label), prop.children)
 
@@ -69,7 +74,7 @@ class PropertyTree(Tree[Prop]):
     ]
 
     DEFAULT_CSS = """
-    PropertyTree { background: $surface; padding: 0; }
+    PropertyTree { background: $surface; padding: 0; overflow-x: hidden; }
     """
 
     @dataclass
