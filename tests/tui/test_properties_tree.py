@@ -75,11 +75,9 @@ async def test_hosted_service_and_deployment_are_named_as_the_service_names_them
         props = await shown(pilot, app, "deployment: contoso-web-prod")
         assert props["Name"] == "contoso-web-prod" and props["DeploymentSlot"] == "Production"
         assert props["RoleInstanceList › web01 › InstanceStatus"] == "ReadyRole"
-        assert props["RoleInstanceList › web01 › InstanceEndpoints › http (tcp 80 → 80) › PublicPort"] == "80"
+        http = "RoleInstanceList › web01 › InstanceEndpoints › http (tcp 80 → 80)"
+        assert props[f"{http} › PublicPort"] == "80" and props[f"{http} › IdleTimeoutInMinutes"] == "4 min"
         assert props["RoleList › web01 › RoleSize"] == "Medium"
-        assert props["RoleInstanceList › web01 › InstanceEndpoints › http (tcp 80 → 80) › IdleTimeoutInMinutes"] == (
-            "4 min"
-        )
 
 
 async def test_role_with_endpoints_and_disks(demo_emulator: Any, make_app: Any) -> None:
@@ -95,7 +93,9 @@ async def test_role_with_endpoints_and_disks(demo_emulator: Any, make_app: Any) 
         endpoint = "ConfigurationSets › NetworkConfiguration › InputEndpoints › http (tcp 80 → 80)"
         assert props[f"{endpoint} › LocalPort"] == "80" and props[f"{endpoint} › Protocol"] == "tcp"
         assert props[f"{endpoint} › EnableDirectServerReturn"] == "no"
-        assert "ConfigurationSets › NetworkConfiguration › InputEndpoints › RemoteDesktop (tcp 3389 → 3389)" in props
+        assert "ConfigurationSets › NetworkConfiguration › InputEndpoints › RemoteDesktop (tcp 3389 → 3389)" in (
+            props
+        )
         disk = "DataVirtualHardDisks › LUN 0 (128 GB, ReadOnly)"
         assert props[f"{disk} › LogicalDiskSizeInGB"] == "128 GB"
         assert props[f"{disk} › MediaLink"].startswith("https://")
@@ -158,7 +158,9 @@ async def test_zoom_shows_a_300_character_value_whole(demo_emulator: Any, make_a
         await wait_for(pilot, lambda: app.browse.maximized is None, what="zoom to end")
 
 
-async def test_y_copies_the_value_and_a_refresh_keeps_folds_and_cursor(demo_emulator: Any, make_app: Any) -> None:
+async def test_y_copies_the_value_and_a_refresh_keeps_folds_and_cursor(
+    demo_emulator: Any, make_app: Any
+) -> None:
     app = make_app(demo_emulator, frozen=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
@@ -183,7 +185,7 @@ async def test_y_copies_the_value_and_a_refresh_keeps_folds_and_cursor(demo_emul
         await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is not label,
                        what="the tree rebuilt")
         await pilot.pause(0.05)
-        folded = next(n for n in tree.root.children if n.data is not None and n.data.name == "ConfigurationSets")
+        folded = next(n for n in tree.root.children if n.data and n.data.name == "ConfigurationSets")
         assert not folded.is_expanded
         assert tree.cursor_node.data is not None and tree.cursor_node.data.name == "DiskLabel"
         assert tree.cursor_line == line
