@@ -93,9 +93,7 @@ async def test_role_with_endpoints_and_disks(demo_emulator: Any, make_app: Any) 
         endpoint = "ConfigurationSets › NetworkConfiguration › InputEndpoints › http (tcp 80 → 80)"
         assert props[f"{endpoint} › LocalPort"] == "80" and props[f"{endpoint} › Protocol"] == "tcp"
         assert props[f"{endpoint} › EnableDirectServerReturn"] == "no"
-        assert "ConfigurationSets › NetworkConfiguration › InputEndpoints › RemoteDesktop (tcp 3389 → 3389)" in (
-            props
-        )
+        assert endpoint.replace("http (tcp 80 → 80)", "RemoteDesktop (tcp 3389 → 3389)") in props
         disk = "DataVirtualHardDisks › LUN 0 (128 GB, ReadOnly)"
         assert props[f"{disk} › LogicalDiskSizeInGB"] == "128 GB"
         assert props[f"{disk} › MediaLink"].startswith("https://")
