@@ -66,6 +66,20 @@ TYPED_AHEAD_MOVES = {
 }
 """Keys pressed while the next list loads that are applied to it once shown (with Enter)."""
 
+NOUNS = {
+    Kind.SUBSCRIPTION: ("list", "lists"),
+    Kind.SERVICES: ("hosted service", "hosted services"),
+    Kind.SERVICE: ("deployment", "deployments"),
+    Kind.DEPLOYMENT: ("role", "roles"),
+    Kind.ROLE: ("instance or disk", "instances or disks"),
+    Kind.IMAGES: ("OS image", "OS images"),
+    Kind.DISKS: ("disk", "disks"),
+    Kind.STORAGE: ("storage account", "storage accounts"),
+    Kind.LOCATIONS: ("location", "locations"),
+    Kind.ROLE_SIZES: ("role size", "role sizes"),
+}
+"""What a row of each list is (one, many): for the count and the empty list."""
+
 NARROW = 100
 """Terminal width below which the tree and the operations sidebar are not shown together."""
 
@@ -222,7 +236,7 @@ class BrowseScreen(Screen[None]):
         self._awaiting = None
         self.current = ref
         lst = self.query_one(ResourceList)
-        lst.noun = (ref.label or ref.kind.value).lower() if ref.kind in (Kind.SUBSCRIPTION,) else "items"
+        lst.singular, lst.noun = NOUNS.get(ref.kind, ("item", "items"))
         if changed_kind or ref.key not in self.listings:
             lst.set_columns(COLUMNS[ref.kind])
         self._update_breadcrumbs()
@@ -299,7 +313,7 @@ class BrowseScreen(Screen[None]):
         if not listing.error and node is not None and node.allow_expand and not node.is_expanded:
             node.expand()  # drilling in opens the node in the tree too (its children are cached)
         table = self.table
-        table.empty_text = f"Error: {listing.error}" if listing.error else "Nothing here"
+        table.empty_text = f"Error: {listing.error}" if listing.error else self._empty_text(listing.node)
         table.set_rows(TableRow(item.ref.key, item.cells) for item in listing.items)
         if focus_key is not None:
             table.move_cursor_to_key(focus_key)
@@ -314,6 +328,23 @@ class BrowseScreen(Screen[None]):
                 )
                 self._typed_ahead.clear()
             self._replay()
+
+    def _empty_text(self, node: NodeRef) -> str:
+        """What an empty list misses and which key makes one (``No deployments in x — press c …``)."""
+        noun = NOUNS.get(node.kind, ("item", "items"))[1]
+        where = f" in {node.name}" if node.kind in (Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE) else ""
+        text = f"No {noun}{where}"
+        for action in registry.actions():
+            creates = action.scope == "node" and node.kind in action.kinds and action.key == "c"
+            if creates and self._action_allowed_on(action, node):
+                verb = action.description.split()[0].lower()
+                return f"{text} — press {action.key} to {verb} one"
+        return text
+
+    def _action_allowed_on(self, action: registry.ResourceAction, node: NodeRef) -> bool:
+        if action.mutating and self.smtui.read_only:
+            return False
+        return self.smtui.client is not None and registry.applies(action, node, None)
 
     # ------------------------------------------------------------------ typed-ahead keys
 
