@@ -20,8 +20,8 @@ from smtui.tui import registry
 from smtui.tui.clipboard import osc52_sequence
 from smtui.tui.diagnose import Diagnosis, diagnose_exception, diagnose_response
 from smtui.tui.nodes import CATEGORY_TITLES, NodeRef
-from smtui.tui.palette import ConsoleCommands
 from smtui.tui.operations_tracker import FAILED, OperationsTracker, TrackedOperation
+from smtui.tui.palette import ConsoleCommands
 from smtui.tui.screens.browse import JUMPS, BrowseScreen
 from smtui.tui.widgets.header_bar import ConnectionInfo, HeaderBar
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
