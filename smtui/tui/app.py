@@ -100,6 +100,7 @@ class SmtuiApp(App[None]):
         self.connection_info: ConnectionInfo | None = None
         self.tracker: OperationsTracker | None = None
         self.paused = False
+        self._ops_closed_by_user = False
         self._refresh_timer: Any = None
         self.startup_error: Diagnosis | None = None
 
@@ -183,7 +184,9 @@ class SmtuiApp(App[None]):
         self.tracker = OperationsTracker(
             conn.subscription_id, conn.profile_name, store_path=self.operations_file, wall=self.now
         )
-        resumed = self.tracker.resume(await asyncio.to_thread(self.tracker.load_pending))
+        stored = await asyncio.to_thread(self.tracker.load_stored)
+        resumed = self.tracker.resume([op for op in stored if op.is_pending])
+        self.tracker.restore_finished(stored)
         if resumed:
             self.notify(f"Resumed tracking {len(resumed)} pending operation(s)", title="Operations")
             self._poll_operations()
@@ -311,7 +314,7 @@ class SmtuiApp(App[None]):
         self.tracker.add(request_id, operation, target, node, created)
         self._redraw_operations()
         sidebar = self._sidebar()
-        if sidebar is not None and self.size.width >= 100:
+        if sidebar is not None and self.size.width >= 100 and not self._ops_closed_by_user:
             sidebar.add_class("-visible")
             browse = self.browse
             if browse is not None:
@@ -384,6 +387,8 @@ class SmtuiApp(App[None]):
         if sidebar is None:
             return
         sidebar.toggle_class("-visible")
+        # Closed with o, it stays closed for new operations (a toast says one started).
+        self._ops_closed_by_user = not sidebar.has_class("-visible")
         browse = self.browse
         if browse is not None:
             browse.update_layout()
