@@ -70,6 +70,9 @@ class SmtuiApp(App[None]):
 
     CSS = """
     Screen { background: $surface; }
+    /* A dropdown over a form: Textual's "tall" edge is drawn in colour only and vanished in 16
+       colours and NO_COLOR; line-drawing characters show in any terminal. */
+    SelectOverlay { border: round $border; }
     """
 
     def __init__(
