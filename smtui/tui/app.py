@@ -70,6 +70,8 @@ class SmtuiApp(App[None]):
 
     CSS = """
     Screen { background: $surface; }
+    /* "Screen" above matches dialogs too and hid the list a dialog was opened from. */
+    ModalScreen { background: $background 60%; }
     /* A dropdown over a form: Textual's "tall" edge is drawn in colour only and vanished in 16
        colours and NO_COLOR; line-drawing characters show in any terminal. */
     SelectOverlay { border: round $border; }
