@@ -2,7 +2,8 @@
 
 Usage: ``python scripts/screenshots.py [--out screenshots]``. Starts a fresh demo emulator in a
 temporary directory (slow enough that a started operation is still pending when captured),
-drives ``SmtuiApp`` headless with keys like a user and saves one SVG per main screen.
+drives ``SmtuiApp`` headless with keys like a user and saves one SVG per main screen. Forms and
+dialogs are taken in the same console, over the browse screen they were opened from (no harness).
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def listed(app: Any, kind: str) -> bool:
     )
 
 
+def listed_key(app: Any, service: str) -> bool:
+    """The deployments list of ``service`` is the current list, loaded."""
+    browse = app.browse
+    return bool(browse.current.key == f"service/{service}" and browse.current.key in browse.listings)
+
+
 async def capture(emu: Any, out: Path, work: Path) -> list[Path]:
     from smtui.profiles import store
     from smtui.profiles.connection import Connection
@@ -52,10 +59,24 @@ async def capture(emu: Any, out: Path, work: Path) -> list[Path]:
     )
     saved: list[Path] = []
 
-    def shot(name: str) -> None:
-        path = out / f"console-{name}.svg"
+    def shot(name: str, prefix: str = "console-") -> None:
+        path = out / f"{prefix}{name}.svg"
         app.save_screenshot(filename=path.name, path=str(out))
         saved.append(path)
+
+    async def focus_property(name_start: str) -> None:
+        from smtui.tui.widgets.property_tree import PropertyTree
+
+        tree = app.browse.query_one(PropertyTree)
+        for _ in range(6):
+            if app.focused is tree:
+                break
+            await pilot.press("tab")
+        for _ in range(40):
+            node = tree.cursor_node
+            if node is not None and node.data is not None and node.data.name.startswith(name_start):
+                break
+            await pilot.press("down")
 
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: listed(app, "services"))
@@ -65,6 +86,15 @@ async def capture(emu: Any, out: Path, work: Path) -> list[Path]:
         await wait_for(pilot, lambda: listed(app, "deployment"))
         await pilot.pause(0.3)
         shot("tree-table")
+
+        await focus_property("http ")  # the role's Properties tree, on its first input endpoint
+        for width, height in ((120, 40), (80, 24)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause(0.3)
+            shot(f"properties-tree-{width}x{height}")
+        await pilot.resize_terminal(*SIZE)
+        app.browse.table.focus()
+        await pilot.pause(0.2)
 
         await pilot.press("enter")
         await wait_for(pilot, lambda: listed(app, "role"))
@@ -107,7 +137,62 @@ async def capture(emu: Any, out: Path, work: Path) -> list[Path]:
         await pilot.press("escape", "question_mark")
         await pilot.pause(0.3)
         shot("help")
+        await pilot.press("escape")
+        await capture_dialogs(app, pilot, shot)
     return saved
+
+
+async def capture_dialogs(app: Any, pilot: Any, shot: Callable[..., None]) -> None:
+    """The confirmation, the VM role builder and the request preview, each over its list."""
+    from textual.widgets import Input
+
+    browse = app.browse
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "BrowseScreen")
+    await pilot.press("1")
+    await wait_for(pilot, lambda: listed(app, "services"))
+    browse.table.move_cursor_to_key("service/contoso-web")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: listed(app, "service"))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: listed(app, "deployment"))
+    await pilot.press("d")  # on role web01
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+    await pilot.pause(0.3)
+    shot("confirm-delete-role", prefix="")
+    await pilot.press("escape")
+
+    await pilot.press("1")
+    await wait_for(pilot, lambda: listed(app, "services"))
+    browse.table.move_cursor_to_key("service/adventure-works")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: listed_key(app, "adventure-works"))
+    await pilot.press("c")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "VMRoleBuilder")
+    builder = app.screen
+
+    async def fill(key: str, text: str) -> None:
+        control = builder.field(key).control
+        assert isinstance(control, Input)
+        control.focus()
+        await pilot.press("end", *text)
+
+    await fill("role_name", "web1")
+    await fill("image_filter", "Ubuntu-14_04")
+    builder.field("os_disk.source_image_name").control.focus()
+    await pilot.press("enter", "down", "enter")
+    await fill("provisioning.host_name", "web1")
+    await fill("provisioning.user_name", "azureuser")
+    await fill("provisioning.password", "Screenshot-Pw1!")
+    builder.query_one("#add-disk").focus()
+    await pilot.press("enter")
+    builder.field("role_name").control.focus()
+    await pilot.pause(0.3)
+    shot("vm-role-builder", prefix="")
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "RequestPreviewDialog")
+    await pilot.pause(0.3)
+    shot("request-preview", prefix="")
+    await pilot.press("escape", "escape")
 
 
 def main() -> None:

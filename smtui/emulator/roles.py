@@ -232,9 +232,12 @@ class DiskPlanner:
     def _attached(self) -> dict[str, str]:
         return {"DeploymentName": self.deployment, "HostedServiceName": self.service, "RoleName": self.role}
 
-    def _disk_name(self) -> str:
+    def _disk_name(self, lun: int | None = None) -> str:
         self._seq += 1
-        return f"{self.service}-{self.role}-{self._seq - 1}-{_stamp(self.now + self._seq / 1000)}"
+        # The OS disk is "-0-"; a data disk is "-<LUN + 1>-", so one added later to a role (a new
+        # planner) is never named like the role's OS disk.
+        index = self._seq - 1 if lun is None else lun + 1
+        return f"{self.service}-{self.role}-{index}-{_stamp(self.now + self._seq / 1000)}"
 
     def _check_media_free(self, media: str) -> None:
         if not self.check_media:
@@ -265,9 +268,10 @@ class DiskPlanner:
         return disk
 
     def new_disk(
-        self, media: str, size: int, os_name: str | None, source_image: str | None, label: str | None
+        self, media: str, size: int, os_name: str | None, source_image: str | None, label: str | None,
+        *, lun: int | None = None,
     ) -> dict[str, Any]:
-        """Register a new disk blob."""
+        """Register a new disk blob (``lun``: a data disk's, which its name carries)."""
         self._check_media_free(media)
         if self.check_media:
             check_media_location(self.engine, self.sub, media, self.location)
@@ -281,7 +285,7 @@ class DiskPlanner:
                 "Location": self.location,
                 "LogicalDiskSizeInGB": str(size),
                 "MediaLink": media,
-                "Name": self._disk_name(),
+                "Name": self._disk_name(lun),
             }
         )
         if source_image:
@@ -384,18 +388,18 @@ class DiskPlanner:
             disk = self.attach_existing(name, want_os=False)
         elif source:
             media = media or source
-            disk = self.new_disk(media, size or 30, None, None, label)
+            disk = self.new_disk(media, size or 30, None, None, label, lun=lun)
         elif media:
             if size is None:
                 raise bad_request("The value for parameter 'LogicalDiskSizeInGB' is null or empty.")
-            disk = self.new_disk(media, size, None, None, label)
+            disk = self.new_disk(media, size, None, None, label, lun=lun)
         else:
             if size is None:
                 raise bad_request(
                     "A data disk needs DiskName, SourceMediaLink, or MediaLink with LogicalDiskSizeInGB."
                 )
             media = f"{_storage_host(self.engine, self.sub, self.location)}/vhds/{self.service}-{self.role}-{lun}-{_stamp(self.now)}.vhd"  # noqa: E501
-            disk = self.new_disk(media, size, None, None, label)
+            disk = self.new_disk(media, size, None, None, label, lun=lun)
         out: dict[str, Any] = {"HostCaching": caching}
         if label or disk.get("Label"):
             out["DiskLabel"] = label or disk.get("Label")

@@ -22,6 +22,7 @@ from smtui.tui.clipboard import osc52_sequence
 from smtui.tui.diagnose import Diagnosis, diagnose_exception, diagnose_response
 from smtui.tui.nodes import CATEGORY_TITLES, NodeRef
 from smtui.tui.operations_tracker import FAILED, OperationsTracker, TrackedOperation
+from smtui.tui.palette import ConsoleCommands
 from smtui.tui.screens.browse import JUMPS, BrowseScreen, read_only_reason
 from smtui.tui.widgets.header_bar import ConnectionInfo, HeaderBar
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
@@ -57,6 +58,7 @@ class SmtuiApp(App[None]):
     """
 
     TITLE = "smtui"
+    COMMANDS = {ConsoleCommands}  # our commands above Textual's built-ins
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -71,6 +73,11 @@ class SmtuiApp(App[None]):
 
     CSS = """
     Screen { background: $surface; }
+    /* "Screen" above matches dialogs too and hid the list a dialog was opened from. */
+    ModalScreen { background: $background 60%; }
+    /* A dropdown over a form: Textual's "tall" edge is drawn in colour only and vanished in 16
+       colours and NO_COLOR; line-drawing characters show in any terminal. */
+    SelectOverlay { border: round $border; }
     """
 
     def __init__(
@@ -101,6 +108,7 @@ class SmtuiApp(App[None]):
         self.connection_info: ConnectionInfo | None = None
         self.tracker: OperationsTracker | None = None
         self.paused = False
+        self._ops_closed_by_user = False
         self._refresh_timer: Any = None
         self.startup_error: Diagnosis | None = None
 
@@ -184,9 +192,11 @@ class SmtuiApp(App[None]):
         self.tracker = OperationsTracker(
             conn.subscription_id, conn.profile_name, store_path=self.operations_file, wall=self.now
         )
-        resumed = self.tracker.resume(await asyncio.to_thread(self.tracker.load_pending))
+        stored = await asyncio.to_thread(self.tracker.load_stored)
         for warning in self.tracker.load_warnings:
             self.notify(warning, title="Operations", severity="warning", timeout=15)
+        resumed = self.tracker.resume([op for op in stored if op.is_pending])
+        self.tracker.restore_finished(stored)
         if resumed:
             self.notify(f"Resumed tracking {len(resumed)} pending operation(s)", title="Operations")
             self._poll_operations()
@@ -314,7 +324,7 @@ class SmtuiApp(App[None]):
         self.tracker.add(request_id, operation, target, node, created)
         self._redraw_operations()
         sidebar = self._sidebar()
-        if sidebar is not None and self.size.width >= 100:
+        if sidebar is not None and self.size.width >= 100 and not self._ops_closed_by_user:
             sidebar.add_class("-visible")
             browse = self.browse
             if browse is not None:
@@ -409,6 +419,8 @@ class SmtuiApp(App[None]):
         if sidebar is None:
             return
         sidebar.toggle_class("-visible")
+        # Closed with o, it stays closed for new operations (a toast says one started).
+        self._ops_closed_by_user = not sidebar.has_class("-visible")
         browse = self.browse
         if browse is not None:
             browse.update_layout()

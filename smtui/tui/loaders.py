@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from smtui.tui.nodes import (
     CATEGORY_TITLES,
@@ -47,14 +48,32 @@ def describe_error(response: Any) -> str:
     return f"{head}: {message}" + (f" (request id {rid})" if rid else "")
 
 
+def request_line(response: Any) -> str:
+    """``GET …/services/hostedservices/x`` of the request behind a response ("" if unknown).
+
+    The subscription id that starts every path is left out: the header shows it, and the
+    part that says which request failed must fit a line.
+    """
+    options = getattr(response, "request_options", None)
+    method, url = getattr(options, "method", "") or "", getattr(options, "url", "") or ""
+    if not url:
+        return ""
+    parts = urlsplit(str(url))
+    segments = parts.path.split("/", 2)
+    path = f"…/{segments[2]}" if len(segments) == 3 and segments[2] else parts.path
+    return f"{method} {path}" + (f"?{parts.query}" if parts.query else "")
+
+
 def _failed(node: NodeRef, response: Any) -> Listing:
+    # Say which request failed: a list can take several (a role's comes from its deployment).
+    request = request_line(response)
     return Listing(
         node,
         COLUMNS[node.kind],
         [],
         time.monotonic(),
         source=Source(response),
-        error=describe_error(response),
+        error=(f"{request} failed: " if request else "") + describe_error(response),
     )
 
 

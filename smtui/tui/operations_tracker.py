@@ -48,6 +48,10 @@ def _parse_iso(value: str | None) -> float | None:
         return None
 
 
+EARLIER_SHOWN = 10
+"""How many operations that finished in earlier runs the sidebar lists after a restart."""
+
+
 @dataclass
 class TrackedOperation:
     """One operation in the sidebar.
@@ -65,6 +69,7 @@ class TrackedOperation:
         node: The tree node to refresh when it completes.
         created: What the operation creates (the list's cursor goes there once it succeeded).
         resumed: Loaded from the store at start-up.
+        earlier: Finished in an earlier run of the console (listed from the store, not polled).
         delay: Current pause between polls.
         next_poll: Monotonic time of the next poll.
     """
@@ -81,6 +86,7 @@ class TrackedOperation:
     node: NodeRef | None = None
     created: NodeRef | None = None
     resumed: bool = False
+    earlier: bool = False
     delay: float = FIRST_DELAY
     next_poll: float = 0.0
     polls: int = field(default=0)
@@ -236,6 +242,47 @@ class OperationsTracker:
             )
             self.writer.submit(functools.partial(store.record_operation, pending, self.store_path))
         return op
+
+    def load_stored(self) -> list[store.PendingOperation]:
+        """Read every stored operation, pending and finished (blocking file I/O: use a thread).
+
+        A corrupt store is set aside; what it says is left in :attr:`load_warnings`.
+        """
+        stored = store.load_operations(self.store_path)
+        self.load_warnings = store.take_warnings()
+        return stored
+
+    def restore_finished(
+        self, stored: list[store.PendingOperation], keep: int = EARLIER_SHOWN
+    ) -> list[TrackedOperation]:
+        """List the last ``keep`` operations of this subscription that finished in an earlier run.
+
+        They are shown marked as such (``earlier``) and never polled.
+        """
+        finished = [
+            s for s in stored
+            if not s.is_pending and s.subscription_id in (None, self.subscription_id)
+            and s.request_id not in self.operations
+        ]
+        restored = []
+        for s in finished[-keep:]:
+            op = TrackedOperation(
+                s.request_id,
+                s.operation,
+                s.target,
+                started=_parse_iso(s.started_at) or self.wall(),
+                status=s.status,
+                finished=_parse_iso(s.updated_at),
+                http_status_code=s.http_status_code,
+                error_code=s.error_code,
+                error_message=s.error_message,
+                resumed=True,
+                earlier=True,
+            )
+            restored.append(op)
+        # Earlier runs' operations come first: the sidebar lists the newest last.
+        self.operations = {**{op.request_id: op for op in restored}, **self.operations}
+        return restored
 
     def load_pending(self) -> list[store.PendingOperation]:
         """Read the store's pending operations (blocking file I/O: call it from a thread).

@@ -1,4 +1,4 @@
-"""What the details pane shows: a model as property rows, its raw XML, the request that fetched it.
+"""What the details pane shows: a model as a tree of properties, its raw XML, the request that fetched it.
 
 Secrets never leave this module unmasked unless the caller asks: storage account keys are
 masked until revealed, passwords always (the service never returns them, but a model built
@@ -10,6 +10,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from lxml import etree
@@ -38,44 +41,221 @@ def mask(value: str) -> str:
     return f"{MASK}{value[-4:]}" if len(value) > 8 else MASK
 
 
-def properties(model: Any, *, reveal: bool = False, indent: str = "") -> list[tuple[str, str]]:
-    """``(name, value)`` rows for a model; nested objects and list items become indented groups.
+@dataclasses.dataclass
+class Prop:
+    """One node of the properties tree: a named value, a group of nodes, or both.
+
+    Attributes:
+        name: The service's element name (``RoleName``) or, for a list item, what the item
+            is (``http (tcp 80 → 80)``, ``LUN 0 (20 GB, ReadOnly)``).
+        value: The value as a person reads it (units, local time with age, yes/no).
+        copy: What ``y`` copies: the value as the service sent it (a secret stays masked).
+        children: Nested nodes.
+        path: Names from the top, ``/``-joined: identifies the node across refreshes.
+    """
+
+    name: str
+    value: str = ""
+    copy: str = ""
+    children: list[Prop] = dataclasses.field(default_factory=list)
+    path: str = ""
+
+    def walk(self) -> Iterator[Prop]:
+        """This node and every node under it, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def _wire_name(f: dataclasses.Field[Any]) -> str:
+    return str(f.metadata.get("wire") or f.name)
+
+
+def _join(*parts: object) -> str:
+    return " ".join(str(p) for p in parts if p not in (None, ""))
+
+
+def _endpoint_label(e: Any, public: str) -> str:
+    ports = _join(getattr(e, "protocol", None), getattr(e, public, None))
+    local = getattr(e, "local_port", None)
+    if local is not None:
+        ports = f"{ports} → {local}" if ports else f"→ {local}"
+    return f"{e.name} ({ports})" if ports else str(e.name)
+
+
+def _disk_label(d: Any) -> str:
+    size = f"{d.logical_disk_size_in_gb} GB" if d.logical_disk_size_in_gb is not None else None
+    details = ", ".join(str(x) for x in (size, d.host_caching) if x)
+    return f"LUN {d.lun if d.lun is not None else 0}" + (f" ({details})" if details else "")
+
+
+_ITEM_LABELS: dict[str, Any] = {
+    "InputEndpoint": lambda e: _endpoint_label(e, "port"),
+    "InstanceEndpoint": lambda e: _endpoint_label(e, "public_port"),
+    "DataDisk": _disk_label,
+    "AclRule": lambda r: _join(r.order, r.action, r.remote_subnet),
+    "WinRMListener": lambda li: _join(li.protocol, li.certificate_thumbprint),
+}
+"""How a list item whose meaning is not its name is labelled (keyed by model class)."""
+
+_ITEM_NAME_FIELDS = (
+    "configuration_set_type", "role_name", "instance_name", "name", "reference_name", "handler_name",
+    "pass_name", "component_name", "setting_name", "key", "path", "thumbprint", "address",
+)
+"""Fields that name a list item, first found wins (``RoleInstance`` by instance, not role)."""
+
+
+def _item_label(item: Any, wire_item: str, index: int) -> str:
+    labeller = _ITEM_LABELS.get(type(item).__name__)
+    if labeller is not None:
+        return str(labeller(item))
+    fields = {f.name for f in dataclasses.fields(item)}
+    order = ("instance_name", *_ITEM_NAME_FIELDS) if "instance_name" in fields else _ITEM_NAME_FIELDS
+    for name in order:
+        value = getattr(item, name, None) if name in fields else None
+        if value not in (None, ""):
+            return str(value)
+    return f"{wire_item} {index}"
+
+
+_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def parse_time(text_: str) -> datetime | None:
+    """An ISO 8601 timestamp as the service writes it (7 fraction digits, ``Z``), or None."""
+    if not _TIME_RE.match(text_):
+        return None
+    cleaned = re.sub(r"(\.\d{6})\d+", r"\1", text_).replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(cleaned)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def age(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``3 h``, ``3 d``, ``2 y`` (the largest unit that is at least 1)."""
+    seconds = abs(seconds)
+    for unit, size in (("y", 365 * 86400), ("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return f"{int(seconds)} s"
+
+
+def local_time(moment: datetime, now: float) -> str:
+    """``2014-05-10 14:03 (3 d ago)`` in the user's local zone."""
+    delta = now - moment.timestamp()
+    when = f"{age(delta)} ago" if delta >= 0 else f"in {age(delta)}"
+    return f"{moment.astimezone().strftime('%Y-%m-%d %H:%M')} ({when})"
+
+
+def _megabytes(value: int) -> str:
+    if value >= 1024:
+        gb = f"{value / 1024:.1f}".removesuffix(".0")
+        return f"{gb} GB"
+    return f"{value} MB"
+
+
+def humanise(wire_name: str, value: Any, now: float) -> str:
+    """A scalar as a person reads it: yes/no, sizes and durations with units, local times with age.
+
+    Enumerations and URLs are shown whole, as the service spells them.
+    """
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        lowered = wire_name.lower()
+        if lowered.endswith("ingb"):
+            return f"{value} GB"
+        if lowered.endswith("inmb"):
+            return _megabytes(value)
+        if lowered.endswith("inseconds"):
+            return f"{value} s"
+        if lowered.endswith("inminutes"):
+            return f"{value} min"
+        return str(value)
+    text_ = str(value)
+    moment = parse_time(text_) if "T" in text_[:11] else None
+    return local_time(moment, now) if moment is not None else text_
+
+
+def property_tree(model: Any, *, now: float | None = None, reveal: bool = False) -> list[Prop]:
+    """The nodes of a model as the service names them (``wire("…")`` metadata), values humanised.
+
+    ``…Properties`` wrappers (``HostedServiceProperties``) are flattened into their parent; empty
+    lists and absent elements are left out; passwords are masked, storage keys unless ``reveal``.
 
     Args:
         model: A dataclass model (or None).
+        now: The wall clock, for the age of timestamps (default: the system clock).
         reveal: Show storage keys in clear.
-        indent: Prefix of nested rows (two spaces per level).
     """
-    rows: list[tuple[str, str]] = []
+    clock = time.time() if now is None else now
+    return _nodes(model, clock, reveal, "")
+
+
+def _nodes(model: Any, now: float, reveal: bool, prefix: str) -> list[Prop]:
+    nodes: list[Prop] = []
     if model is None or not dataclasses.is_dataclass(model):
-        return rows
+        return nodes
     for f in dataclasses.fields(model):
         if f.name in _BOOKKEEPING:
             continue
         value = getattr(model, f.name)
-        name = f"{indent}{f.name}"
         if value is None or value == []:
             continue
+        name = _wire_name(f)
+        path = f"{prefix}/{name}"
         if dataclasses.is_dataclass(value):
             if f.name.endswith("_properties"):
                 # The service's "…Properties" wrappers add nothing for a reader: flatten them.
-                rows.extend(properties(value, reveal=reveal, indent=indent))
+                nodes.extend(_nodes(value, now, reveal, prefix))
             else:
-                rows.append((name, ""))
-                rows.extend(properties(value, reveal=reveal, indent=indent + "  "))
+                nodes.append(Prop(name, children=_nodes(value, now, reveal, path), path=path))
         elif isinstance(value, list):
-            if all(isinstance(v, str | int | float | bool) for v in value):
-                rows.append((name, ", ".join(str(v) for v in value)))
-            else:
-                for index, item in enumerate(value):
-                    rows.append((f"{name}[{index}]", ""))
-                    rows.extend(properties(item, reveal=reveal, indent=indent + "  "))
+            nodes.append(_list_node(f, name, value, now, reveal, path))
         else:
-            shown = "true" if value is True else "false" if value is False else str(value)
-            if f.name in SECRET_FIELDS and not (reveal and f.name in ("primary", "secondary")):
-                shown = mask(shown)
-            rows.append((name, shown))
-    return rows
+            secret = not f.repr or f.name in SECRET_FIELDS
+            if secret and not (reveal and f.name in ("primary", "secondary")):
+                shown = mask(str(value))
+                nodes.append(Prop(name, shown, shown, path=path))
+            else:
+                raw = ("true" if value else "false") if isinstance(value, bool) else str(value)
+                nodes.append(Prop(name, humanise(name, value, now), raw, path=path))
+    return nodes
+
+
+def _list_node(
+    f: dataclasses.Field[Any], name: str, value: list[Any], now: float, reveal: bool, path: str
+) -> Prop:
+    item_wire = str(f.metadata.get("item") or "")
+    if all(not dataclasses.is_dataclass(v) for v in value):
+        joined = ", ".join(str(v) for v in value)
+        if len(value) == 1 or len(joined) <= 60:
+            return Prop(name, joined, joined, path=path)
+        items = [Prop("", str(v), str(v), path=f"{path}/{i}") for i, v in enumerate(value)]
+        return Prop(name, children=items, path=path)
+    children: list[Prop] = []
+    for index, item in enumerate(value):
+        if type(item).__name__ == "ExtendedProperty":
+            # A name/value pair reads best as one line.
+            shown = str(item.value or "")
+            children.append(Prop(str(item.name), shown, shown, path=f"{path}/{index}"))
+            continue
+        label = _item_label(item, item_wire, index)
+        item_path = f"{path}/{index}:{label}"
+        children.append(Prop(label, children=_nodes(item, now, reveal, item_path), path=item_path))
+    return Prop(name, children=children, path=path)
+
+
+def plain_lines(nodes: Sequence[Prop], indent: str = "") -> list[str]:
+    """The tree as indented ``Name: value`` lines (two spaces a level): for tests and the clipboard."""
+    lines: list[str] = []
+    for node in nodes:
+        label = f"{node.name}: {node.value}" if node.name and node.value else node.name or node.value
+        lines.append(indent + label)
+        lines.extend(plain_lines(node.children, indent + "  "))
+    return lines
 
 
 def _mask_tree(root: Any, reveal_keys: bool) -> None:

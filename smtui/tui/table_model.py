@@ -131,6 +131,21 @@ class TableModel:
         self._haystack = None
         self._rebuild()
 
+    def filter_problem(self) -> str | None:
+        """Why the filter matches nothing when it names a column the list does not have.
+
+        ``nosuchcol:x`` falls back to matching the whole text in any cell (a URL has a colon
+        too); only when that matches nothing is the unknown column worth naming.
+        """
+        match = re.match(r"^!?\s*([\w-]+):", self.filter_text.strip())
+        if match is None:
+            return None
+        name = match.group(1).casefold()
+        if any(name in (col.key.casefold(), col.label.casefold()) for col in self.columns):
+            return None
+        names = ", ".join(col.key for col in self.columns)
+        return f'no column "{match.group(1)}"; columns: {names}'
+
     def set_filter(self, text: str) -> None:
         """Apply a filter expression (see :class:`RowFilter`); empty text clears it."""
         self.filter_text = text

@@ -136,7 +136,7 @@ async def test_storage_keys_have_one_way_in_masked_until_revealed(demo_emulator:
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is browse)
         assert app.focused is browse.table
-        props = [row.cells[1] for row in details.query_one("#props").model.view]
+        props = [prop.copy for top in details.props for prop in top.walk()]
         assert primary not in details.raw and primary not in " ".join(props)
 
 

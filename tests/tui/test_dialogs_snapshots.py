@@ -1,15 +1,12 @@
 """SVG snapshots of the VMRole builder, the request preview and a confirmation dialog.
 
-Update with ``pytest tests/tui/test_dialogs_snapshots.py --snapshot-update``. Running this file as a
-script (``python tests/tui/test_dialogs_snapshots.py``) writes the same screens to ``screenshots/``.
+Update with ``pytest tests/tui/test_dialogs_snapshots.py --snapshot-update``. The README's screenshots
+of these dialogs come from the console itself (``scripts/screenshots.py``), not from this harness.
 """
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from textual.app import App
@@ -119,21 +116,3 @@ def test_request_preview(snap_compare: Any) -> None:
 def test_confirmation_dialog(snap_compare: Any) -> None:
     assert snap_compare(DialogApp(confirm), terminal_size=(80, 24))
 
-
-async def _write_screenshots(directory: Path) -> None:
-    for name, make, size in (
-        ("vm-role-builder.svg", builder, (120, 40)),
-        ("request-preview.svg", preview, (100, 40)),
-        ("confirm-delete-role.svg", confirm, (80, 24)),
-    ):
-        app = DialogApp(make)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            app.save_screenshot(filename=name, path=str(directory))
-
-
-if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "screenshots"
-    target.mkdir(exist_ok=True)
-    asyncio.run(_write_screenshots(target))
-    print(f"wrote 3 SVGs to {target}")

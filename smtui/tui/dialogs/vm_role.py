@@ -191,6 +191,8 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         titles = {"deployment": "Create VM deployment", "add": "Add role", "modify": "Modify role"}
         kwargs.setdefault("title", titles[mode] + (f" in {service_name}" if service_name else ""))
         super().__init__(**kwargs)
+        if mode == "modify":
+            self.remove_class("-tall")  # a few fields: a full-height box left ~25 empty lines
         self.mode = mode
         self.images = list(images)
         self.role_sizes = list(role_sizes) or [("Small", "Small")]
@@ -211,6 +213,9 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
             self.deployment = DeploymentValues(name=service_name, label=service_name, slot=slot, role=role)
         self._media_link_auto = not self.deployment.role.os_disk.media_link
         self._suggested_link = ""
+        # The Label follows the deployment name until the user types a Label of their own.
+        self._suggested_label = self.deployment.label
+        self._label_auto = self.deployment.label in ("", self.deployment.name)
 
     # ------------------------------------------------------------------ layout
 
@@ -290,6 +295,11 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
 
     def on_field_changed(self, field: FormField) -> None:
         key = field.key
+        if key == "name" and self._label_auto:
+            self._suggested_label = str(field.value)
+            self.field("label").value = self._suggested_label
+        elif key == "label":
+            self._label_auto = field.value == self._suggested_label
         if key == "image_filter":
             select = self.field("os_disk.source_image_name").control
             assert isinstance(select, Select)

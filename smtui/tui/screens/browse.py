@@ -31,6 +31,7 @@ from smtui.tui.widgets.header_bar import HeaderBar
 from smtui.tui.widgets.key_footer import KeyFooter
 from smtui.tui.widgets.nav_tree import NavTree, tree_width
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
+from smtui.tui.widgets.property_tree import PropertyTree
 from smtui.tui.widgets.resource_list import ResourceList
 
 if TYPE_CHECKING:
@@ -60,6 +61,27 @@ WHERE = {
     Kind.STORAGE_ACCOUNT: "a storage account",
 }
 """How the "not here" message names where an action applies."""
+
+TYPED_AHEAD_MOVES = {
+    "up": "cursor_up", "k": "cursor_up", "down": "cursor_down", "j": "cursor_down",
+    "pageup": "page_up", "ctrl+b": "page_up", "pagedown": "page_down", "ctrl+f": "page_down",
+    "home": "first", "g": "first", "end": "last", "G": "last",
+}
+"""Keys pressed while the next list loads that are applied to it once shown (with Enter)."""
+
+NOUNS = {
+    Kind.SUBSCRIPTION: ("list", "lists"),
+    Kind.SERVICES: ("hosted service", "hosted services"),
+    Kind.SERVICE: ("deployment", "deployments"),
+    Kind.DEPLOYMENT: ("role", "roles"),
+    Kind.ROLE: ("instance or disk", "instances or disks"),
+    Kind.IMAGES: ("OS image", "OS images"),
+    Kind.DISKS: ("disk", "disks"),
+    Kind.STORAGE: ("storage account", "storage accounts"),
+    Kind.LOCATIONS: ("location", "locations"),
+    Kind.ROLE_SIZES: ("role size", "role sizes"),
+}
+"""What a row of each list is (one, many): for the count and the empty list."""
 
 NARROW = 100
 """Terminal width below which the tree and the operations sidebar are not shown together."""
@@ -121,6 +143,10 @@ class BrowseScreen(Screen[None]):
         """Node key → label from the last listing that showed it (a deployment's carries its slot)."""
         self._select_next: dict[str, str] = {}
         """Listing key → row key the cursor goes to once that list shows it (a created item)."""
+        self._awaiting: NodeRef | None = None
+        """The node whose list is loading with nothing of it shown yet (keys typed now are queued)."""
+        self._typed_ahead: list[str] = []
+        self._replaying = False
         self._bind_resource_actions()
 
     @property
@@ -189,6 +215,8 @@ class BrowseScreen(Screen[None]):
     def reset(self) -> None:
         """Forget everything loaded (the connection is about to change)."""
         self.workers.cancel_group(self, "listing")
+        self._awaiting = None
+        self._typed_ahead.clear()
         self.listings.clear()
         self.items.clear()
         self._labels.clear()
@@ -211,9 +239,12 @@ class BrowseScreen(Screen[None]):
                 return
             ref, focus_key = parent, ref.key
         changed_kind = ref.kind != self.current.kind or not self.listings
+        if not self._replaying:
+            self._typed_ahead.clear()  # keys typed for a list the user has now left
+        self._awaiting = None
         self.current = ref
         lst = self.query_one(ResourceList)
-        lst.noun = (ref.label or ref.kind.value).lower() if ref.kind in (Kind.SUBSCRIPTION,) else "items"
+        lst.singular, lst.noun = NOUNS.get(ref.kind, ("item", "items"))
         if changed_kind or ref.key not in self.listings:
             lst.set_columns(COLUMNS[ref.kind])
         self._update_breadcrumbs()
@@ -227,6 +258,7 @@ class BrowseScreen(Screen[None]):
         else:
             lst.set_rows([])
             self.table.empty_text = "Loading…"
+            self._awaiting = ref
             self.load_listing(ref, focus_key)
 
     def _update_breadcrumbs(self) -> None:
@@ -289,13 +321,96 @@ class BrowseScreen(Screen[None]):
         if not listing.error and node is not None and node.allow_expand and not node.is_expanded:
             node.expand()  # drilling in opens the node in the tree too (its children are cached)
         table = self.table
-        table.empty_text = f"Error: {listing.error}" if listing.error else "Nothing here"
+        table.empty_text = f"Error: {listing.error}" if listing.error else self._empty_text(listing.node)
         table.set_rows(TableRow(item.ref.key, item.cells) for item in listing.items)
         if focus_key is not None:
             table.move_cursor_to_key(focus_key)
         self._schedule_details()
         self.refresh_bindings()
         self.smtui.update_header()
+        if self._awaiting is not None and listing.node == self._awaiting:
+            self._awaiting = None
+            if listing.error and self._typed_ahead:
+                self.app.notify(
+                    f"Not applied: {' '.join(self._typed_ahead)} (the list could not be loaded)", timeout=4
+                )
+                self._typed_ahead.clear()
+            self._replay()
+
+    def _empty_text(self, node: NodeRef) -> str:
+        """What an empty list misses and which key makes one (``No deployments in x — press c …``)."""
+        noun = NOUNS.get(node.kind, ("item", "items"))[1]
+        where = f" in {node.name}" if node.kind in (Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE) else ""
+        text = f"No {noun}{where}"
+        for action in registry.actions():
+            creates = action.scope == "node" and node.kind in action.kinds and action.key == "c"
+            if creates and self._action_allowed_on(action, node):
+                verb = action.description.split()[0].lower()
+                return f"{text} — press {action.key} to {verb} one"
+        return text
+
+    def _action_allowed_on(self, action: registry.ResourceAction, node: NodeRef) -> bool:
+        if action.mutating and self.smtui.read_only:
+            return False
+        return self.smtui.client is not None and registry.applies(action, node, None)
+
+    # ------------------------------------------------------------------ typed-ahead keys
+
+    def on_key(self, event: events.Key) -> None:
+        """While the next list loads, queue navigation keys and drop keys that act on an item."""
+        if self._explain_read_only(event):
+            return
+        if self.focused is not self.table:
+            return
+        key = event.key
+        if self._awaiting is None:
+            # Enter and the jumps are applied here, not later from a message or a binding, so
+            # that the keys typed right after them already find the next list loading.
+            if key == "enter":
+                self._open(self.selected)
+            elif key in JUMPS:
+                self.navigate(category(JUMPS[key]))
+            else:
+                return
+            event.stop()
+            event.prevent_default()
+            return
+        if key == "enter" or key in TYPED_AHEAD_MOVES:
+            self._typed_ahead.append(key)
+        elif key in self._action_keys():
+            # Never act on an item of a list the user has not seen.
+            self.app.notify(f"Not applied: {key} (the list was still loading)", timeout=3)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    @staticmethod
+    def _action_keys() -> set[str]:
+        return {key.strip() for action in registry.actions() for key in action.key.split(",")}
+
+    def _replay(self) -> None:
+        """Apply the keys typed ahead, in order, until one opens a list still to be loaded."""
+        if self._replaying:
+            return
+        self._replaying = True
+        try:
+            while self._typed_ahead and self._awaiting is None:
+                key = self._typed_ahead.pop(0)
+                if key == "enter":
+                    self._open(self.selected)
+                else:
+                    getattr(self.table, f"action_{TYPED_AHEAD_MOVES[key]}")()
+        finally:
+            self._replaying = False
+
+    def _open(self, item: Item | None) -> None:
+        if item is None:
+            return
+        if item.ref.is_container:
+            self.navigate(item.ref)
+        else:
+            self.action_zoom()
 
     @property
     def selected(self) -> Item | None:
@@ -319,12 +434,18 @@ class BrowseScreen(Screen[None]):
             if listing is not None and listing.error:
                 details.show(f"{self.current.display}: error", None, listing.source, message=listing.error)
             elif listing is not None:
-                details.show(self.current.display, listing.model, listing.source)
+                details.show(
+                    self.current.display, listing.model, listing.source, identity=self.current.key,
+                    now=self.smtui.now(),
+                )
             return
         message = None
         if item.ref.kind is Kind.STORAGE_ACCOUNT:
             message = "press K for the access keys (masked)"
-        details.show(f"{item.ref.kind.value}: {item.ref.name}", item.model, item.source, message=message)
+        details.show(
+            f"{item.ref.kind.value}: {item.ref.name}", item.model, item.source, message=message,
+            identity=item.ref.key, now=self.smtui.now(),
+        )
 
     # ------------------------------------------------------------------ events
 
@@ -335,13 +456,15 @@ class BrowseScreen(Screen[None]):
 
     @on(BigTable.Selected, "#list BigTable")
     def _row_selected(self, event: BigTable.Selected) -> None:
-        item = self.items.get(event.key)
-        if item is None:
-            return
-        if item.ref.is_container:
-            self.navigate(item.ref)
-        else:
-            self.action_zoom()
+        self._open(self.items.get(event.key))
+
+    @on(PropertyTree.ZoomRequested)
+    def _zoom_property(self, event: PropertyTree.ZoomRequested) -> None:
+        self.action_zoom()
+
+    @on(PropertyTree.CopyRequested)
+    def _copy_property(self, event: PropertyTree.CopyRequested) -> None:
+        self._copy(event.value, f"the value of {event.name}" if event.name else "the value")
 
     @on(Tree.NodeHighlighted, "#tree")
     def _tree_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
@@ -412,6 +535,7 @@ class BrowseScreen(Screen[None]):
             self._unzoom()
             return
         details = self.query_one(DetailsPane)
+        details.set_zoomed(True)
         self.maximize(details)
         # Keys must scroll what is on screen, not move the hidden list's cursor or tree.
         details.focus_content()
@@ -422,6 +546,7 @@ class BrowseScreen(Screen[None]):
     def minimize(self) -> None:
         """Leave zoom (also Textual's own Esc binding) with the focus back on the list."""
         super().minimize()
+        self.query_one(DetailsPane).set_zoomed(False)
         self.table.focus()
 
     def action_next_tab(self) -> None:
@@ -480,10 +605,10 @@ class BrowseScreen(Screen[None]):
         if result is not None:
             await result
 
-    def on_key(self, event: events.Key) -> None:
+    def _explain_read_only(self, event: events.Key) -> bool:
         # In read-only mode a write key is disabled; say so instead of doing nothing.
         if not self.smtui.read_only or self.smtui.client is None:
-            return
+            return False
         for action in registry.actions():
             keys = {k.strip() for k in action.key.split(",")}
             if (
@@ -493,7 +618,8 @@ class BrowseScreen(Screen[None]):
             ):
                 event.stop()
                 self.app.notify(read_only_reason(action), severity="warning", timeout=4)
-                return
+                return True
+        return False
 
     def _why_not(self, action: registry.ResourceAction) -> str:
         if action.mutating and self.smtui.read_only:

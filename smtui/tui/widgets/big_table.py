@@ -367,7 +367,9 @@ class BigTable(ScrollView, can_focus=True):
                 strip = self._row_strip(view[index], cursor)
                 style = base
             elif y == 1 and not view:
-                text = self.empty_text if not self.model.filter_text else "No rows match the filter"
+                text = self.empty_text if not self.model.filter_text else (
+                    self.model.filter_problem() or "No rows match the filter"
+                )
                 empty = base + self.get_component_rich_style("big-table--empty")
                 return Strip([Segment(" " + text, empty)]).crop_extend(0, width, base)
             else:

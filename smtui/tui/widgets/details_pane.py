@@ -12,9 +12,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from smtui.tui.nodes import Source
-from smtui.tui.properties import properties, raw_text, request_rows
+from smtui.tui.properties import Prop, property_tree, raw_text, request_rows
 from smtui.tui.table_model import Column, TableRow
 from smtui.tui.widgets.big_table import BigTable
+from smtui.tui.widgets.property_tree import PropertyTree, rich_tree
 
 TABS = ("properties", "xml", "request")
 
@@ -22,7 +23,8 @@ PROPERTY_COLUMNS = (Column("name", "Property", max_width=34), Column("value", "V
 
 
 class DetailsPane(Vertical):
-    """Three tabs about the selected object: *Properties* (flattened model), *XML* (its element
+    """Three tabs about the selected object: *Properties* (a tree named as the service names
+    things), *XML* (its element
     of the response body, pretty-printed, secrets masked) and *Request* (method, URL,
     ``x-ms-version``, status, request id).
     """
@@ -39,6 +41,10 @@ class DetailsPane(Vertical):
         & TabbedContent { height: 1fr; }
         & TabPane { padding: 0; height: 1fr; }
         & BigTable { height: 1fr; }
+        & PropertyTree { height: 1fr; }
+        & #props-full { height: 1fr; display: none; background: $surface; }
+        &.-zoomed PropertyTree { display: none; }
+        &.-zoomed #props-full { display: block; }
         & #xml-scroll { height: 1fr; background: $surface; }
         & #xml { width: auto; }
         & ContentTabs { height: 1; }
@@ -52,12 +58,16 @@ class DetailsPane(Vertical):
         super().__init__(id=id)
         self.raw = ""
         self.title = ""
+        self.props: list[Prop] = []
+        self.zoomed = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="details-title")
         with TabbedContent(id="details-tabs"):
             with TabPane("Properties", id="properties"):
-                yield BigTable(PROPERTY_COLUMNS, id="props", blurred_cursor=False)
+                yield PropertyTree(id="props")
+                with VerticalScroll(id="props-full"):
+                    yield Static("", id="props-full-body")
             with TabPane("XML", id="xml"), VerticalScroll(id="xml-scroll"):
                 yield Static("", id="xml-body")
             with TabPane("Request", id="request"):
@@ -74,7 +84,8 @@ class DetailsPane(Vertical):
 
     def focus_content(self) -> None:
         """Focus what the active tab shows (so arrow keys and PgDn scroll it)."""
-        targets = {"properties": "#props", "xml": "#xml-scroll", "request": "#req"}
+        props = "#props-full" if self.zoomed else "#props"
+        targets = {"properties": props, "xml": "#xml-scroll", "request": "#req"}
         self.query_one(targets.get(self.active_tab, "#props")).focus()
 
     def next_tab(self) -> None:
@@ -89,6 +100,8 @@ class DetailsPane(Vertical):
         source: Source | None,
         *,
         message: str | None = None,
+        identity: str | None = None,
+        now: float | None = None,
     ) -> None:
         """Show an object.
 
@@ -97,14 +110,18 @@ class DetailsPane(Vertical):
             model: The parsed model (properties tab).
             source: The response it came from (XML and request tabs).
             message: A line shown first in the properties tab (errors, hints).
+            identity: What the object is (its node key): showing the same one again keeps
+                the tree's folds, cursor and scroll position (auto-refresh).
+            now: The wall clock, for the age of timestamps.
         """
         self.title = title
         self.query_one("#details-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
-        rows: list[tuple[str, str]] = []
-        if message:
-            rows.append(("!", message))
-        rows.extend(properties(model))
-        self._fill(self.query_one("#props", BigTable), rows)
+        props: list[Prop] = [Prop("!", message, message, path="/!")] if message else []
+        props.extend(property_tree(model, now=now))
+        self.props = props
+        self.query_one(PropertyTree).show(props, identity or title)
+        if self.zoomed:
+            self._render_full()
         raw, lexer = raw_text(source)
         self.raw = raw
         body: Syntax | Text = (
@@ -114,6 +131,16 @@ class DetailsPane(Vertical):
         )
         self.query_one("#xml-body", Static).update(body)
         self._fill(self.query_one("#req", BigTable), request_rows(source))
+
+    def set_zoomed(self, zoomed: bool) -> None:
+        """Zoomed, the properties show every node expanded with long values whole, wrapped."""
+        self.zoomed = zoomed
+        self.set_class(zoomed, "-zoomed")
+        if zoomed:
+            self._render_full()
+
+    def _render_full(self) -> None:
+        self.query_one("#props-full-body", Static).update(rich_tree(self.props))
 
     @staticmethod
     def _fill(table: BigTable, rows: Sequence[tuple[str, str]]) -> None:

@@ -39,7 +39,9 @@ def render_operation(op: TrackedOperation, now: float) -> Group:
     head.append(f"{icon} ", style=colour)
     head.append(op.status, style=f"bold {colour}")
     head.append(f" {format_elapsed(op.elapsed(now))}", style="dim")
-    if op.resumed:
+    if op.earlier:
+        head.append(" (earlier run)", style="dim")
+    elif op.resumed:
         head.append(" (resumed)", style="dim")
     lines = [
         head,

@@ -46,9 +46,12 @@ class ResourceList(Vertical):
         id: str | None = None,
         classes: str | None = None,
         noun: str = "items",
+        singular: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.noun = noun
+        self.singular = singular
+        """What one row is (default: ``noun`` without its plural ``s``)."""
         self.table = BigTable(columns)
         self.filter_bar = FilterBar()
 
@@ -106,7 +109,8 @@ class ResourceList(Vertical):
     def _update_status(self) -> None:
         model = self.table.model
         shown, total = len(model.view), model.total
-        parts = [f"{total} {self.noun}" if shown == total else f"{shown} of {total} {self.noun}"]
+        noun = self.noun if total != 1 else self.singular or self.noun.removesuffix("s")
+        parts = [f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"]
         if model.filter_text:
             parts.append(f"filter: {model.filter_text}")
         if model.sort_column is not None:

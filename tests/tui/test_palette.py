@@ -1,0 +1,37 @@
+"""The command palette offers the console's own commands before Textual's built-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.command import CommandList, CommandPalette
+
+from smtui.tui.nodes import Kind
+from tests.tui.conftest import wait_for
+from tests.tui.test_browse import loaded
+
+
+def offered(app: Any) -> list[str]:
+    options = app.screen.query_one(CommandList).options
+    return [str(getattr(o.prompt, "plain", o.prompt)).split("\n")[0] for o in options]
+
+
+async def test_keys_offers_storage_account_keys_before_textuals_keys_panel(
+    demo_emulator: Any, make_app: Any
+) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("4")
+        await wait_for(pilot, lambda: loaded(app, Kind.STORAGE))
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        await pilot.press(*"keys")
+        await wait_for(pilot, lambda: len(offered(app)) >= 2, what="two matches")
+        await pilot.pause(0.3)  # the palette gathers hits in batches
+        titles = offered(app)
+        assert titles[0].startswith("Storage account keys"), titles
+        ours = [i for i, t in enumerate(titles) if t.startswith("Storage account keys")]
+        builtin = [i for i, t in enumerate(titles) if t.startswith("Keys")]
+        assert builtin and ours[0] < builtin[0], titles
+        await pilot.press("escape")

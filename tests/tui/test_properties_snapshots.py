@@ -1,0 +1,60 @@
+"""SVG snapshots of the Properties tree of a role (endpoints, disks) at 80x24, 120x40 and NO_COLOR.
+
+Update after a deliberate change with ``pytest tests/tui/test_properties_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from smtui.tui.nodes import Kind
+from smtui.tui.widgets.property_tree import PropertyTree
+from tests.tui.conftest import wait_for
+from tests.tui.test_snapshots import SIZES, _frozen, loaded, settle
+
+
+@pytest.fixture(scope="module")
+def frozen_emulator(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path) -> Iterator[Any]:
+    """A demo emulator whose clock never moves and whose ids repeat; the tests only read from it."""
+    yield from _frozen(tmp_path_factory, emulator_certs)
+
+
+def role_properties(app: Any) -> Any:
+    """``run_before``: open the first role, focus its Properties on its first input endpoint."""
+
+    async def run(pilot: Any) -> None:
+        await settle(app)(pilot)
+        for kind in (Kind.SERVICE, Kind.DEPLOYMENT):
+            await pilot.press("enter")
+            await wait_for(pilot, lambda kind=kind: loaded(app, kind))
+        await wait_for(pilot, lambda: app.browse.query_one("DetailsPane").title == "role: web01")
+        tree = app.browse.query_one(PropertyTree)
+        while app.focused is not tree:
+            await pilot.press("tab")
+        for _ in range(20):
+            node = tree.cursor_node
+            if node is not None and node.data is not None and node.data.name.startswith("http "):
+                break
+            await pilot.press("down")
+        await pilot.pause(0.2)
+
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_role_properties_tree(frozen_emulator: Any, make_app: Any, snap_compare: Any, size: Any) -> None:
+    app = make_app(frozen_emulator, frozen=True)
+    assert snap_compare(app, terminal_size=size, run_before=role_properties(app))
+
+
+def test_role_properties_tree_no_color(
+    frozen_emulator: Any, make_app: Any, snap_compare: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(frozen_emulator, frozen=True)
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=role_properties(app))

@@ -1,0 +1,76 @@
+"""Keys typed while the next list loads: navigation is applied in order, item actions are not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+
+from smtui.tui.nodes import Kind
+from tests.tui.conftest import wait_for
+from tests.tui.test_browse import loaded
+
+SLOW = 1.0
+"""Seconds the emulator waits before each answer: the keys arrive while the next list loads."""
+
+
+def type_fast(app: Any, *keys: str) -> None:
+    """Keys as a fast typist sends them: all at once, without waiting for the app in between."""
+    chars = {"enter": "\r"}
+    for key in keys:
+        app._driver.send_message(events.Key(key, chars.get(key, key if len(key) == 1 else None)))
+
+
+async def test_one_enter_enter_opens_the_first_service_then_its_first_deployment(
+    demo_emulator: Any, make_app: Any
+) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        browse = app.browse
+        demo_emulator.faults.latency = SLOW  # every list loads slower than the keys are typed
+        try:
+            type_fast(app, "1", "enter", "enter")
+            await wait_for(pilot, lambda: browse.current.kind is Kind.SERVICE, what="the service opened")
+            assert browse.table.row_count == 0 and browse._typed_ahead == ["enter"]  # queued while loading
+            await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT), what="the deployment's roles")
+        finally:
+            demo_emulator.faults.latency = 0.0
+        assert browse.current.key == "deployment/contoso-web/contoso-web-prod"
+        roles = [row.key for row in browse.table.model.view]
+        assert roles[0] == "role/contoso-web/contoso-web-prod/web01"
+
+
+async def test_moves_typed_ahead_apply_to_the_list_once_shown(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        browse = app.browse
+        demo_emulator.faults.latency = SLOW
+        try:
+            type_fast(app, "2", "j", "j")  # the OS images are not loaded yet
+            await wait_for(pilot, lambda: loaded(app, Kind.IMAGES), what="the OS images")
+        finally:
+            demo_emulator.faults.latency = 0.0
+        await pilot.pause(0.05)
+        assert browse.table.cursor_key == browse.table.model.view[2].key
+
+
+async def test_a_destructive_key_is_not_replayed_onto_an_unseen_list(
+    demo_emulator: Any, make_app: Any
+) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        browse = app.browse
+        demo_emulator.faults.latency = SLOW
+        try:
+            type_fast(app, "enter", "d")
+            await wait_for(pilot, lambda: any("Not applied: d" in n.message for n in app._notifications),
+                           what="the notice that d was dropped")
+            assert browse.table.row_count == 0  # the deployments were not shown yet
+            await wait_for(pilot, lambda: loaded(app, Kind.SERVICE), what="the deployments")
+        finally:
+            demo_emulator.faults.latency = 0.0
+        await pilot.pause(0.2)
+        assert app.screen is browse  # no confirmation of a delete was opened
