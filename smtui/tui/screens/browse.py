@@ -282,7 +282,9 @@ class BrowseScreen(Screen[None]):
             node.expand()  # drilling in opens the node in the tree too (its children are cached)
         table = self.table
         table.empty_text = f"Error: {listing.error}" if listing.error else "Nothing here"
-        table.set_rows(TableRow(item.ref.key, item.cells) for item in listing.items)
+        # Same node as shown before: a refresh, so what changed since is marked.
+        rows = [TableRow(item.ref.key, item.cells) for item in listing.items]
+        table.set_rows(rows, source=None if listing.error else listing.node.key)
         if focus_key is not None:
             table.move_cursor_to_key(focus_key)
         self._schedule_details()
