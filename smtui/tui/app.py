@@ -64,6 +64,9 @@ class SmtuiApp(App[None]):
         Binding("p", "toggle_pause", "Pause refresh", show=False, id="app.pause"),
         Binding("P", "profiles", "Profiles", show=False, id="app.profiles"),
         Binding("T", "track_request", "Track request id", show=False, id="app.track-request"),
+        Binding("7", "fleet('deployments')", "All deployments", show=False, id="app.fleet-deployments"),
+        Binding("8", "fleet('instances')", "All role instances", show=False, id="app.fleet-instances"),
+        Binding("L", "audit_log", "Audit log", show=False, id="app.audit-log"),
     ]
 
     CSS = """
@@ -402,7 +405,25 @@ class SmtuiApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("toggle_operations", "track_request", "toggle_pause"):
             return self.client is not None and isinstance(self.screen, BrowseScreen)
+        if action == "fleet":
+            return self.client is not None
         return True
+
+    def action_fleet(self, view: str) -> None:
+        """All deployments / all role instances of every subscription (7 / 8)."""
+        from smtui.tui.screens.fleet import FleetScreen
+
+        if isinstance(self.screen, FleetScreen):
+            self.screen.action_show(view)
+        else:
+            self.push_screen(FleetScreen(view))
+
+    def action_audit_log(self) -> None:
+        """Every change sent from this machine, newest first (L)."""
+        from smtui.tui.screens.audit_log import AuditLogScreen
+
+        if not isinstance(self.screen, AuditLogScreen):
+            self.push_screen(AuditLogScreen())
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 copy, wrapped for tmux/screen (Textual's own version is not).
@@ -454,6 +475,18 @@ class SmtuiApp(App[None]):
         yield SystemCommand(
             "Track a request id", "poll an operation by its x-ms-request-id (T)", self.action_track_request
         )
+        if self.client is not None:
+            yield SystemCommand(
+                "All deployments",
+                "every deployment of every subscription (7)",
+                lambda: self.action_fleet("deployments"),
+            )
+            yield SystemCommand(
+                "All role instances",
+                "every VM of every subscription (8)",
+                lambda: self.action_fleet("instances"),
+            )
+        yield SystemCommand("Audit log", "every change sent from this machine (L)", self.action_audit_log)
         yield SystemCommand("Pause/resume auto-refresh", "(p)", self.action_toggle_pause)
         yield SystemCommand(
             "Profiles", "add, edit, remove, import .publishsettings (P)", self.action_profiles

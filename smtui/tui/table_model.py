@@ -55,7 +55,7 @@ class RowFilter:
     """A parsed filter expression.
 
     Syntax: plain text matches any cell (case-insensitive substring); ``!text`` inverts;
-    ``column:text`` matches one column (by key or label).
+    ``column:text`` matches one column (by key or label); ``column:!text`` inverts that.
     """
 
     needle: str
@@ -77,6 +77,9 @@ class RowFilter:
                 if name in (col.key.casefold(), col.label.casefold()):
                     column, text = index, match.group(2).strip()
                     break
+            if column is not None and text.startswith("!"):
+                # ``status:!ReadyRole``: the inversion may also follow the column name.
+                inverse, text = not inverse, text[1:].strip()
         if not text:
             return None
         return cls(text.casefold(), column, inverse)
@@ -129,7 +132,8 @@ def diff_rows(previous: Sequence[TableRow], current: Sequence[TableRow]) -> Chan
             marks[row.key] = NEW
         elif old != row.cells:
             differ = frozenset(
-                i for i in range(max(len(old), len(row.cells)))
+                i
+                for i in range(max(len(old), len(row.cells)))
                 if i >= len(old) or i >= len(row.cells) or old[i] != row.cells[i]
             )
             marks[row.key] = CHANGED
