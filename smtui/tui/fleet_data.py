@@ -146,20 +146,24 @@ class FleetState:
         return " · ".join(parts)
 
 
-def _error_row(label: str, key: str, service: str, message: str, width: int) -> TableRow:
-    cells = [label, service, message, "", ERROR_STATUS]
-    cells.extend([""] * (width - len(cells)))
-    return TableRow(key, tuple(cells[:width]))
+STATUS_COLUMN = {DEPLOYMENTS: 4, INSTANCES: 5}
+"""Index of the status cell in each view (an error row carries ``Error`` there)."""
+
+
+def _error_row(label: str, key: str, service: str, message: str, view: str) -> TableRow:
+    width = len(DEPLOYMENT_COLUMNS if view == DEPLOYMENTS else INSTANCE_COLUMNS)
+    cells = [label, service, message] + [""] * (width - 3)
+    cells[STATUS_COLUMN[view]] = ERROR_STATUS
+    return TableRow(key, tuple(cells))
 
 
 def _rows(state: FleetState, view: str) -> list[TableRow]:
-    width = len(DEPLOYMENT_COLUMNS if view == DEPLOYMENTS else INSTANCE_COLUMNS)
     rows: list[TableRow] = []
     for source in state.sources:
         label = source.label
         error = state.source_errors.get(label)
         if error is not None:
-            rows.append(_error_row(label, f"{label}/!error", "(subscription)", error, width))
+            rows.append(_error_row(label, f"{label}/!error", "(subscription)", error, view))
             continue
         for service in state.order.get(label, []):
             result = state.results.get((label, service))
@@ -167,7 +171,7 @@ def _rows(state: FleetState, view: str) -> list[TableRow]:
                 continue
             if not result.ok:
                 message = describe_error(result.response)
-                rows.append(_error_row(label, f"{label}/{service}/!error", service, message, width))
+                rows.append(_error_row(label, f"{label}/{service}/!error", service, message, view))
                 continue
             if view == DEPLOYMENTS:
                 for d in deployment_rows(result.service):
@@ -195,7 +199,7 @@ def table_rows(state: FleetState, view: str) -> list[TableRow]:
 def target_of(row: TableRow, view: str) -> tuple[str, NodeRef] | None:
     """``(source label, node to open)`` for a row; ``None`` for an error row."""
     cells = row.cells
-    if cells[4 if view == DEPLOYMENTS else 5] == ERROR_STATUS and row.key.endswith("/!error"):
+    if row.key.endswith("/!error"):
         return None
     label, service, deployment = cells[0], cells[1], cells[2]
     if view == DEPLOYMENTS:

@@ -161,7 +161,7 @@ class AuditLogScreen(Screen[None]):
                 entry.error or "",
             )
             rows.append(TableRow(key, cells))
-        self.query_one(ResourceList).set_rows(rows, source="audit")
+        self.query_one(ResourceList).set_rows(rows, source="audit", version=object())
         self._update_detail()
 
     def _selected(self) -> AuditEntry | None:

@@ -284,7 +284,8 @@ class BrowseScreen(Screen[None]):
         table.empty_text = f"Error: {listing.error}" if listing.error else "Nothing here"
         # Same node as shown before: a refresh, so what changed since is marked.
         rows = [TableRow(item.ref.key, item.cells) for item in listing.items]
-        table.set_rows(rows, source=None if listing.error else listing.node.key)
+        source = None if listing.error else listing.node.key
+        table.set_rows(rows, source=source, version=listing)
         if focus_key is not None:
             table.move_cursor_to_key(focus_key)
         self._schedule_details()

@@ -176,6 +176,7 @@ class BigTable(ScrollView, can_focus=True):
         self.widths: list[int] = []
         self._last_announced: str | None | object = object()
         self._source: str | None = None
+        self._version: object = None
         self._since: list[TableRow] | None = None
 
     # ------------------------------------------------------------------ data
@@ -210,21 +211,23 @@ class BigTable(ScrollView, can_focus=True):
         rows: Iterable[TableRow],
         *,
         source: str | None = None,
+        version: object = None,
         since: Sequence[TableRow] | None = None,
     ) -> None:
         """Replace every row; the cursor stays on the same key if it still exists.
 
         Changes since the last refresh are marked (new rows, changed cells, removed rows kept
         for one cycle) when ``since`` gives the previous rows, or when ``source`` names the
-        same list as the previous call (a refresh of what is shown; the same rows again keep
-        the marks they had).
+        same list as the previous call with another ``version`` object (a new fetch of what is
+        shown; the same object again is a redraw and keeps the marks it had).
         """
         self._cursor_key = self.cursor_key or self._cursor_key
         new = list(rows)
         baseline: list[TableRow] | None = list(since) if since is not None else None
         if baseline is None and source is not None and source == self._source:
-            baseline = self._since if new == self.model.live_rows else self.model.live_rows
+            baseline = self._since if version is self._version else self.model.live_rows
         self._source = source
+        self._version = version
         self._since = baseline
         self.model.set_rows(new, since=baseline)
         self._after_change()

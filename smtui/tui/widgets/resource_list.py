@@ -69,10 +69,11 @@ class ResourceList(Vertical):
         rows: Iterable[TableRow],
         *,
         source: str | None = None,
+        version: object = None,
         since: Sequence[TableRow] | None = None,
     ) -> None:
         """Replace the rows; cursor, sort and filter stay (changes marked: see ``BigTable.set_rows``)."""
-        self.table.set_rows(rows, source=source, since=since)
+        self.table.set_rows(rows, source=source, version=version, since=since)
 
     def set_loading(self, loading: bool) -> None:
         """Show or hide the one-line loading indicator (the old rows stay visible meanwhile)."""
