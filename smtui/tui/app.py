@@ -130,6 +130,8 @@ class SmtuiApp(App[None]):
         """Resolve the connection (keyring, embedded emulator) off the UI thread and probe it."""
         if profile is not None or use_emulator:
             await self._disconnect()
+            # A connection given by the caller is theirs to close, and not the one asked for now.
+            self.connection = None
             self.profile = "emulator" if use_emulator else profile
             self._owns_connection = True
         conn = self.connection

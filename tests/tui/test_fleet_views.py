@@ -36,17 +36,7 @@ def _profile(name: str, emu: Any, subscription_id: str | None = None) -> Profile
 @pytest.fixture
 def second(emulator_factory: Any) -> Any:
     """A second subscription with its own services (and a profile for it)."""
-    emu = emulator_factory(seed="empty")
-    return emu
-
-
-async def _seed_second(emu: Any) -> None:
-    from smtui.profiles.connection import Connection
-
-    async with Connection.to_emulator(emu).create_client(audit=False) as client:
-        for name in ("second-a", "second-b"):
-            response = await client.create_hosted_service(name, {"Location": "West US"})
-            assert response.is_successful, response.error
+    return emulator_factory(seed="demo")
 
 
 def _fleet(app: Any) -> FleetScreen:
@@ -62,7 +52,6 @@ def _rows_of(screen: FleetScreen, label: str) -> list[tuple[str, ...]]:
 async def test_all_deployments_over_two_subscriptions_and_a_failing_profile(
     demo_emulator: Any, second: Any, make_app: Any
 ) -> None:
-    await _seed_second(second)
     store.save_profile(_profile("second", second))
     # The server knows no such subscription: that profile fails, the others still load.
     store.save_profile(_profile("refused", demo_emulator, "00000000-dead-beef-0000-000000000000"))
@@ -74,7 +63,8 @@ async def test_all_deployments_over_two_subscriptions_and_a_failing_profile(
         await wait_for(pilot, lambda: screen.load_status == "done", what="fleet load")
         await pilot.pause(0.2)
         labels = {row.cells[0] for row in screen.table.model.view}
-        assert labels == {"EMULATOR", "refused"}  # the second subscription has no deployment
+        assert labels == {"EMULATOR", "second", "refused"}
+        assert len(_rows_of(screen, "second")) == len(_rows_of(screen, "EMULATOR"))
         own = _rows_of(screen, "EMULATOR")
         assert ("contoso-web" in {cells[1] for cells in own}) and len(own) >= 4
         web = next(c for c in own if c[1] == "contoso-web" and c[3] == "Production")
@@ -94,6 +84,21 @@ async def test_all_deployments_over_two_subscriptions_and_a_failing_profile(
         unhealthy = screen.table.model.view
         assert unhealthy and all(row.cells[5] != "ReadyRole" for row in unhealthy)
         assert any(row.cells[5] == ERROR_STATUS for row in unhealthy)  # the refused profile's row
+
+        # Enter on another subscription's row: the console switches to that profile and opens it.
+        await pilot.press("escape")  # clear the filter
+        await pilot.press("7", "slash", *"second", "enter")
+        row = screen.table.model.view[screen.table.cursor_row]
+        assert row.cells[0] == "second"
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: app.connection is not None and app.connection.profile_name == "second"
+            and isinstance(app.screen, BrowseScreen) and app.screen.current.kind is Kind.DEPLOYMENT,
+            what="switched to the second profile, on the deployment",
+        )
+        assert app.screen.current.parts == (row.cells[1], row.cells[2])
+        assert app.connection.subscription_id == second.subscription_id
 
 
 async def test_enter_drills_into_the_deployment(demo_emulator: Any, make_app: Any) -> None:
