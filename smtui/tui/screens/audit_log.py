@@ -123,7 +123,7 @@ class AuditLogScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield HeaderBar()
         yield Static("Audit log — every change sent from this machine, newest first", id="audit-title")
-        yield ResourceList(COLUMNS, id="audit-list", noun="entries")
+        yield ResourceList(COLUMNS, id="audit-list", noun="entries in the log")
         yield Static("", id="audit-detail", markup=False)
         yield KeyFooter()
 
