@@ -198,3 +198,39 @@ async def test_browse_list_marks_changes_on_refresh(demo_emulator: Any, make_app
         assert model.index_of("service/marked-new") is not None  # still shown, struck through
         await pilot.press("r")
         await wait_for(pilot, lambda: model.index_of("service/marked-new") is None, what="gone after a cycle")
+
+
+async def test_a_service_that_fails_shows_its_error_in_its_row(
+    demo_emulator: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service deleted between the listing and its own call: a row with its 404, the rest loads."""
+    from smtui.profiles.connection import Connection
+
+    monkeypatch.setenv("SMTUI_FLEET_CONCURRENCY", "1")
+    async with Connection.to_emulator(demo_emulator).create_client(audit=False) as client:
+        assert (await client.create_hosted_service("zz-vanishing", {"Location": "West US"})).is_successful
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: app.client is not None, what="connection")
+        demo_emulator.faults.latency = 0.2
+        try:
+            await pilot.press("7")
+            screen = _fleet(app)
+            await wait_for(pilot, lambda: screen.state.done >= 1, what="first answer")
+            async with Connection.to_emulator(demo_emulator).create_client(audit=False) as client:
+                assert (await client.delete_hosted_service("zz-vanishing")).is_successful
+            await wait_for(pilot, lambda: screen.load_status == "done", timeout=30, what="fleet load")
+        finally:
+            demo_emulator.faults.latency = 0.0
+        await pilot.pause(0.2)
+        model = screen.table.model
+        index = model.index_of("EMULATOR/zz-vanishing/!error")
+        assert index is not None
+        cells = model.view[index].cells
+        assert cells[1] == "zz-vanishing" and "404" in cells[2] and cells[4] == ERROR_STATUS
+        assert screen.state.errors == 1
+        assert any(row.cells[1] == "contoso-web" for row in model.view)
+        screen.table.move_cursor_to_key("EMULATOR/zz-vanishing/!error")
+        await pilot.press("enter")  # an error row opens nothing; it says why
+        assert isinstance(app.screen, FleetScreen)
+        assert "404" in str(screen.query_one("#fleet-detail").render())
