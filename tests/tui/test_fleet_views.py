@@ -234,3 +234,19 @@ async def test_a_service_that_fails_shows_its_error_in_its_row(
         await pilot.press("enter")  # an error row opens nothing; it says why
         assert isinstance(app.screen, FleetScreen)
         assert "404" in str(screen.query_one("#fleet-detail").render())
+
+
+async def test_views_and_log_are_in_the_command_palette(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: app.client is not None, what="connection")
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert {"All deployments", "All role instances", "Audit log"} <= set(commands)
+        commands["All role instances"].callback()
+        await wait_for(pilot, lambda: isinstance(app.screen, FleetScreen), what="fleet")
+        screen = _fleet(app)
+        assert screen.view == "instances"
+        await wait_for(pilot, lambda: screen.load_status == "done", what="fleet load")
+        await pilot.press("escape")
+        commands["Audit log"].callback()
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AuditLogScreen", what="audit log")
