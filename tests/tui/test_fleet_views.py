@@ -250,3 +250,25 @@ async def test_views_and_log_are_in_the_command_palette(demo_emulator: Any, make
         await pilot.press("escape")
         commands["Audit log"].callback()
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AuditLogScreen", what="audit log")
+
+
+async def test_choosing_the_subscriptions(demo_emulator: Any, make_app: Any) -> None:
+    store.save_profile(_profile("refused", demo_emulator, "00000000-dead-beef-0000-000000000000"))
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: app.client is not None, what="connection")
+        await pilot.press("7")
+        screen = _fleet(app)
+        await wait_for(pilot, lambda: screen.load_status == "done", what="fleet load")
+        await pilot.pause(0.2)
+        assert {row.cells[0] for row in screen.table.model.view} == {"EMULATOR", "refused"}
+        await pilot.press("c")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ProfilePicker", what="picker")
+        await pilot.press("down", "space", "ctrl+s")  # untick "refused"
+        await wait_for(pilot, lambda: app.screen is screen, what="back on the fleet view")
+        await wait_for(
+            pilot, lambda: screen.load_status == "done" and screen.chosen == {"EMULATOR"}, what="reload"
+        )
+        await pilot.pause(0.2)
+        assert {row.cells[0] for row in screen.table.model.view} == {"EMULATOR"}
+        assert "subscriptions" not in str(screen.query_one("#fleet-progress-text").render())

@@ -344,6 +344,7 @@ class FleetScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         """Ask every subscription again, concurrently; what changed is marked."""
+        self.load_status = "loading"  # at once: nothing reads the old "done" as this load's
         self.load(refresh=True)
 
     def action_show(self, view: str) -> None:
@@ -369,6 +370,7 @@ class FleetScreen(Screen[None]):
             return
         self.chosen = set(picked)
         self._baseline = None
+        self.load_status = "loading"
         self.load()
 
 
