@@ -9,24 +9,8 @@ Generic API
     form; pass ``request=True`` for the request form (it only differs where the service does:
     the VM deployment ``Label`` is plain text in requests, and requests carry no ``i:type``).
 
-Request bodies (for the request builders in ``smtui.api.operations*``): each takes the model
-(or a mapping accepted by :func:`from_mapping`) and returns the exact body bytes; each has a
-``parse_*`` twin for the emulator, which receives them.
-
-    =====================================  ==============================  ===========================
-    operation                              body                            root element
-    =====================================  ==============================  ===========================
-    create_hosted_service                  create_hosted_service_body      CreateHostedService
-    create_deployment                      create_deployment_body          Deployment
-    add_role                               add_role_body                   PersistentVMRole
-    modify_role (Update Role)              update_role_body                PersistentVMRole
-    add_data_disk / modify_data_disk       data_disk_body                  DataVirtualHardDisk
-    shutdown_role_instance                 shutdown_role_body              ShutdownRoleOperation
-    start_role_instance                    start_role_body                 StartRoleOperation
-    restart_role_instance                  restart_role_body               RestartRoleOperation
-    capture_role_instance                  capture_role_body               CaptureRoleOperation
-    create_os_image                        create_os_image_body            OSImage
-    =====================================  ==============================  ===========================
+Request bodies: the request builders in ``smtui.api.operations*`` serialize their model with
+``to_xml(model, request=True)``; one generic path, no per-operation body functions.
 
 Response parsing for the client: ``from_xml(OperationStatus, body)``, ``from_xml(OSImage, …)``,
 ``parse_list(OSImage, …)`` (ListOSImages), ``parse_list(HostedService, …)``,
@@ -48,44 +32,18 @@ from smtui.api import codec_json, codec_xml
 from smtui.api.codec_schema import spec_of
 from smtui.api.errors import XmlError
 from smtui.api.models import (
-    CaptureRoleOperation,
-    CreateHostedService,
-    DataDisk,
-    Deployment,
-    OSImage,
-    RestartRoleOperation,
-    ShutdownRoleOperation,
-    StartRoleOperation,
     VMRole,
 )
 from smtui.api.xml import AZURE_NS, local_name, parse_xml
 
 __all__ = [
-    "add_role_body",
-    "capture_role_body",
-    "create_deployment_body",
-    "create_hosted_service_body",
-    "create_os_image_body",
-    "data_disk_body",
     "from_json",
     "from_mapping",
     "from_xml",
-    "parse_add_role_body",
-    "parse_capture_role_body",
-    "parse_create_deployment_body",
-    "parse_create_hosted_service_body",
-    "parse_create_os_image_body",
-    "parse_data_disk_body",
     "parse_error",
     "parse_list",
-    "parse_role_operation_body",
-    "parse_update_role_body",
-    "restart_role_body",
-    "shutdown_role_body",
-    "start_role_body",
     "to_json",
     "to_xml",
-    "update_role_body",
 ]
 
 T = TypeVar("T")
@@ -198,113 +156,3 @@ def parse_error(data: bytes | str | etree._Element) -> tuple[str, str]:
         elif name == "Message":
             message = child.text or ""
     return code, message
-
-
-# --------------------------------------------------------------------------- request bodies
-
-
-def create_hosted_service_body(service: CreateHostedService | Mapping[str, Any]) -> bytes:
-    """``CreateHostedService`` body; the label is base64-encoded here."""
-    return codec_xml.write(from_mapping(CreateHostedService, service), None, True)
-
-
-def create_deployment_body(deployment: Deployment | Mapping[str, Any]) -> bytes:
-    """VM ``Deployment`` body (``Label`` as plain text, ``RoleList/Role`` without ``i:type``)."""
-    return codec_xml.write(from_mapping(Deployment, deployment), None, True)
-
-
-def add_role_body(role: VMRole | Mapping[str, Any]) -> bytes:
-    """``PersistentVMRole`` body of Add Role."""
-    return codec_xml.write(from_mapping(VMRole, role), None, True)
-
-
-def update_role_body(role: VMRole | Mapping[str, Any]) -> bytes:
-    """``PersistentVMRole`` body of Update Role (send the complete desired endpoint list)."""
-    return codec_xml.write(from_mapping(VMRole, role), None, True)
-
-
-def data_disk_body(disk: DataDisk | Mapping[str, Any]) -> bytes:
-    """``DataVirtualHardDisk`` body of Add Data Disk and Update Data Disk."""
-    return codec_xml.write(from_mapping(DataDisk, disk), None, True)
-
-
-def shutdown_role_body(post_shutdown_action: str | None = None) -> bytes:
-    """``ShutdownRoleOperation`` body (``Stopped`` | ``StoppedDeallocated`` or omitted)."""
-    return codec_xml.write(ShutdownRoleOperation(post_shutdown_action=post_shutdown_action), None, True)
-
-
-def start_role_body() -> bytes:
-    """``StartRoleOperation`` body."""
-    return codec_xml.write(StartRoleOperation(), None, True)
-
-
-def restart_role_body() -> bytes:
-    """``RestartRoleOperation`` body."""
-    return codec_xml.write(RestartRoleOperation(), None, True)
-
-
-def capture_role_body(operation: CaptureRoleOperation | Mapping[str, Any]) -> bytes:
-    """``CaptureRoleOperation`` body (provisioning set wrapped in ``ProvisioningConfiguration``)."""
-    return codec_xml.write(from_mapping(CaptureRoleOperation, operation), None, True)
-
-
-def create_os_image_body(image: OSImage | Mapping[str, Any]) -> bytes:
-    """``OSImage`` body of Add OS Image (Python SDK sends ``Label, MediaLink, Name, OS``)."""
-    return codec_xml.write(from_mapping(OSImage, image), None, True)
-
-
-def parse_create_hosted_service_body(data: XmlInput) -> CreateHostedService:
-    """Parse a ``CreateHostedService`` request body (label decoded)."""
-    return from_xml(CreateHostedService, data, request=True)
-
-
-def parse_create_deployment_body(data: XmlInput) -> Deployment:
-    """Parse a VM ``Deployment`` request body (``Label`` kept as sent: plain text)."""
-    return from_xml(Deployment, data, request=True)
-
-
-def parse_add_role_body(data: XmlInput) -> VMRole:
-    """Parse an Add Role body."""
-    return from_xml(VMRole, data, request=True)
-
-
-def parse_update_role_body(data: XmlInput) -> VMRole:
-    """Parse an Update Role body."""
-    return from_xml(VMRole, data, request=True)
-
-
-def parse_data_disk_body(data: XmlInput) -> DataDisk:
-    """Parse an Add/Update Data Disk body."""
-    return from_xml(DataDisk, data, request=True)
-
-
-def parse_capture_role_body(data: XmlInput) -> CaptureRoleOperation:
-    """Parse a ``CaptureRoleOperation`` body."""
-    return from_xml(CaptureRoleOperation, data, request=True)
-
-
-def parse_create_os_image_body(data: XmlInput) -> OSImage:
-    """Parse an Add OS Image body."""
-    return from_xml(OSImage, data, request=True)
-
-
-_ROLE_OPERATIONS: dict[str, type] = {
-    "ShutdownRoleOperation": ShutdownRoleOperation,
-    "StartRoleOperation": StartRoleOperation,
-    "RestartRoleOperation": RestartRoleOperation,
-    "CaptureRoleOperation": CaptureRoleOperation,
-}
-
-
-def parse_role_operation_body(
-    data: XmlInput,
-) -> ShutdownRoleOperation | StartRoleOperation | RestartRoleOperation | CaptureRoleOperation:
-    """Parse any body POSTed to ``…/roleinstances/<name>/Operations``, dispatching on its root."""
-    root = _root(data)
-    cls = _ROLE_OPERATIONS.get(local_name(root))
-    if cls is None:
-        raise XmlError(f"unsupported role operation <{local_name(root)}>")
-    _check_root(root, cls)
-    result: ShutdownRoleOperation | StartRoleOperation | RestartRoleOperation | CaptureRoleOperation
-    result = codec_xml.read(cls, root, True)
-    return result

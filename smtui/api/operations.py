@@ -23,6 +23,7 @@ from urllib.parse import quote, urlencode
 from lxml import etree
 
 from smtui.api.errors import ValidationError, XmlError
+from smtui.api.vocabulary import LUN_RANGE, MAX_LUN
 from smtui.api.xml import local_name, parse_xml
 
 T = TypeVar("T")
@@ -200,10 +201,6 @@ def choice(value: object, field_name: str, allowed: tuple[str, ...]) -> str:
     raise ValidationError(field_name, f"must be one of {', '.join(allowed)}, got {text!r}")
 
 
-MAX_LUN = 15
-"""Highest data-disk LUN (the classic limit; MaxDataDiskCount of the largest sizes is 16)."""
-
-
 def lun(value: object, field_name: str = "Lun") -> int:
     """``value`` as a LUN in 0..15.
 
@@ -213,14 +210,14 @@ def lun(value: object, field_name: str = "Lun") -> int:
     if value is None:
         raise ValidationError(field_name, "is required")
     if isinstance(value, bool):
-        raise ValidationError(field_name, "must be an integer 0-15")
+        raise ValidationError(field_name, f"must be an integer 0-{MAX_LUN}")
     try:
         number = int(value) if isinstance(value, int | str) else None
     except ValueError:
         number = None
     if number is None:
         raise ValidationError(field_name, f"must be an integer 0-{MAX_LUN}, got {value!r}")
-    if not 0 <= number <= MAX_LUN:
+    if not LUN_RANGE[0] <= number <= MAX_LUN:
         raise ValidationError(field_name, f"must be between 0 and {MAX_LUN}, got {number}")
     return number
 

@@ -25,14 +25,16 @@ from smtui.api.operations import (
     segment,
     with_body,
 )
+from smtui.api.vocabulary import (
+    DATA_DISK_SIZE_GB,
+    DEFAULT_SLOT,
+    HOST_CACHING,
+    POST_CAPTURE_ACTIONS,
+    POST_SHUTDOWN_ACTIONS,
+    SLOTS,
+)
 
-SLOTS = ("Production", "Staging")
-HOST_CACHING = ("None", "ReadOnly", "ReadWrite")
-POST_SHUTDOWN_ACTIONS = ("Stopped", "StoppedDeallocated")
-POST_CAPTURE_ACTIONS = ("Delete", "Reprovision")
 ROLE_TYPE = "PersistentVMRole"
-DEFAULT_SLOT = "Production"
-MAX_DISK_GB = 4095
 ACCEPTED = frozenset({202})
 
 
@@ -230,8 +232,9 @@ def _checked_disk(disk: models.DataDisk, *, adding: bool) -> int:
     if disk.host_caching is not None:
         choice(disk.host_caching, "HostCaching", HOST_CACHING)
     size = disk.logical_disk_size_in_gb
-    if size is not None and not 1 <= int(size) <= MAX_DISK_GB:
-        raise ValidationError("LogicalDiskSizeInGB", f"must be between 1 and {MAX_DISK_GB}, got {size}")
+    low, high = DATA_DISK_SIZE_GB
+    if size is not None and not low <= int(size) <= high:
+        raise ValidationError("LogicalDiskSizeInGB", f"must be between {low} and {high}, got {size}")
     if adding and not (disk.disk_name or disk.source_media_link or size):
         raise ValidationError(
             "DataVirtualHardDisk",

@@ -152,7 +152,7 @@ def create_deployment(ctx: Ctx, service: str) -> Reply:
     svc = get_service(ctx.engine, ctx.sub, service)
     svc_name = svc["ServiceName"]
     node = ctx.node("Deployment")
-    name = v.role_name(v.text(node, "Name"), "Name")
+    name = v.deployment_name(v.text(node, "Name"))
     slot = v.choice(node, "DeploymentSlot", SLOTS) or "Production"
     label = v.text(node, "Label", max_len=100) or name
     ctx.engine.check_lock(lock_key(ctx.sub, svc_name), scope="hosted service")

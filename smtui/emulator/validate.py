@@ -10,7 +10,10 @@ from typing import Any
 from smtui.emulator.engine import ApiError, bad_request
 
 _SERVICE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,61}[A-Za-z0-9]\Z")
-_ROLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}\Z")
+# Role names: letters, digits and hyphens, a letter first, no hyphen last, at most 64 (every
+# recorded RoleName has this shape). Deployment names also allow '.' and '_' and a leading digit.
+_ROLE_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?\Z")
+_DEPLOYMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 _STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}\Z")
 _EXT_PROP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 
@@ -92,7 +95,7 @@ def service_name(node: dict[str, Any], field: str = "ServiceName") -> str:
     """A hosted-service DNS prefix."""
     name = text(node, field, required=True)
     assert name is not None
-    if not _SERVICE_NAME.match(name) or "--" in name:
+    if not _SERVICE_NAME.match(name):
         raise bad_request("The hosted service name is invalid.")
     return name
 
@@ -111,9 +114,18 @@ def storage_name(node: dict[str, Any]) -> str:
 
 def role_name(name: str | None, field: str = "RoleName") -> str:
     """A role name."""
+    return _name(name, field, _ROLE_NAME)
+
+
+def deployment_name(name: str | None, field: str = "Name") -> str:
+    """A deployment name."""
+    return _name(name, field, _DEPLOYMENT_NAME)
+
+
+def _name(name: str | None, field: str, pattern: re.Pattern[str]) -> str:
     if not name:
         raise bad_request(f"The value for parameter '{field}' is null or empty.")
-    if not _ROLE_NAME.match(name):
+    if not pattern.match(name):
         raise bad_request(f"The {field} '{name}' is invalid.")
     return name
 

@@ -6,12 +6,11 @@ form-level validators return ``{field key: message}``; field keys are dotted pat
 form values (``"role_name"``, ``"endpoints.1.public_port"``, ``"data_disks.0.lun"``) so the
 dialog can put each message next to its widget.
 
-Sources of the rules: ../shared/asm/SPEC.md §7–§8 (LUN 0–15, Linux HostName 1–64, UserName
-1–32, UserPassword 6–72, labels ≤ 100, descriptions ≤ 1024), the service's own error texts in
-the recordings (``Port 22 is already in use by one of the endpoints in this deployment…``),
-Azure's password policy for VM provisioning (8–123 characters, three of lower case, upper case,
-digit, symbol) and the Windows computer-name limit (1–15 characters, not only digits).
-No message ever contains a password.
+The limits and enumerations themselves (name patterns and lengths, LUN 0–15, sizes, ports,
+password lengths, slots, caching, actions) come from :mod:`smtui.api.vocabulary`, which names
+the source of each; this module only turns them into messages. The service's own error texts
+from the recordings are used where they exist (``Port 22 is already in use by one of the
+endpoints in this deployment…``). No message ever contains a password.
 """
 
 from __future__ import annotations
@@ -20,13 +19,35 @@ import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from smtui.forms.values import (
+from smtui.api.vocabulary import (
+    DATA_DISK_SIZE_GB,
+    DEPLOYMENT_NAME,
+    ENDPOINT_NAME,
     HOST_CACHING,
-    MAX_LUN,
+    HOSTED_SERVICE_NAME,
+    IMAGE_NAME,
+    LINUX_HOST_NAME,
+    LINUX_PASSWORD_LENGTH,
+    LINUX_USER_NAME,
+    LUN_RANGE,
+    MAX_DESCRIPTION,
+    MAX_LABEL,
     OS_TYPES,
+    PASSWORD_CLASSES_REQUIRED,
+    PORT_RANGE,
     POST_CAPTURE_ACTIONS,
     PROTOCOLS,
+    RESERVED_ADMIN_NAMES,
+    ROLE_NAME,
     SLOTS,
+    UPGRADE_DOMAIN_COUNT,
+    WINDOWS_ADMIN_NAME_FORBIDDEN,
+    WINDOWS_ADMIN_NAME_LENGTH,
+    WINDOWS_COMPUTER_NAME,
+    WINDOWS_PASSWORD_LENGTH,
+    NameRule,
+)
+from smtui.forms.values import (
     CaptureValues,
     DataDiskValues,
     DeploymentValues,
@@ -40,30 +61,9 @@ from smtui.forms.values import (
 Errors = dict[str, str]
 """Field key → message; empty when the form is valid."""
 
-_DNS_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]\Z|^[A-Za-z]\Z")
-_ROLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*\Z")
-_DEPLOYMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
-_ENDPOINT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*\Z")
-_IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
-_COMPUTER_NAME = re.compile(r"^[A-Za-z0-9-]+\Z")
-_LINUX_HOST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*\Z")
-_LINUX_USER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*\Z")
-_WINDOWS_USER_FORBIDDEN_CHARS = re.compile(r'["/\\\[\]:;|=,+*?<>@]')
 _THUMBPRINT = re.compile(r"^[0-9A-Fa-f]{40}\Z")
 
-# Names Azure refused as administrator accounts of a new VM.
-RESERVED_ADMIN_NAMES = frozenset(
-    {
-        "administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1",
-        "123", "a", "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john",
-        "owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test2", "test3",
-        "user4", "user5",
-    }
-)  # fmt: skip
-
-MAX_LABEL = 100
-MAX_DESCRIPTION = 1024
-MAX_DATA_DISK_GB = 1023
+__all__ = ["MAX_DESCRIPTION", "MAX_LABEL", "RESERVED_ADMIN_NAMES"]  # re-exported for callers of the forms
 
 
 # --------------------------------------------------------------------------- single fields
@@ -82,52 +82,28 @@ def _length(value: str, field: str, low: int, high: int) -> str | None:
     return None
 
 
-def check_hosted_service_name(value: str, field: str = "Service name") -> str | None:
-    """A hosted service name is the DNS prefix ``<name>.cloudapp.net``: a DNS label.
-
-    3–63 letters, digits and hyphens, starting with a letter and ending with a letter or digit.
-    """
+def check_name(value: str, field: str, rule: NameRule) -> str | None:
+    """``value`` as a name of the kind ``rule`` describes (required, length, shape)."""
     return (
         required(value, field)
-        or _length(value, field, 3, 63)
-        or (
-            None
-            if _DNS_LABEL.match(value)
-            else f"{field} may contain only letters, digits and hyphens, must start with a letter "
-            "and end with a letter or digit."
-        )
+        or _length(value, field, rule.min_length, rule.max_length)
+        or (None if rule.pattern.match(value) else f"{field} may contain only {rule.allowed}.")
     )
+
+
+def check_hosted_service_name(value: str, field: str = "Service name") -> str | None:
+    """A hosted service name is the DNS prefix ``<name>.cloudapp.net``: a DNS label."""
+    return check_name(value, field, HOSTED_SERVICE_NAME)
 
 
 def check_deployment_name(value: str, field: str = "Deployment name") -> str | None:
-    """1–64 letters, digits, periods, underscores and hyphens, starting with a letter or digit."""
-    return (
-        required(value, field)
-        or _length(value, field, 1, 64)
-        or (
-            None
-            if _DEPLOYMENT_NAME.match(value)
-            else f"{field} may contain only letters, digits, '.', '_' and '-', "
-            "and must start with a letter or digit."
-        )
-    )
+    """Letters, digits, periods, underscores and hyphens, starting with a letter or digit."""
+    return check_name(value, field, DEPLOYMENT_NAME)
 
 
 def check_role_name(value: str, field: str = "Role name") -> str | None:
-    """1–64 letters, digits and hyphens, starting with a letter, not ending with a hyphen.
-
-    The service refused dots ("Parameter value 'a.b' specified for parameter 'RoleName' is invalid").
-    """
-    return (
-        required(value, field)
-        or _length(value, field, 1, 64)
-        or (
-            None
-            if _ROLE_NAME.match(value) and not value.endswith("-")
-            else f"{field} may contain only letters, digits and hyphens, must start with a letter "
-            "and must not end with a hyphen."
-        )
-    )
+    """Letters, digits and hyphens, starting with a letter, not ending with a hyphen (no dots)."""
+    return check_name(value, field, ROLE_NAME)
 
 
 def check_label(value: str, field: str = "Label", *, optional: bool = False) -> str | None:
@@ -171,12 +147,12 @@ def check_int_range(value: str, field: str, low: int, high: int) -> str | None:
 
 def check_lun(value: str, field: str = "LUN") -> str | None:
     """A data disk LUN is 0–15."""
-    return check_int_range(value, field, 0, MAX_LUN)
+    return check_int_range(value, field, *LUN_RANGE)
 
 
 def check_port(value: str, field: str = "Port") -> str | None:
     """A TCP/UDP port is 1–65535."""
-    return check_int_range(value, field, 1, 65535)
+    return check_int_range(value, field, *PORT_RANGE)
 
 
 def check_choice(value: str, field: str, choices: Iterable[str]) -> str | None:
@@ -202,17 +178,8 @@ def check_media_link(value: str, field: str = "Media link", *, optional: bool = 
 
 
 def check_image_name(value: str, field: str = "Image name") -> str | None:
-    """Image names: 1–256 letters, digits, '.', '_' and '-', starting with a letter or digit."""
-    return (
-        required(value, field)
-        or _length(value, field, 1, 256)
-        or (
-            None
-            if _IMAGE_NAME.match(value)
-            else f"{field} may contain only letters, digits, '.', '_' and '-', "
-            "and must start with a letter or digit."
-        )
-    )
+    """Image names: letters, digits, '.', '_' and '-', starting with a letter or digit."""
+    return check_name(value, field, IMAGE_NAME)
 
 
 def password_classes(password: str) -> int:
@@ -227,7 +194,13 @@ def password_classes(password: str) -> int:
     )
 
 
-def check_password(value: str, field: str = "Admin password", *, low: int = 8, high: int = 123) -> str | None:
+def check_password(
+    value: str,
+    field: str = "Admin password",
+    *,
+    low: int = WINDOWS_PASSWORD_LENGTH[0],
+    high: int = WINDOWS_PASSWORD_LENGTH[1],
+) -> str | None:
     """Azure's VM password policy: ``low``–``high`` characters and 3 of the 4 character classes.
 
     The message never repeats the password.
@@ -236,29 +209,22 @@ def check_password(value: str, field: str = "Admin password", *, low: int = 8, h
         return f"{field} is required."
     if not low <= len(value) <= high:
         return f"{field} must be {low}–{high} characters long."
-    if password_classes(value) < 3:
+    if password_classes(value) < PASSWORD_CLASSES_REQUIRED:
         return f"{field} must contain 3 of: a lower case letter, an upper case letter, a digit, a symbol."
     return None
 
 
 def check_windows_computer_name(value: str, field: str = "Computer name") -> str | None:
     """Windows computer names: 1–15 letters, digits and hyphens, not only digits."""
-    problem = required(value, field) or _length(value, field, 1, 15)
-    if problem:
-        return problem
-    if not _COMPUTER_NAME.match(value):
-        return f"{field} may contain only letters, digits and hyphens."
-    if value.isdigit():
-        return f"{field} must not be only digits."
-    return None
+    return check_name(value, field, WINDOWS_COMPUTER_NAME)
 
 
 def check_windows_admin_username(value: str, field: str = "Admin user") -> str | None:
     """1–20 characters, none of ``"/\\[]:;|=,+*?<>@``, not ending with '.', not a reserved name."""
-    problem = required(value, field) or _length(value, field, 1, 20)
+    problem = required(value, field) or _length(value, field, *WINDOWS_ADMIN_NAME_LENGTH)
     if problem:
         return problem
-    if _WINDOWS_USER_FORBIDDEN_CHARS.search(value) or value.endswith("."):
+    if WINDOWS_ADMIN_NAME_FORBIDDEN.search(value) or value.endswith("."):
         return f'{field} must not contain "/\\[]:;|=,+*?<>@ or end with a period.'
     if value.lower() in RESERVED_ADMIN_NAMES:
         return f"{field} '{value}' is reserved; choose another name."
@@ -266,29 +232,15 @@ def check_windows_admin_username(value: str, field: str = "Admin user") -> str |
 
 
 def check_linux_host_name(value: str, field: str = "Host name") -> str | None:
-    """Linux ``HostName``: 1–64 letters, digits, periods and hyphens, starting alphanumeric."""
-    return (
-        required(value, field)
-        or _length(value, field, 1, 64)
-        or (
-            None
-            if _LINUX_HOST_NAME.match(value)
-            else f"{field} may contain only letters, digits, '.' and '-', "
-            "and must start with a letter or digit."
-        )
-    )
+    """Linux ``HostName``: letters, digits, periods and hyphens, starting alphanumeric."""
+    return check_name(value, field, LINUX_HOST_NAME)
 
 
 def check_linux_user_name(value: str, field: str = "User name") -> str | None:
     """Linux ``UserName``: 1–32 characters, starting with a letter or '_', not ``root``."""
-    problem = required(value, field) or _length(value, field, 1, 32)
+    problem = check_name(value, field, LINUX_USER_NAME)
     if problem:
         return problem
-    if not _LINUX_USER_NAME.match(value):
-        return (
-            f"{field} may contain only letters, digits, '_', '.' and '-', "
-            "and must start with a letter or '_'."
-        )
     if value.lower() in RESERVED_ADMIN_NAMES:
         return f"{field} '{value}' is reserved; choose another name."
     return None
@@ -329,11 +281,7 @@ def validate_endpoints(
     seen_ports: set[tuple[str, int]] = set()
     for i, ep in enumerate(endpoints):
         key = f"{prefix}.{i}"
-        name_problem = required(ep.name, "Endpoint name") or _length(ep.name, "Endpoint name", 1, 64)
-        if not name_problem and not _ENDPOINT_NAME.match(ep.name):
-            name_problem = (
-                "Endpoint name may contain only letters, digits, '_' and '-', and must start with a letter."
-            )
+        name_problem = check_name(ep.name, "Endpoint name", ENDPOINT_NAME)
         if not name_problem and ep.name.lower() in seen_names:
             name_problem = f"Endpoint name '{ep.name}' is used twice."
         _put(errors, f"{key}.name", name_problem)
@@ -365,7 +313,7 @@ def validate_data_disk(
     _put(errors, f"{prefix}.host_caching", check_choice(disk.host_caching, "Host caching", HOST_CACHING))
     _put(errors, f"{prefix}.label", check_label(disk.label, "Disk label", optional=True))
     if disk.mode == "empty":
-        _put(errors, f"{prefix}.size_gb", check_int_range(disk.size_gb, "Size (GB)", 1, MAX_DATA_DISK_GB))
+        _put(errors, f"{prefix}.size_gb", check_int_range(disk.size_gb, "Size (GB)", *DATA_DISK_SIZE_GB))
         _put(errors, f"{prefix}.media_link", check_media_link(disk.media_link, optional=True))
     elif disk.mode == "existing":
         _put(errors, f"{prefix}.disk_name", required(disk.disk_name, "Disk name"))
@@ -407,7 +355,9 @@ def validate_provisioning(prov: ProvisioningValues, *, prefix: str = "provisioni
             _put(errors, f"{prefix}.ssh_fingerprint", check_thumbprint(prov.ssh_fingerprint))
         if prov.password:
             # SPEC §8: UserPassword is 6–72 characters (ASMC validation); complexity as for Windows.
-            _put(errors, f"{prefix}.password", check_password(prov.password, "User password", low=6, high=72))
+            low, high = LINUX_PASSWORD_LENGTH
+            problem = check_password(prov.password, "User password", low=low, high=high)
+            _put(errors, f"{prefix}.password", problem)
         elif not key_given:
             _put(errors, f"{prefix}.password", "User password is required unless an SSH key is given.")
         if prov.disable_ssh_password_auth and not key_given:
@@ -474,7 +424,7 @@ def validate_deployment(dep: DeploymentValues) -> Errors:
         _put(
             errors,
             "upgrade_domain_count",
-            check_int_range(dep.upgrade_domain_count, "Upgrade domain count", 1, 20),
+            check_int_range(dep.upgrade_domain_count, "Upgrade domain count", *UPGRADE_DOMAIN_COUNT),
         )
     errors.update({f"role.{k}": v for k, v in validate_vm_role(dep.role).items()})
     return errors

@@ -10,19 +10,46 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+# The service's enumerations live in one place (smtui.api.vocabulary); the forms re-export the
+# ones their widgets offer so a dialog needs one import.
+from smtui.api.vocabulary import (
+    DEFAULT_DATA_DISK_CACHING,
+    DEFAULT_OS_DISK_CACHING,
+    DEFAULT_SLOT,
+    HOST_CACHING,
+    MAX_LUN,
+    OS_TYPES,
+    POST_CAPTURE_ACTIONS,
+    POST_SHUTDOWN_ACTIONS,
+    PROTOCOLS,
+    SLOTS,
+    OsType,
+)
+
+__all__ = [
+    "HOST_CACHING",
+    "MAX_LUN",
+    "OS_TYPES",
+    "POST_CAPTURE_ACTIONS",
+    "POST_SHUTDOWN_ACTIONS",
+    "PROTOCOLS",
+    "SLOTS",
+    "CaptureValues",
+    "DataDiskValues",
+    "DeploymentValues",
+    "DiskMode",
+    "EndpointValues",
+    "HostedServiceValues",
+    "OSDiskValues",
+    "OSImageValues",
+    "OsType",
+    "ProvisioningValues",
+    "VMRoleValues",
+]
+
 DiskMode = Literal["empty", "existing", "blob"]
 """The three ways to add a data disk: a new empty disk of a size, a registered disk by name,
 or an existing VHD blob by its media link."""
-
-OsType = Literal["Linux", "Windows"]
-
-HOST_CACHING = ("None", "ReadOnly", "ReadWrite")
-PROTOCOLS = ("tcp", "udp")
-SLOTS = ("Production", "Staging")
-POST_SHUTDOWN_ACTIONS = ("Stopped", "StoppedDeallocated")
-POST_CAPTURE_ACTIONS = ("Delete", "Reprovision")
-OS_TYPES: tuple[OsType, ...] = ("Linux", "Windows")
-MAX_LUN = 15
 
 
 @dataclass
@@ -41,7 +68,7 @@ class DataDiskValues:
 
     mode: DiskMode = "empty"
     lun: str = "0"
-    host_caching: str = "ReadOnly"
+    host_caching: str = DEFAULT_DATA_DISK_CACHING
     label: str = ""
     disk_name: str = ""
     media_link: str = ""
@@ -57,7 +84,7 @@ class OSDiskValues:
     media_link: str = ""
     disk_name: str = ""
     disk_label: str = ""
-    host_caching: str = "ReadWrite"
+    host_caching: str = DEFAULT_OS_DISK_CACHING
 
 
 @dataclass
@@ -101,7 +128,7 @@ class DeploymentValues:
     """A new VM deployment: its own options plus its first role."""
 
     name: str = ""
-    slot: str = "Production"
+    slot: str = DEFAULT_SLOT
     label: str = ""
     upgrade_domain_count: str = ""
     role: VMRoleValues = field(default_factory=VMRoleValues)

@@ -9,36 +9,72 @@ No Textual or Rich here: the CLI and the TUI share it. The TUI's entry points:
 * :func:`keyring_status`, :func:`pending_keyring_notice`, :func:`mark_keyring_notice_shown`;
 * :mod:`smtui.profiles.operations_store` — pending operations;
 * :func:`run_off_loop` — run any of the blocking calls above from the event loop.
+
+Public names are imported on first use, so that a light submodule (``paths``,
+``operations_store``) does not load the keyring and the client library.
 """
 
 from __future__ import annotations
 
-from smtui.profiles.blocking import call_with_timeout, run_off_loop
-from smtui.profiles.connection import Connection, aresolve_connection, resolve_connection
-from smtui.profiles.credentials import (
-    CertPaths,
-    KeyringStatus,
-    keyring_status,
-    mark_keyring_notice_shown,
-    pending_keyring_notice,
-)
-from smtui.profiles.model import EMULATOR_PROFILE, Profile
-from smtui.profiles.paths import config_dir, data_dir
-from smtui.profiles.publishsettings import (
-    ImportResult,
-    PublishSettings,
-    PublishSubscription,
-    import_publishsettings,
-    parse_publishsettings,
-)
-from smtui.profiles.store import (
-    default_profile_name,
-    get_profile,
-    list_profiles,
-    remove_profile,
-    save_profile,
-    set_default_profile,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from smtui.profiles.blocking import call_with_timeout, run_off_loop
+    from smtui.profiles.connection import Connection, aresolve_connection, resolve_connection
+    from smtui.profiles.credentials import (
+        CertPaths,
+        KeyringStatus,
+        keyring_status,
+        mark_keyring_notice_shown,
+        pending_keyring_notice,
+    )
+    from smtui.profiles.model import EMULATOR_PROFILE, Profile
+    from smtui.profiles.paths import config_dir, data_dir
+    from smtui.profiles.publishsettings import (
+        ImportResult,
+        PublishSettings,
+        PublishSubscription,
+        import_publishsettings,
+        parse_publishsettings,
+    )
+    from smtui.profiles.store import (
+        default_profile_name,
+        get_profile,
+        list_profiles,
+        remove_profile,
+        save_profile,
+        set_default_profile,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "EMULATOR_PROFILE": "smtui.profiles.model",
+    "CertPaths": "smtui.profiles.credentials",
+    "Connection": "smtui.profiles.connection",
+    "ImportResult": "smtui.profiles.publishsettings",
+    "KeyringStatus": "smtui.profiles.credentials",
+    "Profile": "smtui.profiles.model",
+    "PublishSettings": "smtui.profiles.publishsettings",
+    "PublishSubscription": "smtui.profiles.publishsettings",
+    "aresolve_connection": "smtui.profiles.connection",
+    "call_with_timeout": "smtui.profiles.blocking",
+    "config_dir": "smtui.profiles.paths",
+    "data_dir": "smtui.profiles.paths",
+    "default_profile_name": "smtui.profiles.store",
+    "get_profile": "smtui.profiles.store",
+    "import_publishsettings": "smtui.profiles.publishsettings",
+    "keyring_status": "smtui.profiles.credentials",
+    "list_profiles": "smtui.profiles.store",
+    "mark_keyring_notice_shown": "smtui.profiles.credentials",
+    "parse_publishsettings": "smtui.profiles.publishsettings",
+    "pending_keyring_notice": "smtui.profiles.credentials",
+    "remove_profile": "smtui.profiles.store",
+    "resolve_connection": "smtui.profiles.connection",
+    "run_off_loop": "smtui.profiles.blocking",
+    "save_profile": "smtui.profiles.store",
+    "set_default_profile": "smtui.profiles.store",
+}
+"""Public name → the module that defines it, imported on first use."""
 
 __all__ = [
     "EMULATOR_PROFILE",
@@ -67,3 +103,12 @@ __all__ = [
     "save_profile",
     "set_default_profile",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smtui.profiles' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value

@@ -15,18 +15,19 @@ from typing import Any
 
 import pytest
 
-from smtui.api import codec
 from smtui.api import models as m
 from smtui.api import operations_compute as compute
 from smtui.api import operations_services as services
+from smtui.api.models import CreateHostedService, Deployment, OSImage, VMRole
 from smtui.api.operations import ApiRequest
+from tests.api.bodies import parse, parse_role_operation
 from tests.reference import RECORDINGS
 
 from .xml_canon import canonical
 
 
 def _role_operation(body: bytes) -> ApiRequest[Any]:
-    op = codec.parse_role_operation_body(body)
+    op = parse_role_operation(body)
     if isinstance(op, m.ShutdownRoleOperation):
         return compute.shutdown_role_instance("svc", "dep", "vm", op.post_shutdown_action)
     if isinstance(op, m.StartRoleOperation):
@@ -37,12 +38,12 @@ def _role_operation(body: bytes) -> ApiRequest[Any]:
 
 
 def _update_role(body: bytes) -> ApiRequest[Any]:
-    role = codec.parse_update_role_body(body)
+    role = parse(VMRole, body)
     return compute.modify_role("svc", "dep", role.role_name or "vm", role)
 
 
 BUILD: dict[str, Callable[[bytes], ApiRequest[Any]]] = {
-    "AddRole": lambda b: compute.add_role("svc", "dep", codec.parse_add_role_body(b)),
+    "AddRole": lambda b: compute.add_role("svc", "dep", parse(VMRole, b)),
     "UpdateRole": _update_role,
     "ShutdownRole": _role_operation,
     "StartRole": _role_operation,
@@ -79,7 +80,7 @@ def test_create_deployment_builder_sends_the_recorded_bodies() -> None:
             rec = json.loads(path.read_text())
             if rec["operation"] != "CreateDeployment" or not rec.get("request_body"):
                 continue
-            dep = codec.parse_create_deployment_body(rec["request_body"].encode())
+            dep = parse(Deployment, rec["request_body"].encode())
             options: dict[str, Any] = {"DeploymentSlot": dep.deployment_slot, "Label": dep.label}
             for key, value in (
                 ("VirtualNetworkName", dep.virtual_network_name),
@@ -110,7 +111,7 @@ def test_create_hosted_service_and_os_image_builders_match_the_recordings() -> N
             if not body:
                 continue
             if rec["operation"] == "CreateHostedService":
-                svc = codec.parse_create_hosted_service_body(body.encode())
+                svc = parse(CreateHostedService, body.encode())
                 options: dict[str, Any] = {
                     "Label": svc.label, "Description": svc.description, "Location": svc.location,
                     "AffinityGroup": svc.affinity_group, "ExtendedProperties": svc.extended_properties,
@@ -120,7 +121,7 @@ def test_create_hosted_service_and_os_image_builders_match_the_recordings() -> N
                     svc.service_name or "", {k: v for k, v in options.items() if v not in (None, [])}
                 )
             elif rec["operation"] == "AddOSImage":
-                img = codec.parse_create_os_image_body(body.encode())
+                img = parse(OSImage, body.encode())
                 extras = {
                     f.name: getattr(img, f.name) for f in dataclasses.fields(img)
                     if "wire" in f.metadata and f.name not in ("os", "name", "media_link")

@@ -124,7 +124,7 @@ CASES = [
         f"{HS}/svc",
         recorded("azure-sdk-for-python/073-GetHostedServiceEmbedDetail.json"),
         query="embed-detail=true",
-        check=lambda r: len(r.deployments) >= 0,
+        check=lambda r: bool(r.deployments) and all(d.name and d.deployment_slot for d in r.deployments),
     ),
     Case(
         "create_hosted_service",

@@ -17,36 +17,47 @@ from collections.abc import Callable
 import pytest
 from lxml import etree
 
-from smtui.api import codec
 from smtui.api import models as m
+from smtui.api.models import (
+    CaptureRoleOperation,
+    CreateHostedService,
+    DataDisk,
+    Deployment,
+    OSImage,
+    RestartRoleOperation,
+    ShutdownRoleOperation,
+    StartRoleOperation,
+    VMRole,
+)
+from tests.api.bodies import parse, parse_role_operation, request_body
 from tests.reference import EXAMPLES, RECORDINGS
 
 from .xml_canon import canonical
 
 
 def _role_operation(body: bytes) -> bytes:
-    op = codec.parse_role_operation_body(body)
+    op = parse_role_operation(body)
     if isinstance(op, m.ShutdownRoleOperation):
-        return codec.shutdown_role_body(op.post_shutdown_action)
+        return request_body(ShutdownRoleOperation, {"post_shutdown_action": op.post_shutdown_action})
     if isinstance(op, m.StartRoleOperation):
-        return codec.start_role_body()
+        return request_body(StartRoleOperation, {})
     if isinstance(op, m.RestartRoleOperation):
-        return codec.restart_role_body()
-    return codec.capture_role_body(op)
+        return request_body(RestartRoleOperation, {})
+    return request_body(CaptureRoleOperation, op)
 
 
 # recorded operation -> body parsed and rebuilt the way the client builds it
 REBUILD: dict[str, Callable[[bytes], bytes]] = {
-    "CreateHostedService": lambda b: codec.create_hosted_service_body(
-        codec.parse_create_hosted_service_body(b)),
-    "CreateDeployment": lambda b: codec.create_deployment_body(codec.parse_create_deployment_body(b)),
-    "AddRole": lambda b: codec.add_role_body(codec.parse_add_role_body(b)),
-    "UpdateRole": lambda b: codec.update_role_body(codec.parse_update_role_body(b)),
+    "CreateHostedService": lambda b: request_body(CreateHostedService, 
+        parse(CreateHostedService, b)),
+    "CreateDeployment": lambda b: request_body(Deployment, parse(Deployment, b)),
+    "AddRole": lambda b: request_body(VMRole, parse(VMRole, b)),
+    "UpdateRole": lambda b: request_body(VMRole, parse(VMRole, b)),
     "ShutdownRole": _role_operation,
     "StartRole": _role_operation,
     "RestartRole": _role_operation,
     "CaptureRole": _role_operation,
-    "AddOSImage": lambda b: codec.create_os_image_body(codec.parse_create_os_image_body(b)),
+    "AddOSImage": lambda b: request_body(OSImage, parse(OSImage, b)),
 }
 
 
@@ -82,10 +93,10 @@ EXAMPLE_BODIES: dict[str, Callable[[bytes], bytes]] = {
     "CreateDeployment.windows.request.xml": REBUILD["CreateDeployment"],
     "AddRole.request.xml": REBUILD["AddRole"],
     "ModifyRole.request.xml": REBUILD["UpdateRole"],
-    "AddDataDisk.request.xml": lambda b: codec.data_disk_body(codec.parse_data_disk_body(b)),
-    "AddDataDisk.existing-disk.request.xml": lambda b: codec.data_disk_body(codec.parse_data_disk_body(b)),
-    "AddDataDisk.from-blob.request.xml": lambda b: codec.data_disk_body(codec.parse_data_disk_body(b)),
-    "ModifyDataDisk.request.xml": lambda b: codec.data_disk_body(codec.parse_data_disk_body(b)),
+    "AddDataDisk.request.xml": lambda b: request_body(DataDisk, parse(DataDisk, b)),
+    "AddDataDisk.existing-disk.request.xml": lambda b: request_body(DataDisk, parse(DataDisk, b)),
+    "AddDataDisk.from-blob.request.xml": lambda b: request_body(DataDisk, parse(DataDisk, b)),
+    "ModifyDataDisk.request.xml": lambda b: request_body(DataDisk, parse(DataDisk, b)),
     "ShutdownRoleInstance.request.xml": _role_operation,
     "StartRole.request.xml": _role_operation,
     "RestartRoleInstance.request.xml": _role_operation,
@@ -114,7 +125,7 @@ def _example(name: str) -> str:
 
 
 def test_bodies_built_from_seed_style_mappings_match_the_python_sdk() -> None:
-    hosted = codec.create_hosted_service_body({
+    hosted = request_body(CreateHostedService, {
         "ServiceName": "myvmsvc", "Label": "myvmsvc label", "Description": "my cloud service",
         "Location": "West US", "ExtendedProperties": [{"Name": "ext1", "Value": "val1"}],
     })
@@ -143,7 +154,7 @@ def test_bodies_built_from_seed_style_mappings_match_the_python_sdk() -> None:
         },
         "RoleSize": "Small",
     }
-    deployment = codec.create_deployment_body(
+    deployment = request_body(Deployment, 
         {"Name": "myvmsvc", "DeploymentSlot": "Production", "Label": "myvmsvc-deployment", "RoleList": [role]}
     )
     assert canonical(deployment) == _example("CreateDeployment.request.xml")
@@ -151,32 +162,32 @@ def test_bodies_built_from_seed_style_mappings_match_the_python_sdk() -> None:
 
 
 def test_role_operation_bodies_match_the_examples() -> None:
-    shutdown = codec.shutdown_role_body("StoppedDeallocated")
+    shutdown = request_body(ShutdownRoleOperation, {"post_shutdown_action": "StoppedDeallocated"})
     assert canonical(shutdown) == _example("ShutdownRoleInstance.request.xml")
-    assert canonical(codec.start_role_body()) == _example("StartRole.request.xml")
-    assert canonical(codec.restart_role_body()) == _example("RestartRoleInstance.request.xml")
+    assert canonical(request_body(StartRoleOperation, {})) == _example("StartRole.request.xml")
+    assert canonical(request_body(RestartRoleOperation, {})) == _example("RestartRoleInstance.request.xml")
 
 
 def test_data_disk_creation_modes_match_the_examples() -> None:
     by_size = m.DataDisk.by_size(1, 100, "https://mystorage.blob.core.windows.net/vhds/myvm-data1.vhd",
                                  label="myvm-data1", host_caching="ReadOnly")
-    assert canonical(codec.data_disk_body(by_size)) == _example("AddDataDisk.request.xml")
+    assert canonical(request_body(DataDisk, by_size)) == _example("AddDataDisk.request.xml")
     by_name = m.DataDisk.by_name(1, "myvmsvc-myvm-1-201507021734450388", host_caching="None")
-    assert canonical(codec.data_disk_body(by_name)) == _example("AddDataDisk.existing-disk.request.xml")
+    assert canonical(request_body(DataDisk, by_name)) == _example("AddDataDisk.existing-disk.request.xml")
     by_link = m.DataDisk.by_media_link(2, "https://mystorage.blob.core.windows.net/backups/data-template.vhd",
                                        label="restored-data", host_caching="ReadOnly")
-    assert canonical(codec.data_disk_body(by_link)) == _example("AddDataDisk.from-blob.request.xml")
+    assert canonical(request_body(DataDisk, by_link)) == _example("AddDataDisk.from-blob.request.xml")
 
 
 def test_body_is_one_line_without_declaration_with_both_namespaces() -> None:
-    body = codec.start_role_body()
+    body = request_body(StartRoleOperation, {})
     assert body == (b'<StartRoleOperation xmlns="http://schemas.microsoft.com/windowsazure" '
                     b'xmlns:i="http://www.w3.org/2001/XMLSchema-instance">'
                     b"<OperationType>StartRoleOperation</OperationType></StartRoleOperation>")
 
 
 def test_capture_body_wraps_the_provisioning_set() -> None:
-    body = codec.capture_role_body(m.CaptureRoleOperation(
+    body = request_body(CaptureRoleOperation, m.CaptureRoleOperation(
         post_capture_action="Reprovision",
         provisioning_configuration=m.LinuxProvisioningConfiguration(host_name="h", user_name="u"),
         target_image_label="lbl", target_image_name="img",

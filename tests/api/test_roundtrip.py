@@ -17,7 +17,9 @@ from smtui.api import codec
 from smtui.api import models as m
 from smtui.api.codec_schema import LIST_MODEL, LIST_SCALAR, MODEL, POLY, SCALAR, Field, spec_of
 from smtui.api.codec_xml import canonical
+from smtui.api.models import Deployment
 from smtui.api.xml import AZURE_NS
+from tests.api.bodies import parse, request_body
 
 MAX_DEPTH = 4
 
@@ -127,4 +129,4 @@ def test_base64_labels_round_trip_as_decoded_text(label: str) -> None:
     service = m.HostedService(service_name="s", hosted_service_properties=properties)
     assert codec.from_xml(m.HostedService, codec.to_xml(service)) == service
     deployment = m.Deployment(name="d", label=label)
-    assert codec.parse_create_deployment_body(codec.create_deployment_body(deployment)) == deployment
+    assert parse(Deployment, request_body(Deployment, deployment)) == deployment

@@ -8,7 +8,6 @@ import os
 import re
 import ssl
 import stat
-import time
 from pathlib import Path
 from typing import Any
 
@@ -135,16 +134,14 @@ def test_generated_files_keys_0600_and_publishsettings(emulator: Any) -> None:
     assert cert.public_bytes(serialization.Encoding.PEM) == emulator.client_cert.read_bytes()
 
 
-def test_restart_reuses_certificates_and_is_quick(emulator_factory: Any, tmp_path: Path) -> None:
+def test_restart_reuses_certificates_and_state(emulator_factory: Any, tmp_path: Path) -> None:
+    # How long the restart takes is measured by bench/startup.py, not here.
     data = tmp_path / "restart"
     first = emulator_factory(data_dir=data, seed="demo")
     sub, pem = first.subscription_id, first.client_cert.read_bytes()
     first.stop()
-    started = time.perf_counter()
     second = emulator_factory(data_dir=data, seed="demo")
-    elapsed = time.perf_counter() - started
     assert second.subscription_id == sub and second.client_cert.read_bytes() == pem
-    assert elapsed < 0.5, elapsed
     with wire.client(second) as c:
         assert c.get("/services/hostedservices/contoso-web").status_code == 200
 

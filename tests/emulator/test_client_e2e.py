@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from smtui.api import ServiceManagementClient
+from smtui.api import ServiceManagementClient, ValidationError
 from tests.emulator.wire import UBUNTU
 
 
@@ -153,9 +153,9 @@ async def test_failures_404_409_400_403(emulator: Any, emulator_factory: Any) ->
         missing = await client.get_hosted_service("no-such-service")
         assert missing.status_code == 404 and missing.error is not None
         assert missing.error.message == "The hosted service does not exist."
-        bad = await client.create_hosted_service("bad--name", {"Location": "West US"})
+        bad = await client.create_hosted_service("bad_name", {"Location": "West US"})
         assert bad.status_code == 400 and bad.error is not None and bad.error.code == "BadRequest"
-        with pytest.raises(Exception):  # noqa: B017 - the client's own validation (LUN range) stops it first
+        with pytest.raises(ValidationError, match="Lun"):  # the client's own validation stops it first
             await client.add_data_disk(
                 "x",
                 "x",

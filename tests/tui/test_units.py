@@ -91,7 +91,8 @@ def test_tracker_backs_off_and_finishes(tmp_path: Any) -> None:
         assert tracker.due() == [op]
         assert tracker.apply("abc", Reply(Status("InProgress"))) is None
         delays.append(op.next_poll - now[0])
-    assert delays == sorted(delays) and delays[-1] == MAX_DELAY  # grows, then stays at the cap
+    # 1 s after each of the first polls, then x1.6 per poll that finds it still running, capped at 15 s
+    assert delays == pytest.approx([1.0, 1.6, 2.56, 4.096, 6.5536, 10.48576, MAX_DELAY, MAX_DELAY])
     now[0] = op.next_poll
     assert tracker.apply("abc", Reply(status_code=503)) is None and op.is_pending  # a failed poll retries
     done = tracker.apply("abc", Reply(Status("Failed", "ConflictError")))
