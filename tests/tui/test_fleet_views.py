@@ -93,7 +93,8 @@ async def test_all_deployments_over_two_subscriptions_and_a_failing_profile(
         await pilot.press("enter")
         await wait_for(
             pilot,
-            lambda: app.connection is not None and app.connection.profile_name == "second"
+            timeout=30,
+            condition=lambda: app.connection is not None and app.connection.profile_name == "second"
             and isinstance(app.screen, BrowseScreen) and app.screen.current.kind is Kind.DEPLOYMENT,
             what="switched to the second profile, on the deployment",
         )

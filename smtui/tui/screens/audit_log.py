@@ -169,6 +169,8 @@ class AuditLogScreen(Screen[None]):
         return self.entries.get(key) if key is not None else None
 
     def _update_detail(self) -> None:
+        if not self.is_attached or not self.query(ResourceList):
+            return  # a late message while the screen is being removed
         entry = self._selected()
         text = ""
         if entry is not None:

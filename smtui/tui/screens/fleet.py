@@ -34,6 +34,7 @@ from smtui.tui.fleet_data import (
     table_rows,
     target_of,
 )
+from smtui.tui.nodes import Kind, category
 from smtui.tui.table_model import TableRow
 from smtui.tui.widgets.big_table import BigTable
 from smtui.tui.widgets.header_bar import HeaderBar
@@ -128,7 +129,7 @@ class FleetScreen(Screen[None]):
         self._baseline: dict[str, list[TableRow]] | None = None
         self._redraw_pending = False
         self.load_status = "idle"
-        """``idle``, ``loading``, ``done`` or ``cancelled`` (tests and the progress line)."""
+        """``idle``, ``loading``, ``done``, ``cancelled`` or ``failed`` (tests, the progress line)."""
 
     @property
     def smtui(self) -> SmtuiApp:
@@ -225,14 +226,17 @@ class FleetScreen(Screen[None]):
             await asyncio.gather(*(self._load_one(source, clients) for source in sources))
             state.finished = time.monotonic()
             self.load_status = "done"
-        except asyncio.CancelledError:
+        except asyncio.CancelledError:  # the user left, or a newer load replaced this one
             self.load_status = "cancelled"
+            raise
+        except Exception:  # a bug: the worker reports it; this load is over either way
+            self.load_status = "failed"
             raise
         finally:
             for client in clients:
                 with contextlib.suppress(Exception):
                     await client.aclose()
-            if self.is_attached:
+            if self._alive():
                 self._redraw()
                 self._show_progress()
 
@@ -254,8 +258,14 @@ class FleetScreen(Screen[None]):
         clients.append(client)
         await load_source(state, source, client, self._changed)
 
+    def _alive(self) -> bool:
+        """False once the screen is being removed (late messages and timers must do nothing)."""
+        return self.is_attached and bool(self.query(ResourceList))
+
     def _changed(self) -> None:
         """An answer arrived: update the progress now, the table at most every REDRAW_EVERY."""
+        if not self._alive():
+            return  # the user left: the load is being cancelled
         self._show_progress()
         if not self._redraw_pending:
             self._redraw_pending = True
@@ -263,7 +273,7 @@ class FleetScreen(Screen[None]):
 
     def _redraw(self) -> None:
         self._redraw_pending = False
-        if not self.is_attached:
+        if not self._alive():
             return
         rows = table_rows(self.state, self.view)
         since = self._baseline.get(self.view) if self._baseline is not None else None
@@ -272,7 +282,7 @@ class FleetScreen(Screen[None]):
         self._update_detail()
 
     def _show_progress(self) -> None:
-        if not self.is_attached:
+        if not self._alive():
             return
         state = self.state
         bar = self.query_one(ProgressBar)
@@ -297,6 +307,8 @@ class FleetScreen(Screen[None]):
         return self.table.model.view[index] if index is not None else None
 
     def _update_detail(self) -> None:
+        if not self._alive():
+            return
         row = self._selected_row()
         detail = self.query_one("#fleet-detail", Static)
         if row is None:
@@ -313,6 +325,8 @@ class FleetScreen(Screen[None]):
 
     @on(BigTable.Selected, "#fleet-list BigTable")
     def _selected(self, event: BigTable.Selected) -> None:
+        if not self._alive():
+            return
         row = self._selected_row()
         if row is None or self.table.model.mark_of(row.key) == "removed":
             return
@@ -380,11 +394,17 @@ def open_in_profile(app: SmtuiApp, profile: str | None, ref: Any) -> None:
     async def wait_and_open() -> None:
         deadline = asyncio.get_running_loop().time() + 60.0
         while asyncio.get_running_loop().time() < deadline:
-            conn = app.connection
-            if app.client is not None and conn is not None and conn.profile_name == profile:
-                browse = app.browse
-                if browse is not None:
-                    browse.navigate(ref)
+            conn, browse = app.connection, app.browse
+            # Connected means the browser has shown the new subscription's services (the client
+            # exists a moment before that, and the browser's own first navigation would win).
+            if (
+                app.client is not None
+                and conn is not None
+                and conn.profile_name == profile
+                and browse is not None
+                and category(Kind.SERVICES).key in browse.listings
+            ):
+                browse.navigate(ref)
                 return
             if app.startup_error is not None:
                 return
