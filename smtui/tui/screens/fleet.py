@@ -215,6 +215,9 @@ class FleetScreen(Screen[None]):
         self.load_status = "loading"
         if not self.available:
             self.available = await self._sources()
+        for source in self.available:
+            if source.error is not None:  # fixed since (a certificate imported …)? try again
+                source.error = None
         sources = [s for s in self.available if self.chosen is None or s.label in self.chosen]
         state = self.state
         if refresh:
