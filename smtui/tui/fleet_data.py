@@ -113,6 +113,11 @@ class FleetState:
     sources_done: int = 0
     started: float = 0.0
     finished: float | None = None
+    row_cache: dict[tuple[str, str, str], tuple[ServiceResult, list[TableRow]]] = field(
+        default_factory=dict
+    )
+    """(view, source label, service) → the answer its rows were made from, and those rows: a
+    redraw while answers stream in rebuilds only the rows of answers that are new."""
 
     def start(self, sources: list[FleetSource]) -> None:
         """Begin a (re)load: counters reset, last answers kept until replaced."""
@@ -120,6 +125,7 @@ class FleetState:
         labels = {s.label for s in sources}
         self.results = {k: v for k, v in self.results.items() if k[0] in labels}
         self.order = {k: v for k, v in self.order.items() if k in labels}
+        self.row_cache = {k: v for k, v in self.row_cache.items() if (k[1], k[2]) in self.results}
         self.source_errors = {}
         self.total = self.done = self.errors = self.sources_done = 0
         self.started = time.monotonic()
@@ -169,26 +175,39 @@ def _rows(state: FleetState, view: str) -> list[TableRow]:
             result = state.results.get((label, service))
             if result is None:
                 continue
-            if not result.ok:
-                message = describe_error(result.response)
-                rows.append(_error_row(label, f"{label}/{service}/!error", service, message, view))
+            cached = state.row_cache.get((view, label, service))
+            if cached is not None and cached[0] is result:
+                rows.extend(cached[1])
                 continue
-            if view == DEPLOYMENTS:
-                for d in deployment_rows(result.service):
-                    cells = (
-                        label, d.service, d.deployment, d.slot, d.status,
-                        f"{d.instances_ready}/{d.instances_total}", ",".join(d.roles),
-                        ",".join(d.role_sizes), d.location, d.label, d.created, d.url,
-                    )  # fmt: skip
-                    rows.append(TableRow(f"{label}/{d.service}/{d.deployment}", cells))
-            else:
-                for i in instance_rows(result.service):
-                    icells = (
-                        label, i.service, i.deployment, i.role, i.instance, i.status,
-                        i.power_state, i.size, i.ip_address, i.host_name,
-                    )  # fmt: skip
-                    rows.append(TableRow(f"{label}/{i.service}/{i.deployment}/{i.instance}", icells))
+            mark = len(rows)
+            _service_rows(rows, label, service, result, view)
+            state.row_cache[(view, label, service)] = (result, rows[mark:])
     return rows
+
+
+def _service_rows(
+    rows: list[TableRow], label: str, service: str, result: ServiceResult, view: str
+) -> None:
+    """Append the rows of one service's answer."""
+    if not result.ok:
+        message = describe_error(result.response)
+        rows.append(_error_row(label, f"{label}/{service}/!error", service, message, view))
+        return
+    if view == DEPLOYMENTS:
+        for d in deployment_rows(result.service):
+            cells = (
+                label, d.service, d.deployment, d.slot, d.status,
+                f"{d.instances_ready}/{d.instances_total}", ",".join(d.roles),
+                ",".join(d.role_sizes), d.location, d.label, d.created, d.url,
+            )  # fmt: skip
+            rows.append(TableRow(f"{label}/{d.service}/{d.deployment}", cells))
+    else:
+        for i in instance_rows(result.service):
+            icells = (
+                label, i.service, i.deployment, i.role, i.instance, i.status,
+                i.power_state, i.size, i.ip_address, i.host_name,
+            )  # fmt: skip
+            rows.append(TableRow(f"{label}/{i.service}/{i.deployment}/{i.instance}", icells))
 
 
 def table_rows(state: FleetState, view: str) -> list[TableRow]:

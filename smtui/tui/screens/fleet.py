@@ -128,6 +128,7 @@ class FleetScreen(Screen[None]):
         self.available: list[FleetSource] = []
         self._baseline: dict[str, list[TableRow]] | None = None
         self._redraw_pending = False
+        self._list: ResourceList | None = None
         self.load_status = "idle"
         """``idle``, ``loading``, ``done``, ``cancelled`` or ``failed`` (tests, the progress line)."""
 
@@ -150,7 +151,8 @@ class FleetScreen(Screen[None]):
         with Horizontal(id="fleet-progress"):
             yield ProgressBar(total=None, show_eta=False, show_percentage=False)
             yield Static("starting…", id="fleet-progress-text", markup=False)
-        yield ResourceList(self._columns(), id="fleet-list", noun=self.view)
+        self._list = ResourceList(self._columns(), id="fleet-list", noun=self.view)
+        yield self._list
         yield Static("", id="fleet-detail", markup=False)
         yield KeyFooter()
 
@@ -263,7 +265,7 @@ class FleetScreen(Screen[None]):
 
     def _alive(self) -> bool:
         """False once the screen is being removed (late messages and timers must do nothing)."""
-        return self.is_attached and bool(self.query(ResourceList))
+        return self._list is not None and self._list.is_attached
 
     def _changed(self) -> None:
         """An answer arrived: update the progress now, the table at most every REDRAW_EVERY."""
