@@ -24,7 +24,7 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 2
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
-            raise TimeoutError("the app did not reach the expected state")
+            raise TimeoutError(f"the app did not reach the expected state ({pilot.app.screen!r})")
         await pilot.pause(0.05)
 
 
@@ -45,11 +45,13 @@ def listed_key(app: Any, service: str) -> bool:
 
 
 async def capture(emu: Any, out: Path, work: Path) -> list[Path]:
-    from smtui.profiles import store
+    from smtui.profiles import audit, store
     from smtui.profiles.connection import Connection
     from smtui.profiles.model import Profile
     from smtui.tui.app import SmtuiApp
 
+    # The audit log records who sent a change: the screenshots show the same user@host as the header.
+    audit.local_user_host = lambda: "operator@jumphost"
     conn = Connection.to_emulator(emu, subscription_name="smtui Emulator Subscription")
     app = SmtuiApp(
         connection=conn,
@@ -137,6 +139,30 @@ async def capture(emu: Any, out: Path, work: Path) -> list[Path]:
         await pilot.press("escape", "question_mark")
         await pilot.pause(0.3)
         shot("help")
+
+        # Fleet views: the emulator's subscription plus the two profiles above, which have no
+        # certificate, so their rows carry the error instead.
+        await pilot.press("escape", "7")
+        await wait_for(
+            pilot,
+            lambda: type(app.screen).__name__ == "FleetScreen" and app.screen.load_status == "done",
+        )
+        await pilot.pause(0.5)
+        shot("fleet-deployments")
+        await pilot.press("8", "slash", *"status:!ReadyRole", "enter")
+        await pilot.pause(0.5)
+        shot("fleet-instances")
+
+        await pilot.press("escape", "escape", "L")
+        await wait_for(
+            pilot,
+            lambda: (
+                type(app.screen).__name__ == "AuditLogScreen"
+                and app.screen.query_one("BigTable").row_count > 0
+            ),
+        )
+        await pilot.pause(0.3)
+        shot("audit-log")
         await pilot.press("escape")
         await capture_dialogs(app, pilot, shot)
     return saved

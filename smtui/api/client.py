@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -36,7 +36,14 @@ logger = logging.getLogger("smtui.api")
 
 T = TypeVar("T")
 
-__all__ = ["RequestPreview", "ServiceManagementClient"]
+__all__ = ["MutationObserver", "RequestPreview", "ServiceManagementClient"]
+
+MutationObserver = Callable[["ApiRequest[Any]", "Response[Any]"], None]
+"""Called after every mutating (non-GET) request with the request and its answer (an audit log).
+
+It runs on the caller's event loop and must not block; an exception from it is logged, never
+raised to the caller: the request has been sent either way.
+"""
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ class RequestPreview:
         url: Full URL including the query.
         headers: Headers that will be sent.
         body: Body text with passwords replaced by ``********`` (``None`` without a body).
+        reveal: Gives the body as sent, secrets included (for a "copy" the user asked to reveal);
+            ``None`` without a body.
     """
 
     operation: str
@@ -56,6 +65,7 @@ class RequestPreview:
     url: str
     headers: Mapping[str, str]
     body: str | None
+    reveal: Callable[[], str | None] | None = field(default=None, repr=False, compare=False)
 
 
 class ServiceManagementClient(OperationsMixin):
@@ -70,6 +80,7 @@ class ServiceManagementClient(OperationsMixin):
             ``timeouts``, ``retries``/``retry``, ``max_in_flight``, ``adaptive``, ``max_redirects``,
             ``redirect_hosts``, ``max_response_bytes``, ``user_agent``).
         environ: Environment for ``CLIENT_AUTH_*`` and ``HTTPS_PROXY`` (defaults to ``os.environ``).
+        on_mutation: A :data:`MutationObserver` (also settable later as :attr:`on_mutation`).
 
     Raises:
         ValidationError: Empty subscription id or invalid option.
@@ -83,7 +94,9 @@ class ServiceManagementClient(OperationsMixin):
         options: ClientOptions | Mapping[str, Any] | None = None,
         *,
         environ: Mapping[str, str] | None = None,
+        on_mutation: MutationObserver | None = None,
     ) -> None:
+        self.on_mutation = on_mutation
         self._subscription_id = require_text(subscription_id, "subscription_id").strip()
         self._options = ClientOptions.from_value(options)
         env = os.environ if environ is None else environ
@@ -206,12 +219,19 @@ class ServiceManagementClient(OperationsMixin):
     def preview(self, request: ApiRequest[Any]) -> RequestPreview:
         """Describe what :meth:`execute` would send for ``request``, passwords masked."""
         headers = self._sent_headers(self._headers_for(request))
+        serialize_type = self.serialize_type
+
+        def reveal() -> str | None:
+            body = request.render_body(serialize_type)
+            return None if body is None else body.decode("utf-8", "replace")
+
         return RequestPreview(
             request.operation,
             request.method,
             self.url_for(request),
             headers,
-            request.redacted_body(self.serialize_type),
+            request.redacted_body(serialize_type),
+            reveal,
         )
 
     async def execute(self, request: ApiRequest[T]) -> Response[T]:
@@ -227,11 +247,12 @@ class ServiceManagementClient(OperationsMixin):
         url = self.url_for(request)
         headers = self._headers_for(request)
         body = request.render_body(self.serialize_type)
+        response: Response[T]
         try:
             exchange = await self._transport.send(request.method, url, content=body, headers=headers)
         except TransportError as exc:
             logger.debug("%s %s %s: no answer (%s)", request.operation, request.method, url, exc.code)
-            return Response(
+            response = Response(
                 status_code=None,
                 response=None,
                 error=ErrorInfo(exc.code, exc.message),
@@ -240,7 +261,14 @@ class ServiceManagementClient(OperationsMixin):
                 request_options=RequestOptions(request.method, url, self._sent_headers(headers)),
                 request_id=None,
             )
-        return self._to_response(request, exchange)
+        else:
+            response = self._to_response(request, exchange)
+        if self.on_mutation is not None and request.method.upper() != "GET":
+            try:
+                self.on_mutation(request, response)
+            except Exception:  # an audit failure must not turn a sent request into an error
+                logger.exception("the mutation observer failed for %s", request.operation)
+        return response
 
     def _sent_headers(self, extra: Mapping[str, str]) -> dict[str, str]:
         return {

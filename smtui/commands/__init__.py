@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import argparse
 
-from smtui.commands import info, ls, profiles
+from smtui.commands import info, log, ls, profiles
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``info``, ``profiles`` and ``ls`` subcommands.
+    """Add the ``info``, ``profiles``, ``ls`` and ``log`` subcommands.
 
     Each sets ``handler`` (``args -> exit code``) as a default; ``smtui.cli.main`` calls it.
     """
     info.register(subparsers)
     profiles.register(subparsers)
     ls.register(subparsers)
+    log.register(subparsers)
 
 
 __all__ = ["register"]

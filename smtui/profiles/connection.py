@@ -118,16 +118,30 @@ class Connection:
         options.update(overrides)
         return options
 
-    def create_client(self, **overrides: Any) -> ServiceManagementClient:
+    def create_client(self, *, audit: bool = True, **overrides: Any) -> ServiceManagementClient:
         """A new client for this connection (use it as ``async with``).
+
+        Args:
+            audit: Append every mutating request it sends to the audit log
+                (:mod:`smtui.profiles.audit`).
+            overrides: Client options (``timeout=10``, ``max_in_flight=8`` …).
 
         Raises:
             CertificateError: The certificate or key cannot be loaded or do not match.
         """
         from smtui.api.client import ServiceManagementClient
+        from smtui.profiles.audit import AuditObserver
 
+        observer = (
+            AuditObserver(profile=self.profile_name, subscription_id=self.subscription_id, host=self.host)
+            if audit
+            else None
+        )
         return ServiceManagementClient(
-            self.subscription_id, auth=self.client_auth(), options=self.client_options(**overrides)
+            self.subscription_id,
+            auth=self.client_auth(),
+            options=self.client_options(**overrides),
+            on_mutation=observer,
         )
 
     def close(self) -> None:

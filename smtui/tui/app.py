@@ -23,7 +23,7 @@ from smtui.tui.diagnose import Diagnosis, diagnose_exception, diagnose_response
 from smtui.tui.nodes import CATEGORY_TITLES, NodeRef
 from smtui.tui.operations_tracker import FAILED, OperationsTracker, TrackedOperation
 from smtui.tui.palette import ConsoleCommands
-from smtui.tui.screens.browse import JUMPS, BrowseScreen, read_only_reason
+from smtui.tui.screens.browse import JUMPS, UNKEYED_LISTS, BrowseScreen, read_only_reason
 from smtui.tui.widgets.header_bar import ConnectionInfo, HeaderBar
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
 
@@ -69,6 +69,9 @@ class SmtuiApp(App[None]):
         Binding("p", "toggle_pause", "Pause refresh", show=False, id="app.pause"),
         Binding("P", "profiles", "Profiles", show=False, id="app.profiles"),
         Binding("T", "track_request", "Track request id", show=False, id="app.track-request"),
+        Binding("7", "fleet('deployments')", "All deployments", show=False, id="app.fleet-deployments"),
+        Binding("8", "fleet('instances')", "All role instances", show=False, id="app.fleet-instances"),
+        Binding("L", "audit_log", "Audit log", show=False, id="app.audit-log"),
     ]
 
     CSS = """
@@ -138,6 +141,8 @@ class SmtuiApp(App[None]):
         """Resolve the connection (keyring, embedded emulator) off the UI thread and probe it."""
         if profile is not None or use_emulator:
             await self._disconnect()
+            # A connection given by the caller is theirs to close, and not the one asked for now.
+            self.connection = None
             self.profile = "emulator" if use_emulator else profile
             self._owns_connection = True
         conn = self.connection
@@ -488,7 +493,25 @@ class SmtuiApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("toggle_operations", "track_request", "toggle_pause"):
             return self.client is not None and isinstance(self.screen, BrowseScreen)
+        if action == "fleet":
+            return self.client is not None
         return True
+
+    def action_fleet(self, view: str) -> None:
+        """All deployments / all role instances of every subscription (7 / 8)."""
+        from smtui.tui.screens.fleet import FleetScreen
+
+        if isinstance(self.screen, FleetScreen):
+            self.screen.action_show(view)
+        else:
+            self.push_screen(FleetScreen(view))
+
+    def action_audit_log(self) -> None:
+        """Every change sent from this machine, newest first (L)."""
+        from smtui.tui.screens.audit_log import AuditLogScreen
+
+        if not isinstance(self.screen, AuditLogScreen):
+            self.push_screen(AuditLogScreen())
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 copy, wrapped for tmux/screen (Textual's own version is not).
@@ -533,6 +556,12 @@ class SmtuiApp(App[None]):
                 yield SystemCommand(
                     f"Go to {CATEGORY_TITLES[kind]}", f"key {key}", lambda k=kind: browse.action_jump(k.value)
                 )
+            for kind in UNKEYED_LISTS:
+                yield SystemCommand(
+                    f"Go to {CATEGORY_TITLES[kind]}",
+                    "a list of the Subscription node",
+                    lambda k=kind: browse.action_jump(k.value),
+                )
             yield SystemCommand("Refresh", "reload the list (r)", browse.action_refresh)
             yield SystemCommand("Copy name", "copy the selected name (y)", browse.action_copy_name)
             yield SystemCommand("Copy XML", "copy the selected object's XML (Y)", browse.action_copy_xml)
@@ -557,6 +586,18 @@ class SmtuiApp(App[None]):
         yield SystemCommand(
             "Track a request id", "poll an operation by its x-ms-request-id (T)", self.action_track_request
         )
+        if self.client is not None:
+            yield SystemCommand(
+                "All deployments",
+                "every deployment of every subscription (7)",
+                lambda: self.action_fleet("deployments"),
+            )
+            yield SystemCommand(
+                "All role instances",
+                "every VM of every subscription (8)",
+                lambda: self.action_fleet("instances"),
+            )
+        yield SystemCommand("Audit log", "every change sent from this machine (L)", self.action_audit_log)
         yield SystemCommand("Pause/resume auto-refresh", "(p)", self.action_toggle_pause)
         yield SystemCommand(
             "Profiles", "add, edit, remove, import .publishsettings (P)", self.action_profiles

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from smtui.profiles import audit
 from smtui.profiles import operations_store as store
 from smtui.tui.nodes import NodeRef
 
@@ -408,6 +409,13 @@ class OperationsTracker:
                     http_status_code=http_status,
                     error_code=op.error_code,
                     error_message=op.error_message,
+                )
+            )
+            # The audit log entry of the request gets its final status too (same writer thread).
+            error = f"{op.error_code}: {op.error_message}" if op.error_code else op.error_message
+            self.writer.submit(
+                functools.partial(
+                    audit.record_status, op.request_id, status, http_status=http_status, error=error
                 )
             )
         return op

@@ -58,7 +58,7 @@ class RowFilter:
     """A parsed filter expression.
 
     Syntax: plain text matches any cell (case-insensitive substring); ``!text`` inverts;
-    ``column:text`` matches one column (by key or label).
+    ``column:text`` matches one column (by key or label); ``column:!text`` inverts that.
     """
 
     needle: str
@@ -80,6 +80,9 @@ class RowFilter:
                 if name in (col.key.casefold(), col.label.casefold()):
                     column, text = index, match.group(2).strip()
                     break
+            if column is not None and text.startswith("!"):
+                # ``status:!ReadyRole``: the inversion may also follow the column name.
+                inverse, text = not inverse, text[1:].strip()
         if not text:
             return None
         return cls(text.casefold(), column, inverse)
@@ -92,11 +95,90 @@ def _number(value: str) -> tuple[int, float, str]:
         return (0, 0.0, value.casefold())
 
 
+NEW = "new"
+"""Mark of a row that was not there at the previous refresh."""
+CHANGED = "changed"
+"""Mark of a row with at least one cell different from the previous refresh."""
+REMOVED = "removed"
+"""Mark of a row gone since the previous refresh (shown for one refresh cycle)."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What differs between two sets of rows, by row key.
+
+    Attributes:
+        marks: Row key → :data:`NEW`, :data:`CHANGED` or :data:`REMOVED`.
+        cells: Row key of a changed row → indexes of the cells that differ.
+        removed: The rows that are gone, as they were (kept on screen, marked).
+    """
+
+    marks: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, frozenset[int]] = field(default_factory=dict)
+    removed: tuple[TableRow, ...] = ()
+
+    def count(self, mark: str) -> int:
+        """How many rows carry ``mark``."""
+        return sum(1 for value in self.marks.values() if value == mark)
+
+
+def diff_rows(previous: Sequence[TableRow], current: Sequence[TableRow]) -> Changes:
+    """The changes from ``previous`` to ``current`` (both keyed by :attr:`TableRow.key`)."""
+    before = {row.key: row.cells for row in previous}
+    marks: dict[str, str] = {}
+    cells: dict[str, frozenset[int]] = {}
+    seen: set[str] = set()
+    for row in current:
+        seen.add(row.key)
+        old = before.get(row.key)
+        if old is None:
+            marks[row.key] = NEW
+        elif old != row.cells:
+            differ = frozenset(
+                i
+                for i in range(max(len(old), len(row.cells)))
+                if i >= len(old) or i >= len(row.cells) or old[i] != row.cells[i]
+            )
+            marks[row.key] = CHANGED
+            cells[row.key] = differ
+    removed = tuple(row for row in previous if row.key not in seen)
+    for row in removed:
+        marks[row.key] = REMOVED
+    return Changes(marks, cells, removed)
+
+
+def _with_removed(
+    current: list[TableRow], previous: Sequence[TableRow], removed: Sequence[TableRow]
+) -> list[TableRow]:
+    """``current`` with each removed row put back after the row that preceded it before."""
+    if not removed:
+        return current
+    gone = {row.key for row in removed}
+    after: dict[str | None, list[TableRow]] = {}
+    anchor: str | None = None
+    for row in previous:
+        if row.key in gone:
+            after.setdefault(anchor, []).append(row)
+        else:
+            anchor = row.key
+    present = {row.key for row in current}
+    merged: list[TableRow] = list(after.pop(None, []))
+    for row in current:
+        merged.append(row)
+        merged.extend(after.pop(row.key, []))
+    # Rows whose anchor is gone too (or moved away): at the end, in their old order.
+    for rows in after.values():
+        merged.extend(r for r in rows if r.key not in present)
+    return merged
+
+
 class TableModel:
     """Rows with an optional sort and filter; ``view`` is what the table shows, in order.
 
     The model never mutates the caller's sequences, and all operations are O(n) or
-    O(n log n) over plain tuples.
+    O(n log n) over plain tuples. Given the rows of the previous refresh (``since``),
+    :meth:`set_rows` also marks what changed (:attr:`changes`): new rows, changed cells and
+    removed rows, which stay in the view, marked, until the next :meth:`set_rows`.
     """
 
     def __init__(self, columns: Sequence[Column] = ()) -> None:
@@ -110,11 +192,19 @@ class TableModel:
         self._filter: RowFilter | None = None
         self._index: dict[str, int] | None = None
         self.widths: list[int] = [len(c.label) for c in self.columns]
+        self.changes = Changes()
+        """What changed at the last :meth:`set_rows` given ``since`` (empty otherwise)."""
+        self.live_rows: list[TableRow] = []
+        """The rows last set, without the removed rows kept on screen."""
 
     @property
     def total(self) -> int:
-        """Number of rows before filtering."""
-        return len(self._rows)
+        """Number of rows before filtering (rows marked removed are not counted)."""
+        return len(self._rows) - len(self.changes.removed)
+
+    def mark_of(self, key: str) -> str | None:
+        """:data:`NEW`, :data:`CHANGED`, :data:`REMOVED` or ``None`` for the row ``key``."""
+        return self.changes.marks.get(key)
 
     def set_columns(self, columns: Sequence[Column]) -> None:
         """Replace the columns (clears sort and filter, which referred to the old ones)."""
@@ -123,11 +213,26 @@ class TableModel:
         self.sort_reverse = False
         self._filter = RowFilter.parse(self.filter_text, self.columns)
         self._rows = []
+        self.live_rows = []
+        self.changes = Changes()
         self._rebuild()
 
-    def set_rows(self, rows: Iterable[TableRow]) -> None:
-        """Replace every row, keeping the current sort and filter."""
-        self._rows = list(rows)
+    def set_rows(self, rows: Iterable[TableRow], *, since: Sequence[TableRow] | None = None) -> None:
+        """Replace every row, keeping the current sort and filter.
+
+        Args:
+            rows: The new rows.
+            since: The rows of the previous refresh of the same list: what differs is marked
+                (:attr:`changes`) and removed rows stay in the view, marked. ``None``: no marks.
+        """
+        live = list(rows)
+        self.live_rows = live
+        if since is None:
+            self.changes = Changes()
+            self._rows = live
+        else:
+            self.changes = diff_rows(since, live)
+            self._rows = _with_removed(live, since, self.changes.removed)
         self._haystack = None
         self._rebuild()
 

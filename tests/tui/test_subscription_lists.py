@@ -9,6 +9,15 @@ from tests.tui.conftest import wait_for
 from tests.tui.test_browse import loaded
 
 
+async def _go_to(pilot: Any, title: str) -> None:
+    """Open a list the way a user does without a number key: the command palette."""
+    await pilot.press("ctrl+p")
+    await pilot.press(*f"Go to {title}")
+    # The palette searches off the key handler: wait until it lists a match.
+    await wait_for(pilot, lambda: any(o.option_count for o in pilot.app.screen.query("CommandList")))
+    await pilot.press("enter")
+
+
 def _rows(app: Any) -> dict[str, tuple[str, ...]]:
     return {row.cells[0]: tuple(row.cells) for row in app.browse.table.model.view}
 
@@ -17,14 +26,14 @@ async def test_vm_images_affinity_groups_and_quotas_are_listed(demo_emulator: An
     app = make_app(demo_emulator)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.press("7")
+        await _go_to(pilot, "VM images")
         await wait_for(pilot, lambda: loaded(app, Kind.VM_IMAGES), what="VM images")
         images = _rows(app)
         assert len(images) >= 5 and all(row[1] in ("Linux", "Windows") for row in images.values())
-        await pilot.press("8")
+        await _go_to(pilot, "Affinity groups")
         await wait_for(pilot, lambda: loaded(app, Kind.AFFINITY_GROUPS), what="affinity groups")
         assert _rows(app)["contoso-west"][1:3] == ("West US", "Contoso West")
-        await pilot.press("9")
+        await _go_to(pilot, "Quotas")
         await wait_for(pilot, lambda: loaded(app, Kind.QUOTAS), what="quotas")
         quotas = _rows(app)
         assert quotas["Hosted services"][2] == "200" and int(quotas["Hosted services"][1]) >= 5

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from lxml import etree
 from rich.syntax import Syntax
@@ -62,12 +62,16 @@ class RequestPreviewDialog(ModalScreen[bool]):
         & #body-scroll { height: 1fr; border: tall $panel; }
         & #preview-buttons { height: auto; align-horizontal: right; margin-top: 1; }
         & #preview-buttons > Button { margin-left: 1; }
+        & #copy-hint { width: 1fr; color: $text-muted; height: 1; }
     }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="preview-back"),
         Binding("ctrl+s", "send", "Send", id="preview-send"),
+        Binding("c", "copy_curl", "Copy as curl", id="preview-copy-curl"),
+        Binding("y", "copy_python", "Copy as Python", id="preview-copy-python"),
+        Binding("v", "toggle_reveal", "Reveal secrets in copies", id="preview-reveal"),
     ]
 
     def __init__(
@@ -76,6 +80,10 @@ class RequestPreviewDialog(ModalScreen[bool]):
         super().__init__()
         self.request = request
         self.title_text = title
+        self.reveal_in_copies = False
+        """Copies carry the body as sent (passwords too); the screen always shows it masked."""
+        self.last_copy: str | None = None
+        """What the last ``c`` / ``y`` put on the clipboard (tests read it)."""
 
     @property
     def text(self) -> str:
@@ -115,6 +123,7 @@ class RequestPreviewDialog(ModalScreen[bool]):
                     id="body",
                 )
             with Horizontal(id="preview-buttons"):
+                yield Static(self._copy_hint(), id="copy-hint", markup=False)
                 yield Button("Back", id="back", compact=True)
                 yield Button("Send", id="send", variant="primary", compact=True)
 
@@ -130,3 +139,51 @@ class RequestPreviewDialog(ModalScreen[bool]):
     def action_send(self) -> None:
         """Send the request."""
         self.dismiss(True)
+
+    # ------------------------------------------------------------------ copy as curl / Python
+
+    def _copy_hint(self) -> str:
+        secrets = "revealed" if self.reveal_in_copies else "masked, v reveals"
+        return f"c copy as curl · y copy as Python (passwords {secrets})"
+
+    def _copy_body(self) -> str | None:
+        reveal = getattr(self.request, "reveal", None)
+        if self.reveal_in_copies and reveal is not None:
+            revealed: str | None = reveal()
+            return revealed
+        return None
+
+    def _credentials(self) -> Any:
+        from smtui.tui.copy_as import Credentials
+
+        return Credentials.of(getattr(self.app, "connection", None))
+
+    def _copy(self, text: str, what: str) -> None:
+        self.last_copy = text
+        try:
+            self.app.copy_to_clipboard(text)
+        except ValueError as exc:  # too large for a terminal clipboard sequence
+            self.app.notify(str(exc), severity="warning")
+            return
+        masked = "" if self.reveal_in_copies else " (passwords masked)"
+        self.app.notify(f"Copied {what}{masked}", timeout=3)
+
+    def action_copy_curl(self) -> None:
+        """Copy a ``curl`` command that sends this request with the profile's certificate."""
+        from smtui.tui.copy_as import as_curl
+
+        self._copy(as_curl(self.request, self._credentials(), self._copy_body()), "as curl")
+
+    def action_copy_python(self) -> None:
+        """Copy a Python script that sends this request with ``smtui.api``."""
+        from smtui.tui.copy_as import as_python
+
+        self._copy(as_python(self.request, self._credentials(), self._copy_body()), "as Python")
+
+    def action_toggle_reveal(self) -> None:
+        """Put the real passwords in the copies (or mask them again); the screen stays masked."""
+        if getattr(self.request, "reveal", None) is None:
+            self.app.notify("Nothing to reveal in this request", timeout=3)
+            return
+        self.reveal_in_copies = not self.reveal_in_copies
+        self.query_one("#copy-hint", Static).update(self._copy_hint())

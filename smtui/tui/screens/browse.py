@@ -44,11 +44,11 @@ JUMPS = {
     "4": Kind.STORAGE,
     "5": Kind.LOCATIONS,
     "6": Kind.ROLE_SIZES,
-    "7": Kind.VM_IMAGES,
-    "8": Kind.AFFINITY_GROUPS,
-    "9": Kind.QUOTAS,
 }
-"""Number keys that jump straight to a top-level list."""
+"""Number keys that jump straight to a top-level list (7 and 8 open the fleet views)."""
+
+UNKEYED_LISTS = (Kind.VM_IMAGES, Kind.AFFINITY_GROUPS, Kind.QUOTAS)
+"""Top-level lists without a number key: reached from the Subscription node or the palette."""
 
 WHERE = {
     Kind.SERVICES: "the hosted services list",
@@ -322,7 +322,10 @@ class BrowseScreen(Screen[None]):
             node.expand()  # drilling in opens the node in the tree too (its children are cached)
         table = self.table
         table.empty_text = f"Error: {listing.error}" if listing.error else self._empty_text(listing.node)
-        table.set_rows(TableRow(item.ref.key, item.cells) for item in listing.items)
+        # Same node as shown before: a refresh, so what changed since is marked.
+        rows = [TableRow(item.ref.key, item.cells) for item in listing.items]
+        source = None if listing.error else listing.node.key
+        table.set_rows(rows, source=source, version=listing)
         if focus_key is not None:
             table.move_cursor_to_key(focus_key)
         self._schedule_details()

@@ -20,6 +20,8 @@ GROUPS = {
     "FilterBar": "Filter",
     "OpsSidebar": "Operations",
     "BrowseScreen": "Browse",
+    "FleetScreen": "Fleet view",
+    "AuditLogScreen": "Audit log",
     "SmtuiApp": "Everywhere",
 }
 KEY_NAMES = {

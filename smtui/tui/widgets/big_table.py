@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from smtui.tui.table_model import Column, TableModel, TableRow
+from smtui.tui.table_model import CHANGED, NEW, REMOVED, Column, TableModel, TableRow
 
 GAP = 2
 """Blank cells between two columns."""
@@ -110,6 +110,9 @@ class BigTable(ScrollView, can_focus=True):
         "big-table--header",
         "big-table--cursor",
         "big-table--empty",
+        "big-table--new",
+        "big-table--changed",
+        "big-table--removed",
     }
 
     DEFAULT_CSS = """
@@ -120,6 +123,9 @@ class BigTable(ScrollView, can_focus=True):
         & > .big-table--header { text-style: bold; background: $panel; color: $foreground; }
         & > .big-table--cursor { background: $block-cursor-blurred-background; }
         & > .big-table--empty { color: $text-muted; text-style: italic; }
+        & > .big-table--new { text-style: bold; color: $text-success; }
+        & > .big-table--changed { text-style: bold reverse; color: $text-warning; }
+        & > .big-table--removed { text-style: strike; color: $text-muted; }
         &:focus > .big-table--cursor {
             background: $block-cursor-background; color: $block-cursor-foreground;
             text-style: $block-cursor-text-style;
@@ -178,6 +184,9 @@ class BigTable(ScrollView, can_focus=True):
         self._cursor_key: str | None = None
         self.widths: list[int] = []
         self._last_announced: str | None | object = object()
+        self._source: str | None = None
+        self._version: object = None
+        self._since: list[TableRow] | None = None
 
     # ------------------------------------------------------------------ data
 
@@ -203,12 +212,33 @@ class BigTable(ScrollView, can_focus=True):
         """Replace the columns (and drop the rows, which had the old shape)."""
         self.model.set_columns(columns)
         self._cursor_key = None
+        self._source = self._since = None
         self._after_change(reset=True)
 
-    def set_rows(self, rows: Iterable[TableRow]) -> None:
-        """Replace every row; the cursor stays on the same key if it still exists."""
+    def set_rows(
+        self,
+        rows: Iterable[TableRow],
+        *,
+        source: str | None = None,
+        version: object = None,
+        since: Sequence[TableRow] | None = None,
+    ) -> None:
+        """Replace every row; the cursor stays on the same key if it still exists.
+
+        Changes since the last refresh are marked (new rows, changed cells, removed rows kept
+        for one cycle) when ``since`` gives the previous rows, or when ``source`` names the
+        same list as the previous call with another ``version`` object (a new fetch of what is
+        shown; the same object again is a redraw and keeps the marks it had).
+        """
         self._cursor_key = self.cursor_key or self._cursor_key
-        self.model.set_rows(rows)
+        new = list(rows)
+        baseline: list[TableRow] | None = list(since) if since is not None else None
+        if baseline is None and source is not None and source == self._source:
+            baseline = self._since if version is self._version else self.model.live_rows
+        self._source = source
+        self._version = version
+        self._since = baseline
+        self.model.set_rows(new, since=baseline)
         self._after_change()
 
     def set_filter(self, text: str) -> None:
@@ -392,14 +422,25 @@ class BigTable(ScrollView, can_focus=True):
         base = self.rich_style
         if is_cursor:
             base = base + self.get_component_rich_style("big-table--cursor")
+        mark = None if is_cursor else self.model.mark_of(row.key)
+        changed: frozenset[int] = frozenset()
+        if mark == REMOVED:
+            base = base + self.get_component_rich_style("big-table--removed")
+        elif mark == NEW:
+            base = base + self.get_component_rich_style("big-table--new")
+        elif mark == CHANGED:
+            changed = self.model.changes.cells.get(row.key, frozenset())
         gap = Segment(" " * GAP, base)
         parts: list[Segment] = []
-        for col, width, text in zip(self.model.columns, self.widths, row.cells, strict=False):
+        cells = zip(self.model.columns, self.widths, row.cells, strict=False)
+        for index, (col, width, text) in enumerate(cells):
             style = base
-            if col.style is not None and not is_cursor:
+            if col.style is not None and not is_cursor and mark != REMOVED:
                 extra = col.style(text)
                 if extra:
                     style = base + _parse_style(extra)
+            if index in changed:
+                style = style + self.get_component_rich_style("big-table--changed")
             fitted = _fit_middle(text, width) if col.elide_middle else _fit(text, width)
             parts.append(Segment(fitted, style))
             parts.append(gap)

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import LoadingIndicator, Static
 
-from smtui.tui.table_model import Column, TableRow
+from smtui.tui.table_model import CHANGED, NEW, Column, TableRow
 from smtui.tui.widgets.big_table import BigTable
 from smtui.tui.widgets.filter_bar import FilterBar
 
@@ -67,9 +67,16 @@ class ResourceList(Vertical):
         """Replace the columns (drops the rows)."""
         self.table.set_columns(columns)
 
-    def set_rows(self, rows: Iterable[TableRow]) -> None:
-        """Replace the rows; cursor, sort and filter stay."""
-        self.table.set_rows(rows)
+    def set_rows(
+        self,
+        rows: Iterable[TableRow],
+        *,
+        source: str | None = None,
+        version: object = None,
+        since: Sequence[TableRow] | None = None,
+    ) -> None:
+        """Replace the rows; cursor, sort and filter stay (changes marked: see ``BigTable.set_rows``)."""
+        self.table.set_rows(rows, source=source, version=version, since=since)
 
     def set_loading(self, loading: bool) -> None:
         """Show or hide the one-line loading indicator (the old rows stay visible meanwhile)."""
@@ -116,4 +123,9 @@ class ResourceList(Vertical):
         if model.sort_column is not None:
             label = model.columns[model.sort_column].label
             parts.append(f"sorted by {label}{' (desc)' if model.sort_reverse else ''}")
+        changes = model.changes
+        if changes.marks:
+            counts = [(changes.count(NEW), "new"), (changes.count(CHANGED), "changed")]
+            counts.append((len(changes.removed), "removed"))
+            parts.append("since refresh: " + ", ".join(f"{n} {what}" for n, what in counts if n))
         self.query_one("#list-status", Static).update(Text(" · ".join(parts)))
