@@ -662,7 +662,11 @@ async def test_vm_builder_suggests_a_vhd_in_the_service_region_or_says_there_is_
             "https://fabrikamdata.blob.core.windows.net/vhds/fabrikam-api-api09-os.vhd"
         )
         assert not builder.query("#media-note")
-        await pilot.press("escape")
+        await pilot.press("escape")  # the form has changes: "Discard changes?" first
+        from smtui.tui.screens.prompt import DiscardChangesScreen
+
+        await wait_screen(pilot, app, DiscardChangesScreen)
+        await pilot.press("y")
         await pilot.press("escape", "escape")
         await open_row(pilot, app, "service/adventure-works")  # Southeast Asia: no account there
         await pilot.press("c")

@@ -22,6 +22,7 @@ from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.screens.audit_log import AuditLogScreen
 from smtui.tui.screens.browse import BrowseScreen
+from smtui.tui.screens.prompt import DiscardChangesScreen
 from tests.tui.conftest import connection_for, wait_for
 from tests.tui.test_actions import (
     SECRET,
@@ -71,7 +72,9 @@ async def test_every_action_kind_is_audited_and_no_entry_holds_the_password(
         await wait_screen(pilot, app, RequestPreviewDialog)
         await pilot.press("enter")
         await wait_for(pilot, lambda: dialog.service_error, what="409 in the dialog")
-        await pilot.press("escape")
+        await pilot.press("escape")  # the form has changes: "Discard changes?" first
+        await wait_screen(pilot, app, DiscardChangesScreen)
+        await pilot.press("y")
 
         # A form holding an admin password: add a Windows role.
         await open_row(pilot, app, f"service/{service}")

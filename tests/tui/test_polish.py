@@ -15,19 +15,26 @@ from tests.tui.conftest import wait_for
 from tests.tui.test_browse import loaded
 
 
-def footer_keys(app: Any) -> tuple[list[FooterKey], FooterKey]:
-    """The footer's keys left to right, and the command-palette key docked on the right."""
+def footer_keys(app: Any) -> tuple[list[FooterKey], FooterKey] | None:
+    """The footer's keys left to right, and the command-palette key docked on the right
+    (``None`` while the footer is being recomposed)."""
     keys = list(app.screen.query_one(KeyFooter).query(FooterKey))
-    palette = next(k for k in keys if k.has_class("-command-palette"))
+    palette = next((k for k in keys if k.has_class("-command-palette")), None)
+    if palette is None or not palette.region.width:
+        return None
     return [k for k in keys if k is not palette], palette
 
 
 async def assert_footer_fits(app: Any, pilot: Any, essentials: tuple[str, ...]) -> list[str]:
-    await pilot.pause(0.2)  # the footer recomposes after the bindings change
-    keys, palette = footer_keys(app)
+    def laid_out() -> tuple[list[FooterKey], FooterKey] | None:
+        # The footer recomposes after the bindings change: wait for it, not for a fixed time.
+        found = footer_keys(app)
+        if found is None or not all(k in [f.key for f in found[0]] for k in essentials):
+            return None
+        return found
+
+    keys, palette = await wait_for(pilot, laid_out, what=f"a footer showing {essentials}")
     shown = [k.key for k in keys]
-    for key in essentials:
-        assert key in shown, f"{key} missing from the footer: {shown}"
     for key in keys:  # nothing is cut off or hidden under the palette key
         assert key.region.right <= palette.region.x, f"{key.key} {key.description} does not fit"
     return shown

@@ -214,8 +214,7 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         self._media_link_auto = not self.deployment.role.os_disk.media_link
         self._suggested_link = ""
         # The Label follows the deployment name until the user types a Label of their own.
-        self._suggested_label = self.deployment.label
-        self._label_auto = self.deployment.label in ("", self.deployment.name)
+        self._suggested_label = self.deployment.label if self.deployment.label == self.deployment.name else ""
 
     # ------------------------------------------------------------------ layout
 
@@ -295,11 +294,13 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
 
     def on_field_changed(self, field: FormField) -> None:
         key = field.key
-        if key == "name" and self._label_auto:
-            self._suggested_label = str(field.value)
-            self.field("label").value = self._suggested_label
-        elif key == "label":
-            self._label_auto = field.value == self._suggested_label
+        if key == "name":
+            # Decided on the Label's value now, not on the order Changed messages arrive in: in a
+            # burst the name's last Changed can arrive after the user has typed a Label of their own.
+            label = self.field("label")
+            if str(label.value) in ("", self._suggested_label):
+                self._suggested_label = str(field.value)
+                label.value = self._suggested_label
         if key == "image_filter":
             select = self.field("os_disk.source_image_name").control
             assert isinstance(select, Select)
