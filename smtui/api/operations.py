@@ -203,7 +203,7 @@ def choice(value: object, field_name: str, allowed: tuple[str, ...]) -> str:
     raise ValidationError(field_name, f"must be one of {', '.join(allowed)}, got {text!r}")
 
 
-def lun(value: object, field_name: str = "Lun") -> int:
+def checked_lun(value: object, field_name: str = "Lun") -> int:
     """``value`` as a LUN in 0..15.
 
     Raises:

@@ -1,16 +1,19 @@
 """The operation methods of :class:`~smtui.api.client.ServiceManagementClient`.
 
-One async method per operation, named as in issue 2. Each one calls the pure builder of
-the same name (validation happens there, before anything is sent) and executes the
-request; see the builders in :mod:`smtui.api.operations_services` and
-:mod:`smtui.api.operations_compute` for the wire details.
+Each operation is declared once, as its pure builder in :mod:`smtui.api.operations_services`
+or :mod:`smtui.api.operations_compute` (validation, wire details and the docstring live
+there). :func:`operation` turns a builder into the client method of the same name, with the
+builder's parameters, docstring and result type (``Response[T]`` for ``ApiRequest[T]``), so
+IDEs, ``help()`` and mypy see real signatures. Only methods that do more than build-and-execute
+(paging, polling) are written out here.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from smtui.api import models
 from smtui.api import operations_compute as compute
@@ -20,8 +23,49 @@ from smtui.api.polling import wait_for_operation
 from smtui.api.response import Response
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
-Mapped = Mapping[str, Any]
+
+class Executor(Protocol):
+    """What an operation method needs from its client: running a built request."""
+
+    async def execute(self, request: ApiRequest[T]) -> Response[T]:
+        """Send ``request`` and parse the answer (never raises for HTTP or network failures)."""
+        ...
+
+
+# ``Coroutine[Any, Any, …]`` is the type of an ``async def`` call: the yield/send types of a
+# coroutine are the event loop's business, and ``asyncio.create_task`` requires a Coroutine.
+OperationMethod = Callable[Concatenate[Executor, P], Coroutine[Any, Any, Response[T]]]
+
+
+def operation(builder: Callable[P, ApiRequest[T]]) -> OperationMethod[P, T]:
+    """The client method that builds a request with ``builder`` and executes it.
+
+    Assigned in a class body (``get_disk = operation(services.get_disk)``) the result is an
+    ordinary method: ``client.get_disk(name)`` validates via the builder (raising
+    :class:`~smtui.api.errors.ValidationError` before anything is sent) and returns the
+    awaitable :class:`~smtui.api.response.Response`. Name, docstring and signature are the
+    builder's (plus ``self``), the return annotation ``Response[…]`` instead of ``ApiRequest[…]``.
+    """
+
+    async def run_operation(self: Executor, /, *args: P.args, **kwargs: P.kwargs) -> Response[T]:
+        return await self.execute(builder(*args, **kwargs))
+
+    signature = inspect.signature(builder)
+    returns = signature.return_annotation
+    if isinstance(returns, str) and returns.startswith("ApiRequest["):
+        # Annotations are strings here (``from __future__ import annotations``); keep them so.
+        returns = "Response[" + returns.removeprefix("ApiRequest[")
+    self_parameter = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+    run_operation.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[self_parameter, *signature.parameters.values()], return_annotation=returns
+    )
+    run_operation.__name__ = builder.__name__
+    run_operation.__qualname__ = f"OperationsMixin.{builder.__name__}"
+    run_operation.__doc__ = builder.__doc__
+    run_operation.__module__ = __name__
+    return run_operation
 
 
 class OperationsMixin:
@@ -32,9 +76,8 @@ class OperationsMixin:
 
     # ------------------------------------------------------------------ operation tracking
 
-    async def get_operation_status(self, request_id: str) -> Response[models.OperationStatus]:
-        """Status of an asynchronous operation (``x-ms-request-id`` of a ``202``)."""
-        return await self.execute(services.get_operation_status(request_id))
+    get_operation_status = operation(services.get_operation_status)
+
 
     async def wait_for_operation(
         self,
@@ -66,22 +109,6 @@ class OperationsMixin:
             on_poll=on_poll,
             raise_on_failure=raise_on_failure,
         )
-
-    # ------------------------------------------------------------------ OS images
-
-    async def get_os_image(self, image_name: str) -> Response[models.OSImage]:
-        """One OS image by name."""
-        return await self.execute(services.get_os_image(image_name))
-
-    async def list_os_images(self) -> Response[list[models.OSImage]]:
-        """Every platform and user OS image."""
-        return await self.execute(services.list_os_images())
-
-    async def create_os_image(
-        self, os_type: str, image_name: str, media_link: str, image_options: Mapped | None = None
-    ) -> Response[models.OSImage]:
-        """Register a VHD blob as an OS image (``Label`` defaults to the name)."""
-        return await self.execute(services.create_os_image(os_type, image_name, media_link, image_options))
 
     # ------------------------------------------------------------------ hosted services
 
@@ -117,191 +144,56 @@ class OperationsMixin:
                 return
             seen.add(token)
 
-    async def get_hosted_service(
-        self, service_name: str, embed_detail: bool = False
-    ) -> Response[models.HostedService]:
-        """One hosted service; with ``embed_detail`` its deployments too."""
-        return await self.execute(services.get_hosted_service(service_name, embed_detail))
+    get_hosted_service = operation(services.get_hosted_service)
+    create_hosted_service = operation(services.create_hosted_service)
+    delete_hosted_service = operation(services.delete_hosted_service)
 
-    async def create_hosted_service(
-        self, service_name: str, service_options: Mapped | None = None
-    ) -> Response[None]:
-        """Create a hosted service (``Location`` or ``AffinityGroup`` required; ``201``)."""
-        return await self.execute(services.create_hosted_service(service_name, service_options))
+    # ------------------------------------------------------------------ OS images
 
-    async def delete_hosted_service(self, service_name: str, delete_media: bool = False) -> Response[None]:
-        """Delete a hosted service (with ``delete_media``: its deployments, disks and blobs too)."""
-        return await self.execute(services.delete_hosted_service(service_name, delete_media))
+    get_os_image = operation(services.get_os_image)
+    list_os_images = operation(services.list_os_images)
+    create_os_image = operation(services.create_os_image)
 
     # ------------------------------------------------------------------ VM images, groups, subscription
 
-    async def list_vm_images(self) -> Response[list[models.VMImage]]:
-        """Every platform and user VM image."""
-        return await self.execute(services.list_vm_images())
-
-    async def list_affinity_groups(self) -> Response[list[models.AffinityGroup]]:
-        """The subscription's affinity groups."""
-        return await self.execute(services.list_affinity_groups())
-
-    async def get_affinity_group(self, group_name: str) -> Response[models.AffinityGroup]:
-        """One affinity group, with the hosted services and storage accounts in it."""
-        return await self.execute(services.get_affinity_group(group_name))
-
-    async def get_subscription(self) -> Response[models.Subscription]:
-        """The subscription: status, limits and current usage (cores, services, storage accounts)."""
-        return await self.execute(services.get_subscription())
+    list_vm_images = operation(services.list_vm_images)
+    list_affinity_groups = operation(services.list_affinity_groups)
+    get_affinity_group = operation(services.get_affinity_group)
+    get_subscription = operation(services.get_subscription)
 
     # ------------------------------------------------------------------ storage, disks, catalogue
 
-    async def get_storage_account_keys(self, account_name: str) -> Response[models.StorageAccountKeys]:
-        """Primary and secondary keys of a storage account."""
-        return await self.execute(services.get_storage_account_keys(account_name))
-
-    async def list_storage_accounts(self) -> Response[list[models.StorageAccount]]:
-        """Every storage account of the subscription."""
-        return await self.execute(services.list_storage_accounts())
-
-    async def list_disks(self) -> Response[list[models.Disk]]:
-        """The disk repository (OS and data disks, attached or not)."""
-        return await self.execute(services.list_disks())
-
-    async def get_disk(self, disk_name: str) -> Response[models.Disk]:
-        """One disk of the repository."""
-        return await self.execute(services.get_disk(disk_name))
-
-    async def list_locations(self) -> Response[list[models.Location]]:
-        """Regions available to the subscription."""
-        return await self.execute(services.list_locations())
-
-    async def list_role_sizes(self) -> Response[list[models.RoleSize]]:
-        """VM/role sizes (cores, memory, data-disk limits)."""
-        return await self.execute(services.list_role_sizes())
+    get_storage_account_keys = operation(services.get_storage_account_keys)
+    list_storage_accounts = operation(services.list_storage_accounts)
+    list_disks = operation(services.list_disks)
+    get_disk = operation(services.get_disk)
+    list_locations = operation(services.list_locations)
+    list_role_sizes = operation(services.list_role_sizes)
 
     # ------------------------------------------------------------------ deployments
 
-    async def get_deployment(self, service_name: str, deployment_name: str) -> Response[models.Deployment]:
-        """A deployment by name (VM deployments are usually named after the service)."""
-        return await self.execute(compute.get_deployment(service_name, deployment_name))
-
-    async def get_deployment_by_slot(
-        self, service_name: str, deployment_slot: str
-    ) -> Response[models.Deployment]:
-        """The deployment in slot ``Production`` or ``Staging``."""
-        return await self.execute(compute.get_deployment_by_slot(service_name, deployment_slot))
-
-    async def create_deployment(
-        self,
-        service_name: str,
-        deployment_name: str,
-        vm_role: models.VMRole | Mapped,
-        deployment_options: Mapped | None = None,
-    ) -> Response[None]:
-        """Create a VM deployment with one role (slot ``Production``, label = name by default)."""
-        return await self.execute(
-            compute.create_deployment(service_name, deployment_name, vm_role, deployment_options)
-        )
-
-    async def delete_deployment(
-        self, service_name: str, deployment_name: str, delete_media: bool = False
-    ) -> Response[None]:
-        """Delete a deployment (with ``delete_media``: its disks and VHD blobs too)."""
-        return await self.execute(compute.delete_deployment(service_name, deployment_name, delete_media))
+    get_deployment = operation(compute.get_deployment)
+    get_deployment_by_slot = operation(compute.get_deployment_by_slot)
+    create_deployment = operation(compute.create_deployment)
+    delete_deployment = operation(compute.delete_deployment)
 
     # ------------------------------------------------------------------ roles
 
-    async def get_role(
-        self, service_name: str, deployment_name: str, role_name: str
-    ) -> Response[models.VMRole]:
-        """One VM role of a deployment."""
-        return await self.execute(compute.get_role(service_name, deployment_name, role_name))
-
-    async def add_role(
-        self, service_name: str, deployment_name: str, vm_role: models.VMRole | Mapped
-    ) -> Response[None]:
-        """Add a VM role to an existing deployment."""
-        return await self.execute(compute.add_role(service_name, deployment_name, vm_role))
-
-    async def modify_role(
-        self, service_name: str, deployment_name: str, role_name: str, vm_role: models.VMRole | Mapped
-    ) -> Response[None]:
-        """Update a VM role (endpoints, size, disk caching …)."""
-        return await self.execute(compute.modify_role(service_name, deployment_name, role_name, vm_role))
-
-    async def delete_role(
-        self, service_name: str, deployment_name: str, role_name: str, delete_media: bool = False
-    ) -> Response[None]:
-        """Remove a VM role from its deployment."""
-        return await self.execute(compute.delete_role(service_name, deployment_name, role_name, delete_media))
+    get_role = operation(compute.get_role)
+    add_role = operation(compute.add_role)
+    modify_role = operation(compute.modify_role)
+    delete_role = operation(compute.delete_role)
 
     # ------------------------------------------------------------------ data disks
 
-    async def get_data_disk(
-        self, service_name: str, deployment_name: str, role_name: str, lun: int
-    ) -> Response[models.DataDisk]:
-        """The data disk at ``lun`` (0–15)."""
-        return await self.execute(compute.get_data_disk(service_name, deployment_name, role_name, lun))
-
-    async def add_data_disk(
-        self, service_name: str, deployment_name: str, role_name: str, data_disk: models.DataDisk | Mapped
-    ) -> Response[None]:
-        """Attach a new (by size), registered (by name) or blob (by media link) data disk."""
-        return await self.execute(compute.add_data_disk(service_name, deployment_name, role_name, data_disk))
-
-    async def modify_data_disk(
-        self,
-        service_name: str,
-        deployment_name: str,
-        role_name: str,
-        lun: int,
-        data_disk: models.DataDisk | Mapped,
-    ) -> Response[None]:
-        """Change the data disk at ``lun`` (caching, label, new LUN)."""
-        return await self.execute(
-            compute.modify_data_disk(service_name, deployment_name, role_name, lun, data_disk)
-        )
-
-    async def remove_data_disk(
-        self, service_name: str, deployment_name: str, role_name: str, lun: int, delete_media: bool = False
-    ) -> Response[None]:
-        """Detach the data disk at ``lun`` (with ``delete_media``: delete its blob too)."""
-        return await self.execute(
-            compute.remove_data_disk(service_name, deployment_name, role_name, lun, delete_media)
-        )
+    get_data_disk = operation(compute.get_data_disk)
+    add_data_disk = operation(compute.add_data_disk)
+    modify_data_disk = operation(compute.modify_data_disk)
+    remove_data_disk = operation(compute.remove_data_disk)
 
     # ------------------------------------------------------------------ role instances
 
-    async def shutdown_role_instance(
-        self,
-        service_name: str,
-        deployment_name: str,
-        role_instance: str,
-        post_shutdown_action: str | None = None,
-    ) -> Response[None]:
-        """Shut a VM down (``Stopped`` or ``StoppedDeallocated``)."""
-        return await self.execute(
-            compute.shutdown_role_instance(service_name, deployment_name, role_instance, post_shutdown_action)
-        )
-
-    async def start_role_instance(
-        self, service_name: str, deployment_name: str, role_instance: str
-    ) -> Response[None]:
-        """Start a stopped VM."""
-        return await self.execute(compute.start_role_instance(service_name, deployment_name, role_instance))
-
-    async def restart_role_instance(
-        self, service_name: str, deployment_name: str, role_instance: str
-    ) -> Response[None]:
-        """Restart a running VM."""
-        return await self.execute(compute.restart_role_instance(service_name, deployment_name, role_instance))
-
-    async def capture_role_instance(
-        self,
-        service_name: str,
-        deployment_name: str,
-        role_instance: str,
-        capture_options: models.CaptureRoleOperation | Mapped,
-    ) -> Response[None]:
-        """Capture a VM's OS disk as a user OS image (then delete or reprovision the VM)."""
-        return await self.execute(
-            compute.capture_role_instance(service_name, deployment_name, role_instance, capture_options)
-        )
+    shutdown_role_instance = operation(compute.shutdown_role_instance)
+    start_role_instance = operation(compute.start_role_instance)
+    restart_role_instance = operation(compute.restart_role_instance)
+    capture_role_instance = operation(compute.capture_role_instance)

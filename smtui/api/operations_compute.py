@@ -16,9 +16,9 @@ from smtui.api import models
 from smtui.api.errors import ValidationError
 from smtui.api.operations import (
     ApiRequest,
+    checked_lun,
     choice,
     coerce,
-    lun,
     media_query,
     model_parser,
     require_text,
@@ -64,7 +64,10 @@ def _instance_operation(operation: str, path: str, body: object) -> ApiRequest[N
 
 
 def get_deployment(service_name: str, deployment_name: str) -> ApiRequest[models.Deployment]:
-    """``GET …/deployments/<name>``."""
+    """A deployment by name (VM deployments are usually named after the service).
+
+    ``GET …/deployments/<name>``.
+    """
     return ApiRequest(
         "GetDeployment",
         "GET",
@@ -74,7 +77,10 @@ def get_deployment(service_name: str, deployment_name: str) -> ApiRequest[models
 
 
 def get_deployment_by_slot(service_name: str, deployment_slot: str) -> ApiRequest[models.Deployment]:
-    """``GET …/deploymentslots/<Production|Staging>``."""
+    """The deployment in slot ``Production`` or ``Staging``.
+
+    ``GET …/deploymentslots/<Production|Staging>``.
+    """
     slot = choice(deployment_slot, "DeploymentSlot", SLOTS)
     return ApiRequest(
         "GetDeploymentBySlot",
@@ -90,7 +96,9 @@ def create_deployment(
     vm_role: models.VMRole | Mapping[str, Any],
     deployment_options: Mapping[str, Any] | None = None,
 ) -> ApiRequest[None]:
-    """``POST …/hostedservices/<svc>/deployments`` — a VM deployment with one role (``202``).
+    """Create a VM deployment with one role (slot ``Production``, label = name by default).
+
+    ``POST …/hostedservices/<svc>/deployments`` — a VM deployment with one role (``202``).
 
     Args:
         service_name: The hosted service.
@@ -123,7 +131,10 @@ def create_deployment(
 def delete_deployment(
     service_name: str, deployment_name: str, delete_media: bool = False
 ) -> ApiRequest[None]:
-    """``DELETE …/deployments/<name>[?comp=media]`` (``202``; with media: disks and blobs too)."""
+    """Delete a deployment (with ``delete_media``: its disks and VHD blobs too).
+
+    ``DELETE …/deployments/<name>[?comp=media]`` (``202``; with media: disks and blobs too).
+    """
     return ApiRequest(
         "DeleteDeployment",
         "DELETE",
@@ -138,7 +149,10 @@ def delete_deployment(
 
 
 def get_role(service_name: str, deployment_name: str, role_name: str) -> ApiRequest[models.VMRole]:
-    """``GET …/roles/<role>``."""
+    """One VM role of a deployment.
+
+    ``GET …/roles/<role>``.
+    """
     return ApiRequest(
         "GetRole", "GET", _role(service_name, deployment_name, role_name), parser=model_parser(models.VMRole)
     )
@@ -147,7 +161,10 @@ def get_role(service_name: str, deployment_name: str, role_name: str) -> ApiRequ
 def add_role(
     service_name: str, deployment_name: str, vm_role: models.VMRole | Mapping[str, Any]
 ) -> ApiRequest[None]:
-    """``POST …/deployments/<dep>/roles`` — add a VM to a deployment (``202``)."""
+    """Add a VM role to an existing deployment.
+
+    ``POST …/deployments/<dep>/roles`` — add a VM to a deployment (``202``).
+    """
     path = f"{_deployment(service_name, deployment_name)}/roles"
     role = _checked_role(vm_role, "VMRole", creating=True)
     return ApiRequest("AddRole", "POST", path, expected=ACCEPTED, is_async=True, **with_body(role))
@@ -159,7 +176,9 @@ def modify_role(
     role_name: str,
     vm_role: models.VMRole | Mapping[str, Any],
 ) -> ApiRequest[None]:
-    """``PUT …/roles/<role>`` — change endpoints, size, disks' caching … (``202``).
+    """Update a VM role (endpoints, size, disk caching …).
+
+    ``PUT …/roles/<role>`` — change endpoints, size, disks' caching … (``202``).
 
     The network configuration set given replaces the role's endpoint list. Provisioning
     sets cannot be changed this way.
@@ -181,7 +200,10 @@ def modify_role(
 def delete_role(
     service_name: str, deployment_name: str, role_name: str, delete_media: bool = False
 ) -> ApiRequest[None]:
-    """``DELETE …/roles/<role>[?comp=media]`` (``202``)."""
+    """Remove a VM role from its deployment.
+
+    ``DELETE …/roles/<role>[?comp=media]`` (``202``).
+    """
     return ApiRequest(
         "DeleteRole",
         "DELETE",
@@ -228,7 +250,7 @@ def _disk_path(service_name: str, deployment_name: str, role_name: str) -> str:
 
 
 def _checked_disk(disk: models.DataDisk, *, adding: bool) -> int:
-    number = lun(disk.lun)
+    number = checked_lun(disk.lun)
     if disk.host_caching is not None:
         choice(disk.host_caching, "HostCaching", HOST_CACHING)
     size = disk.logical_disk_size_in_gb
@@ -244,10 +266,13 @@ def _checked_disk(disk: models.DataDisk, *, adding: bool) -> int:
 
 
 def get_data_disk(
-    service_name: str, deployment_name: str, role_name: str, lun_number: int
+    service_name: str, deployment_name: str, role_name: str, lun: int
 ) -> ApiRequest[models.DataDisk]:
-    """``GET …/roles/<role>/DataDisks/<lun>``."""
-    path = f"{_disk_path(service_name, deployment_name, role_name)}/{lun(lun_number)}"
+    """The data disk at ``lun`` (0–15).
+
+    ``GET …/roles/<role>/DataDisks/<lun>``.
+    """
+    path = f"{_disk_path(service_name, deployment_name, role_name)}/{checked_lun(lun)}"
     return ApiRequest("GetDataDisk", "GET", path, parser=model_parser(models.DataDisk))
 
 
@@ -257,7 +282,9 @@ def add_data_disk(
     role_name: str,
     data_disk: models.DataDisk | Mapping[str, Any],
 ) -> ApiRequest[None]:
-    """``POST …/roles/<role>/DataDisks`` — attach a new, registered or blob disk (``202``).
+    """Attach a new (by size), registered (by name) or blob (by media link) data disk.
+
+    ``POST …/roles/<role>/DataDisks`` — attach a new, registered or blob disk (``202``).
 
     Modes (see :class:`~smtui.api.models.DataDisk`): ``LogicalDiskSizeInGB`` + ``MediaLink``
     (new empty disk), ``DiskName`` (registered disk), ``SourceMediaLink`` (existing blob).
@@ -273,18 +300,20 @@ def modify_data_disk(
     service_name: str,
     deployment_name: str,
     role_name: str,
-    lun_number: int,
+    lun: int,
     data_disk: models.DataDisk | Mapping[str, Any],
 ) -> ApiRequest[None]:
-    """``PUT …/roles/<role>/DataDisks/<lun>`` — change caching, label or LUN.
+    """Change the data disk at ``lun`` (caching, label, new LUN).
 
-    The body's ``Lun`` is the disk's new LUN (defaults to ``lun_number``). SDKs disagree on
+    ``PUT …/roles/<role>/DataDisks/<lun>`` — change caching, label or LUN.
+
+    The body's ``Lun`` is the disk's new LUN (defaults to ``lun``). SDKs disagree on
     the status (202 vs 200); both count as success.
     """
-    path = f"{_disk_path(service_name, deployment_name, role_name)}/{lun(lun_number)}"
+    path = f"{_disk_path(service_name, deployment_name, role_name)}/{checked_lun(lun)}"
     disk = coerce(models.DataDisk, data_disk, "DataVirtualHardDisk")
     if disk.lun is None:
-        disk = dataclasses.replace(disk, lun=lun(lun_number))
+        disk = dataclasses.replace(disk, lun=checked_lun(lun))
     _checked_disk(disk, adding=False)
     if disk.source_media_link:
         raise ValidationError("SourceMediaLink", "cannot be changed on an attached disk")
@@ -294,10 +323,13 @@ def modify_data_disk(
 
 
 def remove_data_disk(
-    service_name: str, deployment_name: str, role_name: str, lun_number: int, delete_media: bool = False
+    service_name: str, deployment_name: str, role_name: str, lun: int, delete_media: bool = False
 ) -> ApiRequest[None]:
-    """``DELETE …/roles/<role>/DataDisks/<lun>[?comp=media]`` (``202``)."""
-    path = f"{_disk_path(service_name, deployment_name, role_name)}/{lun(lun_number)}"
+    """Detach the data disk at ``lun`` (with ``delete_media``: delete its blob too).
+
+    ``DELETE …/roles/<role>/DataDisks/<lun>[?comp=media]`` (``202``).
+    """
+    path = f"{_disk_path(service_name, deployment_name, role_name)}/{checked_lun(lun)}"
     return ApiRequest(
         "RemoveDataDisk", "DELETE", path, query=media_query(delete_media), expected=ACCEPTED, is_async=True
     )
@@ -309,7 +341,9 @@ def remove_data_disk(
 def shutdown_role_instance(
     service_name: str, deployment_name: str, role_instance: str, post_shutdown_action: str | None = None
 ) -> ApiRequest[None]:
-    """``POST …/roleinstances/<role>/Operations`` with ``ShutdownRoleOperation`` (``202``).
+    """Shut a VM down (``Stopped`` or ``StoppedDeallocated``).
+
+    ``POST …/roleinstances/<role>/Operations`` with ``ShutdownRoleOperation`` (``202``).
 
     Args:
         post_shutdown_action: ``Stopped`` (keeps the VM allocated and billed) or
@@ -326,13 +360,19 @@ def shutdown_role_instance(
 
 
 def start_role_instance(service_name: str, deployment_name: str, role_instance: str) -> ApiRequest[None]:
-    """``POST …/roleinstances/<role>/Operations`` with ``StartRoleOperation`` (``202``)."""
+    """Start a stopped VM.
+
+    ``POST …/roleinstances/<role>/Operations`` with ``StartRoleOperation`` (``202``).
+    """
     path = _instance_operations(service_name, deployment_name, role_instance)
     return _instance_operation("StartRoleInstance", path, models.StartRoleOperation())
 
 
 def restart_role_instance(service_name: str, deployment_name: str, role_instance: str) -> ApiRequest[None]:
-    """``POST …/roleinstances/<role>/Operations`` with ``RestartRoleOperation`` (``202``)."""
+    """Restart a running VM.
+
+    ``POST …/roleinstances/<role>/Operations`` with ``RestartRoleOperation`` (``202``).
+    """
     path = _instance_operations(service_name, deployment_name, role_instance)
     return _instance_operation("RestartRoleInstance", path, models.RestartRoleOperation())
 
@@ -343,7 +383,9 @@ def capture_role_instance(
     role_instance: str,
     capture_options: models.CaptureRoleOperation | Mapping[str, Any],
 ) -> ApiRequest[None]:
-    """``POST …/roleinstances/<role>/Operations`` with ``CaptureRoleOperation`` (``202``).
+    """Capture a VM's OS disk as a user OS image (then delete or reprovision the VM).
+
+    ``POST …/roleinstances/<role>/Operations`` with ``CaptureRoleOperation`` (``202``).
 
     Args:
         capture_options: ``PostCaptureAction`` (``Delete`` | ``Reprovision``), ``TargetImageName``,

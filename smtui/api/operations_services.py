@@ -30,7 +30,10 @@ DEFAULT_SERVICE_DESCRIPTION = "Service host"
 
 
 def get_operation_status(request_id: str) -> ApiRequest[models.OperationStatus]:
-    """``GET /operations/<request-id>`` — status of an asynchronous operation."""
+    """Status of an asynchronous operation (``x-ms-request-id`` of a ``202``).
+
+    ``GET /operations/<request-id>``.
+    """
     rid = segment(request_id, "request_id")
     return ApiRequest(
         "GetOperationStatus", "GET", f"/operations/{rid}", parser=model_parser(models.OperationStatus)
@@ -41,20 +44,28 @@ def get_operation_status(request_id: str) -> ApiRequest[models.OperationStatus]:
 
 
 def get_os_image(image_name: str) -> ApiRequest[models.OSImage]:
-    """``GET /services/images/<name>``."""
+    """One OS image by name.
+
+    ``GET /services/images/<name>``.
+    """
     name = segment(image_name, "image_name")
     return ApiRequest("GetOSImage", "GET", f"/services/images/{name}", parser=model_parser(models.OSImage))
 
 
 def list_os_images() -> ApiRequest[list[models.OSImage]]:
-    """``GET /services/images`` — platform and user images."""
+    """Every platform and user OS image.
+
+    ``GET /services/images``.
+    """
     return ApiRequest("ListOSImages", "GET", "/services/images", parser=list_parser(models.OSImage))
 
 
 def create_os_image(
     os_type: str, image_name: str, media_link: str, image_options: Mapping[str, Any] | None = None
 ) -> ApiRequest[models.OSImage]:
-    """``POST /services/images`` — register a VHD blob as a user OS image.
+    """Register a VHD blob as an OS image (``Label`` defaults to the name).
+
+    ``POST /services/images`` — register a VHD blob as a user OS image.
 
     Args:
         os_type: ``Linux`` or ``Windows``.
@@ -105,7 +116,10 @@ def list_hosted_services(continuation_token: str | None = None) -> ApiRequest[li
 
 
 def get_hosted_service(service_name: str, embed_detail: bool = False) -> ApiRequest[models.HostedService]:
-    """``GET /services/hostedservices/<name>[?embed-detail=true]`` (deployments included with detail)."""
+    """One hosted service; with ``embed_detail`` its deployments too.
+
+    ``GET /services/hostedservices/<name>[?embed-detail=true]`` (deployments included with detail).
+    """
     name = segment(service_name, "service_name")
     return ApiRequest(
         "GetHostedService",
@@ -119,7 +133,9 @@ def get_hosted_service(service_name: str, embed_detail: bool = False) -> ApiRequ
 def create_hosted_service(
     service_name: str, service_options: Mapping[str, Any] | None = None
 ) -> ApiRequest[None]:
-    """``POST /services/hostedservices`` — answers ``201 Created``.
+    """Create a hosted service (``Location`` or ``AffinityGroup`` required; ``201``).
+
+    ``POST /services/hostedservices`` — answers ``201 Created``.
 
     Args:
         service_name: DNS prefix (``<name>.cloudapp.net``), globally unique.
@@ -156,7 +172,9 @@ def create_hosted_service(
 
 
 def delete_hosted_service(service_name: str, delete_media: bool = False) -> ApiRequest[None]:
-    """``DELETE /services/hostedservices/<name>[?comp=media]``.
+    """Delete a hosted service (with ``delete_media``: its deployments, disks and blobs too).
+
+    ``DELETE /services/hostedservices/<name>[?comp=media]``.
 
     Without ``delete_media`` the call is synchronous (``200``) and fails while deployments
     exist; with it deployments, disks and blobs go too (``202``, asynchronous).
@@ -176,7 +194,10 @@ def delete_hosted_service(service_name: str, delete_media: bool = False) -> ApiR
 
 
 def get_storage_account_keys(account_name: str) -> ApiRequest[models.StorageAccountKeys]:
-    """``GET /services/storageservices/<account>/keys``."""
+    """Primary and secondary keys of a storage account.
+
+    ``GET /services/storageservices/<account>/keys``.
+    """
     name = segment(account_name, "account_name")
     return ApiRequest(
         "GetStorageAccountKeys",
@@ -187,30 +208,45 @@ def get_storage_account_keys(account_name: str) -> ApiRequest[models.StorageAcco
 
 
 def list_storage_accounts() -> ApiRequest[list[models.StorageAccount]]:
-    """``GET /services/storageservices``."""
+    """Every storage account of the subscription.
+
+    ``GET /services/storageservices``.
+    """
     return ApiRequest(
         "ListStorageAccounts", "GET", "/services/storageservices", parser=list_parser(models.StorageAccount)
     )
 
 
 def list_disks() -> ApiRequest[list[models.Disk]]:
-    """``GET /services/disks`` — the subscription's disk repository."""
+    """The disk repository (OS and data disks, attached or not).
+
+    ``GET /services/disks``.
+    """
     return ApiRequest("ListDisks", "GET", "/services/disks", parser=list_parser(models.Disk))
 
 
 def get_disk(disk_name: str) -> ApiRequest[models.Disk]:
-    """``GET /services/disks/<name>``."""
+    """One disk of the repository.
+
+    ``GET /services/disks/<name>``.
+    """
     name = segment(disk_name, "disk_name")
     return ApiRequest("GetDisk", "GET", f"/services/disks/{name}", parser=model_parser(models.Disk))
 
 
 def list_locations() -> ApiRequest[list[models.Location]]:
-    """``GET /locations``."""
+    """Regions available to the subscription.
+
+    ``GET /locations``.
+    """
     return ApiRequest("ListLocations", "GET", "/locations", parser=list_parser(models.Location))
 
 
 def list_role_sizes() -> ApiRequest[list[models.RoleSize]]:
-    """``GET /rolesizes``."""
+    """VM/role sizes (cores, memory, data-disk limits).
+
+    ``GET /rolesizes``.
+    """
     return ApiRequest("ListRoleSizes", "GET", "/rolesizes", parser=list_parser(models.RoleSize))
 
 
@@ -228,19 +264,28 @@ def _pascal(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def list_vm_images() -> ApiRequest[list[models.VMImage]]:
-    """``GET /services/vmimages`` — platform and user VM images (≥ 2014-02-01)."""
+    """Every platform and user VM image.
+
+    ``GET /services/vmimages`` (``x-ms-version`` ≥ 2014-02-01).
+    """
     return ApiRequest("ListVMImages", "GET", "/services/vmimages", parser=list_parser(models.VMImage))
 
 
 def list_affinity_groups() -> ApiRequest[list[models.AffinityGroup]]:
-    """``GET /affinitygroups``."""
+    """The subscription's affinity groups.
+
+    ``GET /affinitygroups``.
+    """
     return ApiRequest(
         "ListAffinityGroups", "GET", "/affinitygroups", parser=list_parser(models.AffinityGroup)
     )
 
 
 def get_affinity_group(group_name: str) -> ApiRequest[models.AffinityGroup]:
-    """``GET /affinitygroups/<name>`` — with the hosted services and storage accounts in it."""
+    """One affinity group, with the hosted services and storage accounts in it.
+
+    ``GET /affinitygroups/<name>``.
+    """
     name = segment(group_name, "group_name")
     return ApiRequest(
         "GetAffinityGroup", "GET", f"/affinitygroups/{name}", parser=model_parser(models.AffinityGroup)
@@ -248,5 +293,8 @@ def get_affinity_group(group_name: str) -> ApiRequest[models.AffinityGroup]:
 
 
 def get_subscription() -> ApiRequest[models.Subscription]:
-    """``GET /<subscription-id>`` — the subscription's status, limits and current usage (quotas)."""
+    """The subscription: status, limits and current usage (cores, services, storage accounts).
+
+    ``GET /<subscription-id>`` (the quotas).
+    """
     return ApiRequest("GetSubscription", "GET", "", parser=model_parser(models.Subscription))
