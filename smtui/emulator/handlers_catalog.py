@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from smtui.emulator import lookups
 from smtui.emulator import render_catalog as rcat
 from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
@@ -37,15 +37,8 @@ def list_os_images(ctx: Ctx) -> Reply:
     return Reply(200, "Images", items)
 
 
-def _image(ctx: Ctx, name: str) -> dict[str, Any]:
-    image = ctx.engine.store.get("image", ctx.sub, name) or ctx.engine.catalog.os_by_name.get(name.lower())
-    if image is None:
-        raise not_found("The image with the specified name does not exist.")
-    return image
-
-
 def get_os_image(ctx: Ctx, name: str) -> Reply:
-    return Reply(200, "OSImage", rcat.os_image(_image(ctx, name)))
+    return Reply(200, "OSImage", rcat.os_image(lookups.get_os_image(ctx.engine, ctx.sub, name)))
 
 
 _IMAGE_OPTIONAL = ("Eula", "ImageFamily", "PublishedDate", "PrivacyUri", "RecommendedVMSize", "SmallIconUri")
@@ -99,7 +92,7 @@ def create_os_image(ctx: Ctx) -> Reply:
 
 def update_os_image(ctx: Ctx, name: str) -> Reply:
     node = ctx.node("OSImage")
-    image = _image(ctx, name)
+    image = lookups.get_os_image(ctx.engine, ctx.sub, name)
     if image.get("Category") != "User":
         raise _PLATFORM
     _image_fields(ctx, node, image, update=True)
@@ -109,7 +102,7 @@ def update_os_image(ctx: Ctx, name: str) -> Reply:
 
 
 def delete_os_image(ctx: Ctx, name: str) -> Reply:
-    image = _image(ctx, name)
+    image = lookups.get_os_image(ctx.engine, ctx.sub, name)
     if image.get("Category") != "User":
         raise _PLATFORM
     ctx.engine.store.delete("image", ctx.sub, image["Name"])
@@ -124,19 +117,12 @@ def list_vm_images(ctx: Ctx) -> Reply:
 
 
 # -- disks ------------------------------------------------------------------------------------------
-def _disk(ctx: Ctx, name: str) -> dict[str, Any]:
-    disk = ctx.engine.store.get("disk", ctx.sub, name)
-    if disk is None:
-        raise not_found(f"The disk {name} does not exist.")
-    return disk
-
-
 def list_disks(ctx: Ctx) -> Reply:
     return Reply(200, "Disks", [rcat.disk(d) for d in ctx.engine.store.list("disk", ctx.sub)])
 
 
 def get_disk(ctx: Ctx, name: str) -> Reply:
-    return Reply(200, "Disk", rcat.disk(_disk(ctx, name)))
+    return Reply(200, "Disk", rcat.disk(lookups.get_disk(ctx.engine, ctx.sub, name)))
 
 
 def add_disk(ctx: Ctx) -> Reply:
@@ -172,7 +158,7 @@ def add_disk(ctx: Ctx) -> Reply:
 
 def update_disk(ctx: Ctx, name: str) -> Reply:
     node = ctx.node("Disk")
-    disk = _disk(ctx, name)
+    disk = lookups.get_disk(ctx.engine, ctx.sub, name)
     label = v.text(node, "Label", max_len=100)
     if label:
         disk["Label"] = label
@@ -186,7 +172,7 @@ def update_disk(ctx: Ctx, name: str) -> Reply:
 
 
 def delete_disk(ctx: Ctx, name: str) -> Reply:
-    disk = _disk(ctx, name)
+    disk = lookups.get_disk(ctx.engine, ctx.sub, name)
     at = disk.get("AttachedTo")
     if at:
         raise bad_request(
@@ -199,18 +185,6 @@ def delete_disk(ctx: Ctx, name: str) -> Reply:
 
 
 # -- storage accounts -------------------------------------------------------------------------------
-def _storage(ctx: Ctx, name: str) -> dict[str, Any]:
-    doc = ctx.engine.store.get("storage", ctx.sub, name)
-    if doc is None:
-        raise not_found(f"The storage account '{name}' was not found.")
-    return doc
-
-
-def new_key() -> str:
-    """An 88-character storage access key."""
-    return base64.b64encode(os.urandom(64)).decode("ascii")
-
-
 def list_storage(ctx: Ctx) -> Reply:
     items = [
         rcat.storage_service(ctx.sub, d, detail=False) for d in ctx.engine.store.list("storage", ctx.sub)
@@ -219,19 +193,21 @@ def list_storage(ctx: Ctx) -> Reply:
 
 
 def get_storage(ctx: Ctx, name: str) -> Reply:
-    return Reply(200, "StorageService", rcat.storage_service(ctx.sub, _storage(ctx, name), detail=True))
+    doc = lookups.get_storage(ctx.engine, ctx.sub, name)
+    return Reply(200, "StorageService", rcat.storage_service(ctx.sub, doc, detail=True))
 
 
 def get_storage_keys(ctx: Ctx, name: str) -> Reply:
-    return Reply(200, "StorageService", rcat.storage_keys(ctx.sub, _storage(ctx, name)))
+    doc = lookups.get_storage(ctx.engine, ctx.sub, name)
+    return Reply(200, "StorageService", rcat.storage_keys(ctx.sub, doc))
 
 
 def regenerate_keys(ctx: Ctx, name: str) -> Reply:
-    doc = _storage(ctx, name)
+    doc = lookups.get_storage(ctx.engine, ctx.sub, name)
     node = ctx.node("RegenerateKeys")
     kind = v.choice(node, "KeyType", ("Primary", "Secondary"), required=True)
     assert kind is not None
-    doc[kind] = new_key()
+    doc[kind] = lookups.new_storage_key()
     ctx.engine.store.put("storage", ctx.sub, doc["ServiceName"], doc)
     ctx.engine.done(ctx.sub, ctx.request_id)
     return Reply(200, "StorageService", rcat.storage_keys(ctx.sub, doc))
@@ -258,8 +234,8 @@ def create_storage(ctx: Ctx) -> Reply:
         "CreationTime": iso(ctx.engine.clock()),
         "AccountType": v.choice(node, "AccountType", _ACCOUNT_TYPES) or "Standard_GRS",
         "ExtendedProperties": v.extended_properties(node) or [],
-        "Primary": new_key(),
-        "Secondary": new_key(),
+        "Primary": lookups.new_storage_key(),
+        "Secondary": lookups.new_storage_key(),
     }
     ctx.engine.store.put("storage", ctx.sub, name, doc)
     op = ctx.engine.begin(ctx.sub, ctx.request_id)
@@ -269,7 +245,7 @@ def create_storage(ctx: Ctx) -> Reply:
 
 
 def update_storage(ctx: Ctx, name: str) -> Reply:
-    doc = _storage(ctx, name)
+    doc = lookups.get_storage(ctx.engine, ctx.sub, name)
     node = ctx.node("UpdateStorageServiceInput")
     label = v.label_b64(node, required=False)
     if label:
@@ -286,7 +262,7 @@ def update_storage(ctx: Ctx, name: str) -> Reply:
 
 
 def delete_storage(ctx: Ctx, name: str) -> Reply:
-    doc = _storage(ctx, name)
+    doc = lookups.get_storage(ctx.engine, ctx.sub, name)
     ctx.engine.store.delete("storage", ctx.sub, doc["ServiceName"])
     ctx.engine.done(ctx.sub, ctx.request_id)
     return Reply(200)
@@ -301,13 +277,6 @@ def list_role_sizes(ctx: Ctx) -> Reply:
     return Reply(200, "RoleSizes", ctx.engine.catalog.role_sizes)
 
 
-def _group(ctx: Ctx, name: str) -> dict[str, Any]:
-    doc = ctx.engine.store.get("affinity", ctx.sub, name)
-    if doc is None:
-        raise not_found("The affinity group does not exist.")
-    return doc
-
-
 def list_groups(ctx: Ctx) -> Reply:
     sizes = ctx.engine.catalog.vm_sizes
     return Reply(
@@ -318,7 +287,7 @@ def list_groups(ctx: Ctx) -> Reply:
 
 
 def get_group(ctx: Ctx, name: str) -> Reply:
-    doc = _group(ctx, name)
+    doc = lookups.get_affinity_group(ctx.engine, ctx.sub, name)
     services = [
         s["ServiceName"]
         for s in ctx.engine.store.list("service", ctx.sub)
@@ -363,7 +332,7 @@ def create_group(ctx: Ctx) -> Reply:
 
 
 def update_group(ctx: Ctx, name: str) -> Reply:
-    doc = _group(ctx, name)
+    doc = lookups.get_affinity_group(ctx.engine, ctx.sub, name)
     node = ctx.node("UpdateAffinityGroup")
     doc["Label"] = v.label_b64(node)
     if "Description" in node:
@@ -374,7 +343,7 @@ def update_group(ctx: Ctx, name: str) -> Reply:
 
 
 def delete_group(ctx: Ctx, name: str) -> Reply:
-    doc = _group(ctx, name)
+    doc = lookups.get_affinity_group(ctx.engine, ctx.sub, name)
     in_use = any(
         (s.get("AffinityGroup") or "").lower() == name.lower()
         for kind in ("service", "storage")

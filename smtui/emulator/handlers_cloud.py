@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
 from smtui.emulator.engine import bad_request, conflict, iso, not_found
-from smtui.emulator.handlers_services import get_service
+from smtui.emulator.lookups import get_service
 from smtui.emulator.routing import Ctx, Reply, Router
 
 

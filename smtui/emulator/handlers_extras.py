@@ -9,7 +9,7 @@ from typing import Any
 
 from smtui.emulator import validate as v
 from smtui.emulator.engine import bad_request, conflict, iso, not_found
-from smtui.emulator.handlers_services import get_deployment, lock_deployment
+from smtui.emulator.lookups import get_deployment, lock_deployment
 from smtui.emulator.routing import Ctx, Reply, Router
 
 _VM_TEXT = ("Description", "Language", "ImageFamily", "RecommendedVMSize", "Eula", "IconUri", "SmallIconUri",

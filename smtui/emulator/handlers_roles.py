@@ -8,15 +8,10 @@ from smtui.emulator import lifecycle
 from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
 from smtui.emulator.engine import ApiError, bad_request, conflict, iso, not_found
-from smtui.emulator.handlers_services import (
-    add_instance,
-    get_deployment,
-    get_service,
-    lock_deployment,
-    service_location,
-)
+from smtui.emulator.lookups import get_deployment, get_service, lock_deployment, service_location
 from smtui.emulator.roles import (
     DiskPlanner,
+    add_instance,
     build_role,
     check_data_disk_count,
     check_deployment_ports,

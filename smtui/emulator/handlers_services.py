@@ -12,61 +12,24 @@ from smtui.api.xml import parse_xml
 from smtui.emulator import lifecycle
 from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
-from smtui.emulator.engine import Engine, bad_request, conflict, iso, lock_key, not_found
-from smtui.emulator.roles import build_role, check_deployment_ports, new_ip, new_vip
+from smtui.emulator.engine import bad_request, conflict, iso, lock_key
+from smtui.emulator.lookups import (
+    SLOTS,
+    deployment_by_slot,
+    get_deployment,
+    get_service,
+    lock_deployment,
+    service_location,
+)
+from smtui.emulator.roles import (
+    add_instance,
+    build_role,
+    check_deployment_ports,
+    clean_endpoints,
+    new_ip,
+    new_vip,
+)
 from smtui.emulator.routing import Ctx, Reply, Router
-
-SLOTS = ("Production", "Staging")
-
-
-def get_service(engine: Engine, sub: str, name: str) -> dict[str, Any]:
-    """A hosted service, or 404."""
-    svc = engine.store.get("service", sub, name)
-    if svc is None:
-        raise not_found("The hosted service does not exist.")
-    return svc
-
-
-def get_deployment(engine: Engine, sub: str, service: str, name: str) -> dict[str, Any]:
-    """A deployment by name, or 404."""
-    get_service(engine, sub, service)
-    dep = engine.deployment(sub, service, name)
-    if dep is None:
-        raise not_found("No deployments were found.")
-    return dep
-
-
-def lock_deployment(engine: Engine, sub: str, dep: dict[str, Any]) -> str:
-    """The lock name of a deployment, after refusing (409) while another operation holds it."""
-    key = lock_key(sub, dep["ServiceName"], dep["Name"])
-    engine.check_lock(key)
-    return key
-
-
-def deployment_by_slot(engine: Engine, sub: str, service: str, slot: str) -> dict[str, Any]:
-    """The deployment in a slot, or 404."""
-    get_service(engine, sub, service)
-    if slot.lower() not in ("production", "staging"):
-        raise bad_request(f"The deployment slot {slot} is invalid; expected Production or Staging.")
-    for dep in engine.store.list("deployment", sub, parent=service):
-        if dep["DeploymentSlot"].lower() == slot.lower():
-            return dep
-    raise not_found("No deployments were found.")
-
-
-def service_location(engine: Engine, sub: str, svc: dict[str, Any]) -> str | None:
-    """The region of a service (through its affinity group if it has one)."""
-    if svc.get("Location"):
-        return str(svc["Location"])
-    group = engine.store.get("affinity", sub, svc.get("AffinityGroup") or "")
-    return None if group is None else str(group["Location"])
-
-
-def add_instance(dep: dict[str, Any], role: dict[str, Any], ts: float) -> None:
-    """Register a new role's instance: CreatingVM, with a private IP address and its host name."""
-    lifecycle.set_instance(dep, role["RoleName"], "CreatingVM", "Stopped", ts)
-    dep["Instances"][role["RoleName"]].update(IpAddress=new_ip(), HostName=role["HostName"])
-
 
 PAGE_SIZE = 1000
 """Hosted services per List Hosted Services answer; more are paged with ``x-ms-continuation-token``."""
@@ -344,10 +307,49 @@ def delete_deployment_slot(ctx: Ctx, service: str, slot: str) -> Reply:
     return _delete(ctx, deployment_by_slot(ctx.engine, ctx.sub, service, slot))
 
 
+def update_lb_set(ctx: Ctx, dep: dict[str, Any]) -> Reply:
+    """``POST …/deployments/<d>?comp=UpdateLbSet`` (``LoadBalancedEndpointList``) → 202.
+
+    Every endpoint of the deployment in one of the listed sets takes the sent settings
+    (port, probe, ACL, timeout …) while keeping its name; roles whose endpoint of that set
+    is not named stay as they are.
+    """
+    node = ctx.node("LoadBalancedEndpointList")
+    raw = node.get("InputEndpoint")
+    sent = clean_endpoints(raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else [])
+    by_set = {
+        e["LoadBalancedEndpointSetName"].lower(): e for e in sent if e.get("LoadBalancedEndpointSetName")
+    }
+    v.require(bool(by_set), "The LoadBalancedEndpointList must name a LoadBalancedEndpointSetName.")
+    key = lock_deployment(ctx.engine, ctx.sub, dep)
+    for role in dep["Roles"]:
+        for cs in role.get("ConfigurationSets", []):
+            if cs.get("ConfigurationSetType") != "NetworkConfiguration":
+                continue
+            cs["InputEndpoints"] = [
+                {**by_set[str(ep.get("LoadBalancedEndpointSetName", "")).lower()], "Name": ep["Name"]}
+                if str(ep.get("LoadBalancedEndpointSetName", "")).lower() in by_set
+                else ep
+                for ep in cs.get("InputEndpoints", [])
+            ]
+    failure = check_deployment_ports(dep["Roles"])
+    if failure is not None:
+        raise bad_request(failure)
+    ctx.engine.save_deployment(ctx.sub, dep)
+    op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
+    ctx.engine.finish_at(ctx.sub, op, 2.0)
+    return Reply(202)
+
+
+def deployment_post_lb(ctx: Ctx, service: str, deployment: str) -> Reply | None:
+    """The ``comp=UpdateLbSet`` branch of ``POST …/deployments/<name>``; None for other ``comp`` values."""
+    if ctx.query.get("comp", "").lower() != "updatelbset":
+        return None
+    return update_lb_set(ctx, get_deployment(ctx.engine, ctx.sub, service, deployment))
+
+
 def deployment_post(ctx: Ctx, service: str, deployment: str) -> Reply:
     """``POST …/deployments/<name>?comp=status`` (Update Deployment Status) or ``comp=UpdateLbSet``."""
-    from smtui.emulator.handlers_network import deployment_post_lb  # it builds on this module
-
     lb = deployment_post_lb(ctx, service, deployment)
     if lb is not None:
         return lb

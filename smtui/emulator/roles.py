@@ -13,6 +13,7 @@ import time
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from smtui.emulator import lifecycle
 from smtui.emulator import validate as v
 from smtui.emulator.engine import Engine, bad_request, conflict, iso, not_found
 
@@ -558,3 +559,9 @@ def new_vip(rng: random.Random | None = None) -> str:
     """A public virtual IP."""
     r = rng or random
     return f"{r.choice((23, 40, 104, 137, 191))}.{r.randint(96, 127)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+
+
+def add_instance(dep: dict[str, Any], role: dict[str, Any], ts: float) -> None:
+    """Register a new role's instance: CreatingVM, with a private IP address and its host name."""
+    lifecycle.set_instance(dep, role["RoleName"], "CreatingVM", "Stopped", ts)
+    dep["Instances"][role["RoleName"]].update(IpAddress=new_ip(), HostName=role["HostName"])

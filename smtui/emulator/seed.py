@@ -12,7 +12,7 @@ from typing import Any
 
 from smtui.emulator import roles as r
 from smtui.emulator.engine import Engine, iso
-from smtui.emulator.handlers_catalog import new_key
+from smtui.emulator.lookups import new_storage_key
 
 WINDOWS = "a699494373c04fc0bc8f2bb1389d6106__Windows-Server-2012-Datacenter-201503.01-en.us-127GB.vhd"
 UBUNTU = "b39f27a8b8c64d52b05eac6a62ebad85__Ubuntu-14_04-LTS-amd64-server-20140414-en-us-30GB"
@@ -95,8 +95,8 @@ class Seeder:
                     {"Name": "ResourceGroup", "Value": f"Default-Storage-{location.replace(' ', '')}"},
                     {"Name": "ResourceLocation", "Value": location},
                 ],
-                "Primary": new_key(),
-                "Secondary": new_key(),
+                "Primary": new_storage_key(),
+                "Secondary": new_storage_key(),
             },
         )
 
