@@ -167,6 +167,7 @@ class OperationsMixin:
     list_storage_accounts = operation(services.list_storage_accounts)
     list_disks = operation(services.list_disks)
     get_disk = operation(services.get_disk)
+    delete_disk = operation(services.delete_disk)
     list_locations = operation(services.list_locations)
     list_role_sizes = operation(services.list_role_sizes)
 

@@ -234,6 +234,17 @@ def get_disk(disk_name: str) -> ApiRequest[models.Disk]:
     return ApiRequest("GetDisk", "GET", f"/services/disks/{name}", parser=model_parser(models.Disk))
 
 
+def delete_disk(disk_name: str, delete_media: bool = False) -> ApiRequest[None]:
+    """Delete a disk of the repository (with ``delete_media``: its VHD blob too).
+
+    ``DELETE /services/disks/<name>[?comp=media]`` — ``200`` with or without media (SPEC §7.25,
+    recordings ``azure-xplat-cli/050-DeleteDisk``, ``051``). A disk still attached to a VM is
+    refused (``400``): detach it first with :func:`~smtui.api.operations_compute.remove_data_disk`.
+    """
+    name = segment(disk_name, "disk_name")
+    return ApiRequest("DeleteDisk", "DELETE", f"/services/disks/{name}", query=media_query(delete_media))
+
+
 def list_locations() -> ApiRequest[list[models.Location]]:
     """Regions available to the subscription.
 

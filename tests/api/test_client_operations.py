@@ -174,6 +174,21 @@ CASES = [
         check=lambda r: all(isinstance(d, models.Disk) for d in r),
     ),
     Case(
+        "delete_disk",
+        lambda c: c.delete_disk("xplattestdisk"),
+        "DELETE",
+        "/services/disks/xplattestdisk",
+        recorded("azure-xplat-cli/050-DeleteDisk.json"),
+    ),
+    Case(
+        "delete_disk media",
+        lambda c: c.delete_disk("xplattestdisk", delete_media=True),
+        "DELETE",
+        "/services/disks/xplattestdisk",
+        recorded("azure-xplat-cli/051-DeleteDisk.json"),
+        query="comp=media",
+    ),
+    Case(
         "list_locations",
         lambda c: c.list_locations(),
         "GET",

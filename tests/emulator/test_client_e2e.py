@@ -150,6 +150,28 @@ async def test_every_mutating_operation(emulator: Any) -> None:
         assert again.status_code == 409
 
 
+async def test_delete_disk_refuses_an_attached_disk_then_deletes_it_detached(emulator: Any) -> None:
+    svc = "e2e-delete-disk"
+    media = "https://contosoportalvhds.blob.core.windows.net/vhds"
+    async with make_client(emulator) as client:
+        (await client.create_hosted_service(svc, {"Location": "West US"})).raise_for_error()
+        await settle(client, await client.create_deployment(svc, svc, linux_role("vm1", 22, media)))
+        disk = {"Lun": 1, "LogicalDiskSizeInGB": 10, "MediaLink": f"{media}/{svc}-d1.vhd"}
+        await settle(client, await client.add_data_disk(svc, svc, "vm1", disk))
+        name = (await client.get_data_disk(svc, svc, "vm1", 1)).result().disk_name
+        assert name
+        attached = await client.delete_disk(name)
+        assert attached.status_code == 400 and attached.error is not None
+        assert "currently in use by virtual machine vm1" in attached.error.message
+        await settle(client, await client.remove_data_disk(svc, svc, "vm1", 1))
+        deleted = await client.delete_disk(name, delete_media=True)
+        assert deleted.status_code == 200 and deleted.error is None
+        assert (await client.get_disk(name)).status_code == 404
+        assert (await client.delete_disk(name)).status_code == 404
+        await settle(client, await client.delete_deployment(svc, svc, delete_media=True))
+        assert (await client.delete_hosted_service(svc)).status_code == 200
+
+
 async def test_failures_404_409_400_403(emulator: Any, emulator_factory: Any) -> None:
     async with make_client(emulator) as client:
         missing = await client.get_hosted_service("no-such-service")
