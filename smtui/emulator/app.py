@@ -32,8 +32,8 @@ from smtui.emulator import (
 from smtui.emulator import render_compute as rc
 from smtui.emulator.engine import ApiError, Engine, new_request_id
 from smtui.emulator.faults import Faults
-from smtui.emulator.nodes import parse_body, to_json, to_xml
-from smtui.emulator.routing import Ctx, Reply, Router
+from smtui.emulator.nodes import Node, Value, parse_body, to_json, to_xml
+from smtui.emulator.routing import Ctx, Handler, Reply, Router
 
 log = logging.getLogger("smtui.emulator")
 
@@ -75,7 +75,7 @@ class _QueryView(dict[str, str]):
         self.read: set[str] = set()
         self.read_all = False
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: Any = None) -> Any:  # Any: dict.get's own overloads
         self.read.add(key)
         return super().get(key, default)
 
@@ -91,6 +91,7 @@ class _QueryView(dict[str, str]):
         self.read_all = True
         return super().__iter__()
 
+    # Any: the views dict returns (dict_keys …) have no public name to annotate with.
     def keys(self) -> Any:
         self.read_all = True
         return super().keys()
@@ -110,6 +111,9 @@ class _QueryView(dict[str, str]):
 
 _MAX_VARIANTS = 8
 
+_CacheKey = tuple[tuple[str, ...], tuple[str, ...], tuple[str | None, ...]]
+"""(path, representation, version …), names of the query parameters read, their values."""
+
 
 class _ReadCache:
     """Rendered answers of reads, valid while the store's version is unchanged, bounded by bytes.
@@ -124,7 +128,7 @@ class _ReadCache:
         self.size = 0
         self._version = -1
         self._read_keys: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-        self._entries: OrderedDict[tuple[Any, ...], tuple[int, str, bytes, dict[str, str]]] = OrderedDict()
+        self._entries: OrderedDict[_CacheKey, tuple[int, str, bytes, dict[str, str]]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -226,7 +230,7 @@ class EmulatorApp:
     async def endpoint(self, request: Request) -> Response:
         """Handle one request (the single Starlette route)."""
         request_id = new_request_id()
-        state: dict[str, Any] = request.scope.get("state") or {}
+        state: Node = request.scope.get("state") or {}
         if self.faults.active:
             injected = await self._inject(request, request_id, state)
             if injected is not None:
@@ -256,7 +260,7 @@ class EmulatorApp:
             )
         return self._respond(request, request_id, reply)
 
-    async def _inject(self, request: Request, request_id: str, state: dict[str, Any]) -> Response | None:
+    async def _inject(self, request: Request, request_id: str, state: Node) -> Response | None:
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)
         if self.faults.operation_latency and _is_operation_status(request):
@@ -286,7 +290,7 @@ class EmulatorApp:
             )
         return None
 
-    async def _dispatch(self, request: Request, request_id: str, state: dict[str, Any]) -> Reply:
+    async def _dispatch(self, request: Request, request_id: str, state: Node) -> Reply:
         segments = [s for s in request.url.path.split("/") if s]
         if not segments:
             raise ApiError(
@@ -360,7 +364,7 @@ class EmulatorApp:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _cached_read(self, request: Request, ctx: Ctx, handler: Any, params: dict[str, str]) -> Reply:
+    def _cached_read(self, request: Request, ctx: Ctx, handler: Handler, params: dict[str, str]) -> Reply:
         as_json = "application/json" in request.headers.get("accept", "").lower()
         base = (
             ctx.sub,
@@ -413,7 +417,7 @@ def _is_operation_status(request: Request) -> bool:
     return request.method == "GET" and len(segments) == 3 and segments[1].lower() == "operations"
 
 
-def _parse_or_error(body: bytes, content_type: str) -> tuple[str, Any] | Exception:
+def _parse_or_error(body: bytes, content_type: str) -> tuple[str, Value] | Exception:
     """:func:`parse_body` for a worker thread: its error is returned for the handler to report."""
     try:
         return parse_body(body, content_type)

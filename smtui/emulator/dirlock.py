@@ -114,6 +114,7 @@ class DataDirLock:
 def read_holder(data_dir: Path) -> RunningEmulator | None:
     """What the emulator holding ``data_dir``'s lock recorded, or None if unreadable."""
     try:
+        # Any: parsed JSON, read field by field (a malformed file is caught below).
         raw: Any = json.loads((data_dir / LOCK_NAME).read_text(encoding="utf-8"))
         return RunningEmulator(**{k: raw[k] for k in RunningEmulator.__dataclass_fields__ if k in raw})
     except (OSError, ValueError, TypeError, KeyError):

@@ -17,8 +17,8 @@ import time
 import uuid
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
 
+from smtui.emulator.nodes import Node
 from smtui.emulator.store import Operation, Step, Store
 
 
@@ -64,10 +64,10 @@ class Catalog:
     def __init__(self) -> None:
         raw = resources.files("smtui.emulator").joinpath("data/catalog.json").read_text("utf-8")
         data = json.loads(raw)
-        self.os_images: list[dict[str, Any]] = data["os_images"]
-        self.vm_images: list[dict[str, Any]] = data["vm_images"]
-        self.locations: list[dict[str, Any]] = data["locations"]
-        self.role_sizes: list[dict[str, Any]] = data["role_sizes"]
+        self.os_images: list[Node] = data["os_images"]
+        self.vm_images: list[Node] = data["vm_images"]
+        self.locations: list[Node] = data["locations"]
+        self.role_sizes: list[Node] = data["role_sizes"]
         self.os_by_name = {i["Name"].lower(): i for i in self.os_images}
         self.vm_by_name = {i["Name"].lower(): i for i in self.vm_images}
         self.size_by_name = {s["Name"].lower(): s for s in self.role_sizes}
@@ -114,7 +114,7 @@ class Engine:
         self.store.add_operation(Operation(request_id, sub, "Succeeded", 200, None, None, None), self.clock())
         return request_id
 
-    def at(self, sub: str, op: str, delay: float, action: str, **args: Any) -> None:
+    def at(self, sub: str, op: str, delay: float, action: str, **args: object) -> None:
         """Schedule ``action`` ``delay`` demo-seconds from now."""
         if action not in _HANDLERS:
             raise KeyError(f"unknown step action {action}")
@@ -163,11 +163,11 @@ class Engine:
         return applied
 
     # -- documents ------------------------------------------------------------------------------
-    def deployment(self, sub: str, service: str, name: str) -> dict[str, Any] | None:
+    def deployment(self, sub: str, service: str, name: str) -> Node | None:
         """A deployment document."""
         return self.store.get("deployment", sub, name, parent=service)
 
-    def save_deployment(self, sub: str, dep: dict[str, Any]) -> None:
+    def save_deployment(self, sub: str, dep: Node) -> None:
         """Store a deployment document."""
         self.store.put("deployment", sub, dep["Name"], dep, parent=dep["ServiceName"])
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -16,6 +15,7 @@ from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
 from smtui.emulator.certs import der_to_pem, thumbprint
 from smtui.emulator.engine import ApiError, bad_request, conflict, iso, not_found
+from smtui.emulator.nodes import Node
 from smtui.emulator.routing import Ctx, Reply, Router
 
 _PLATFORM = ApiError(403, "ForbiddenError", "This operation is not allowed for this subscription.")
@@ -45,7 +45,7 @@ _IMAGE_OPTIONAL = ("Eula", "ImageFamily", "PublishedDate", "PrivacyUri", "Recomm
 _IMAGE_KEEP_EMPTY = ("Description", "Language")  # RDFE echoed these two even when set to ""
 
 
-def _image_fields(ctx: Ctx, node: dict[str, Any], image: dict[str, Any], *, update: bool = False) -> None:
+def _image_fields(ctx: Ctx, node: Node, image: Node, *, update: bool = False) -> None:
     label = v.text(node, "Label", required=not update, max_len=100)
     if label is not None:
         image["Label"] = label
@@ -72,7 +72,7 @@ def create_os_image(ctx: Ctx) -> Reply:
     assert name is not None
     if ctx.engine.store.get("image", ctx.sub, name) or name.lower() in ctx.engine.catalog.os_by_name:
         raise conflict(f"An image with the name {name} already exists.")
-    image: dict[str, Any] = {"Category": "User", "Name": name}
+    image: Node = {"Category": "User", "Name": name}
     _image_fields(ctx, node, image)
     accounts = ctx.engine.store.list("storage", ctx.sub)
     account = next((a for a in accounts if f"//{a['ServiceName']}.blob." in image["MediaLink"].lower()), None)
@@ -136,7 +136,7 @@ def add_disk(ctx: Ctx) -> Reply:
         raise conflict(f"A disk with the name {name} already exists.")
     if any(d.get("MediaLink", "").lower() == media.lower() for d in ctx.engine.store.list("disk", ctx.sub)):
         raise conflict(f"A disk with the media link {media} is already registered.")
-    disk: dict[str, Any] = {}
+    disk: Node = {}
     if os_name:
         disk["OS"] = os_name
     disk.update(
@@ -224,7 +224,7 @@ def create_storage(ctx: Ctx) -> Reply:
     location, group = v.location_or_affinity(node, ctx.engine.catalog.location_names, set(groups))
     if ctx.engine.store.get("storage", ctx.sub, name):
         raise conflict(f"A storage account named '{name}' already exists in the subscription.")
-    doc: dict[str, Any] = {
+    doc: Node = {
         "ServiceName": name,
         "Label": label,
         "Description": v.text(node, "Description", max_len=1024),
@@ -372,7 +372,7 @@ def get_subscription(ctx: Ctx) -> Reply:
 
 
 # -- management certificates ------------------------------------------------------------------------
-def _cert_node(pem: str, thumb: str, created: str) -> dict[str, Any]:
+def _cert_node(pem: str, thumb: str, created: str) -> Node:
     cert = x509.load_pem_x509_certificate(pem.encode("ascii"))
     public = cert.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo

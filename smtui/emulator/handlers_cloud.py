@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -21,6 +20,7 @@ from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
 from smtui.emulator.engine import bad_request, conflict, iso, not_found
 from smtui.emulator.lookups import get_service
+from smtui.emulator.nodes import Node
 from smtui.emulator.routing import Ctx, Reply, Router
 
 
@@ -83,7 +83,7 @@ def _thumb_of(ref: str) -> str:
     return thumb.upper()
 
 
-def _service_cert(ctx: Ctx, service: str, ref: str) -> tuple[str, dict[str, Any]]:
+def _service_cert(ctx: Ctx, service: str, ref: str) -> tuple[str, Node]:
     name = get_service(ctx.engine, ctx.sub, service)["ServiceName"]
     thumb = _thumb_of(ref)
     doc = ctx.engine.store.get("svccert", ctx.sub, f"{name}/{thumb}", parent=name)

@@ -5,18 +5,18 @@ from __future__ import annotations
 import html
 import ipaddress
 import uuid
-from typing import Any
 
 from smtui.emulator import validate as v
 from smtui.emulator.engine import bad_request, conflict, iso, not_found
 from smtui.emulator.lookups import get_deployment, lock_deployment
+from smtui.emulator.nodes import Node
 from smtui.emulator.routing import Ctx, Reply, Router
 
 _VM_TEXT = ("Description", "Language", "ImageFamily", "RecommendedVMSize", "Eula", "IconUri", "SmallIconUri",
             "PrivacyUri", "PublishedDate")  # fmt: skip
 
 
-def _vm_fields(node: dict[str, Any], doc: dict[str, Any]) -> None:
+def _vm_fields(node: Node, doc: Node) -> None:
     v.update_texts(node, doc, _VM_TEXT)
     if v.boolean(node, "ShowInGui") is not None:
         doc["ShowInGui"] = v.boolean(node, "ShowInGui")
@@ -35,7 +35,7 @@ def create_vm_image(ctx: Ctx) -> Reply:
         raise conflict(f"A VM image with the name {name} already exists.")
     os_cfg = v.as_dict(node.get("OSDiskConfiguration"), "OSDiskConfiguration")
     now = ctx.engine.clock()
-    doc: dict[str, Any] = {
+    doc: Node = {
         "Name": name,
         "Label": label,
         "Category": "User",
@@ -62,7 +62,7 @@ def create_vm_image(ctx: Ctx) -> Reply:
     return Reply(202)
 
 
-def _vm_image(ctx: Ctx, name: str) -> dict[str, Any]:
+def _vm_image(ctx: Ctx, name: str) -> Node:
     doc = ctx.engine.store.get("vmimage", ctx.sub, name)
     if doc is None:
         raise not_found("The VM image with the specified name does not exist.")
@@ -94,7 +94,7 @@ def delete_vm_image(ctx: Ctx, name: str) -> Reply:
     return Reply(202)
 
 
-def _dns_server(node: dict[str, Any]) -> dict[str, str]:
+def _dns_server(node: Node) -> dict[str, str]:
     name = v.text(node, "Name", required=True, max_len=64)
     address = v.text(node, "Address", required=True)
     assert name is not None and address is not None
@@ -105,11 +105,11 @@ def _dns_server(node: dict[str, Any]) -> dict[str, str]:
     return {"Name": name, "Address": address}
 
 
-def _servers(dep: dict[str, Any]) -> list[dict[str, str]]:
+def _servers(dep: Node) -> list[dict[str, str]]:
     return list((dep.get("Dns") or {}).get("DnsServers") or [])
 
 
-def _save_dns(ctx: Ctx, dep: dict[str, Any], servers: list[dict[str, str]]) -> Reply:
+def _save_dns(ctx: Ctx, dep: Node, servers: list[dict[str, str]]) -> Reply:
     key = lock_deployment(ctx.engine, ctx.sub, dep)
     if servers:
         dep["Dns"] = {"DnsServers": servers}
@@ -130,7 +130,7 @@ def add_dns(ctx: Ctx, service: str, deployment: str) -> Reply:
     return _save_dns(ctx, dep, [*servers, server])
 
 
-def _find_dns(dep: dict[str, Any], name: str) -> list[dict[str, str]]:
+def _find_dns(dep: Node, name: str) -> list[dict[str, str]]:
     servers = _servers(dep)
     if not any(s["Name"].lower() == name.lower() for s in servers):
         raise not_found(f"The DNS server {name} was not found in the deployment.")

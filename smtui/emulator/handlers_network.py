@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from smtui.emulator import validate as v
 from smtui.emulator.engine import bad_request, conflict, not_found
+from smtui.emulator.nodes import Node
 from smtui.emulator.roles import new_vip
 from smtui.emulator.routing import Ctx, Reply, Router
 
 
-def _reserved(ctx: Ctx, name: str) -> dict[str, Any]:
+def _reserved(ctx: Ctx, name: str) -> Node:
     doc = ctx.engine.store.get("reservedip", ctx.sub, name)
     if doc is None:
         raise not_found(f"The reserved IP {name} does not exist.")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from smtui.emulator import lifecycle
 from smtui.emulator import render_compute as rc
 from smtui.emulator import validate as v
 from smtui.emulator.engine import ApiError, bad_request, conflict, iso, not_found
 from smtui.emulator.lookups import get_deployment, get_service, lock_deployment, service_location
+from smtui.emulator.nodes import Node
 from smtui.emulator.roles import (
     DiskPlanner,
     add_instance,
@@ -22,7 +23,7 @@ from smtui.emulator.roles import (
 from smtui.emulator.routing import Ctx, Reply, Router
 
 
-def _locked(ctx: Ctx, service: str, deployment: str) -> tuple[dict[str, Any], str]:
+def _locked(ctx: Ctx, service: str, deployment: str) -> tuple[Node, str]:
     dep = get_deployment(ctx.engine, ctx.sub, service, deployment)
     return dep, lock_deployment(ctx.engine, ctx.sub, dep)
 
@@ -178,7 +179,7 @@ def _start(ctx: Ctx, op: str, svc: str, dname: str, name: str) -> None:
     ctx.engine.finish_at(ctx.sub, op, lifecycle.START_DONE)
 
 
-def _capture(ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str, Any], key: str) -> None:
+def _capture(ctx: Ctx, node: Node, dep: Node, role: Node, key: str) -> None:
     action = v.choice(node, "PostCaptureAction", ("Delete", "Reprovision"), required=True)
     image = v.text(node, "TargetImageName", required=True)
     label = v.text(node, "TargetImageLabel", required=True)
@@ -208,7 +209,7 @@ def _capture(ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str
 
 
 def _capture_vm_image(
-    ctx: Ctx, node: dict[str, Any], dep: dict[str, Any], role: dict[str, Any], key: str
+    ctx: Ctx, node: Node, dep: Node, role: Node, key: str
 ) -> None:
     """Capture Role as VM Image: a User VM image with the role's OS and data disks (≥ 2014-02-01).
 
@@ -230,7 +231,7 @@ def _capture_vm_image(
     os_disk = role["OSVirtualHardDisk"]
     now = iso(ctx.engine.clock())
     region = service_location(ctx.engine, ctx.sub, get_service(ctx.engine, ctx.sub, dep["ServiceName"]))
-    doc: dict[str, Any] = {
+    doc: Node = {
         "Name": name,
         "Label": label,
         "Category": "User",
@@ -273,7 +274,7 @@ def _capture_vm_image(
 _CAPTURE_SET_KEYS = ("WindowsProvisioningConfigurationSet", "LinuxProvisioningConfigurationSet")
 
 
-def _capture_sets(node: dict[str, Any]) -> list[Any]:
+def _capture_sets(node: Node) -> list[Node]:
     """The provisioning set of a Capture Role body, in any shape a Microsoft client sent.
 
     PY/PS/ASMC wrap it in ``ProvisioningConfiguration``; the 2012 Node.js client puts a bare
@@ -311,14 +312,14 @@ def roles_operation(ctx: Ctx, service: str, deployment: str) -> Reply:
     return Reply(202)
 
 
-def _data_disk_at(role: dict[str, Any], lun: str) -> dict[str, Any]:
+def _data_disk_at(role: Node, lun: str) -> Node:
     try:
         wanted = int(lun)
     except ValueError:
         raise bad_request(f"The Lun {lun} is invalid; it must be between 0 and 15.") from None
     for disk in role.get("DataVirtualHardDisks", []):
         if int(disk["Lun"]) == wanted:
-            return cast(dict[str, Any], disk)
+            return cast(Node, disk)
     raise not_found(f"No data disk is attached at Lun {wanted}.")
 
 

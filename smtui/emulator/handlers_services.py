@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import random
 import uuid
-from typing import Any
 
 from smtui.api.errors import XmlError
 from smtui.api.xml import parse_xml
@@ -21,6 +20,7 @@ from smtui.emulator.lookups import (
     lock_deployment,
     service_location,
 )
+from smtui.emulator.nodes import Node
 from smtui.emulator.roles import (
     add_instance,
     build_role,
@@ -160,7 +160,7 @@ def create_deployment(ctx: Ctx, service: str) -> Reply:
     location = service_location(ctx.engine, ctx.sub, svc)
     role = build_role(ctx.engine, ctx.sub, svc_name, name, v.as_dict(roles_raw[0], "Role"), location, [])
     now = ctx.engine.clock()
-    dep: dict[str, Any] = {
+    dep: Node = {
         "Name": name,
         "ServiceName": svc_name,
         "DeploymentSlot": slot,
@@ -247,7 +247,7 @@ def create_deployment_by_slot(ctx: Ctx, service: str, slot: str) -> Reply:
         for role_name, count in roles
         for i in range(count)
     ]
-    dep: dict[str, Any] = {
+    dep: Node = {
         "Name": name,
         "ServiceName": svc_name,
         "DeploymentSlot": canonical_slot,
@@ -279,7 +279,7 @@ def get_deployment_slot(ctx: Ctx, service: str, slot: str) -> Reply:
     return Reply(200, "Deployment", rc.deployment(deployment_by_slot(ctx.engine, ctx.sub, service, slot)))
 
 
-def _delete(ctx: Ctx, dep: dict[str, Any]) -> Reply:
+def _delete(ctx: Ctx, dep: Node) -> Reply:
     key = lock_deployment(ctx.engine, ctx.sub, dep)
     op = ctx.engine.begin(ctx.sub, ctx.request_id, key)
     dep["Status"] = "Deleting"
@@ -307,7 +307,7 @@ def delete_deployment_slot(ctx: Ctx, service: str, slot: str) -> Reply:
     return _delete(ctx, deployment_by_slot(ctx.engine, ctx.sub, service, slot))
 
 
-def update_lb_set(ctx: Ctx, dep: dict[str, Any]) -> Reply:
+def update_lb_set(ctx: Ctx, dep: Node) -> Reply:
     """``POST …/deployments/<d>?comp=UpdateLbSet`` (``LoadBalancedEndpointList``) → 202.
 
     Every endpoint of the deployment in one of the listed sets takes the sent settings

@@ -9,9 +9,8 @@ into a User OS image and deletes or reprovisions the role.
 
 from __future__ import annotations
 
-from typing import Any
-
 from smtui.emulator.engine import Engine, iso, step_action
+from smtui.emulator.nodes import Node
 from smtui.emulator.store import Step
 
 # Demo-second offsets (divided by the emulator's speed).
@@ -33,7 +32,7 @@ DELETE_DONE = 3.0
 CAPTURE_DONE = 3.0
 
 
-def set_instance(dep: dict[str, Any], role: str, status: str, power: str, ts: float) -> None:
+def set_instance(dep: Node, role: str, status: str, power: str, ts: float) -> None:
     """Set an instance's state in a deployment document."""
     inst = dep["Instances"].setdefault(role, {})
     inst["InstanceStatus"] = status
@@ -65,7 +64,7 @@ def plan_walk(
         engine.at(sub, op, delay, "instance", service=service, dep=dep, role=role, status=status, power=power)
 
 
-def detach_or_delete_disks(engine: Engine, sub: str, role: dict[str, Any], *, media: bool) -> None:
+def detach_or_delete_disks(engine: Engine, sub: str, role: Node, *, media: bool) -> None:
     """Release a removed role's disks: delete them with ``comp=media``, otherwise just detach."""
     names = [role["OSVirtualHardDisk"]["DiskName"]] + [
         d["DiskName"] for d in role.get("DataVirtualHardDisks", [])
@@ -81,18 +80,18 @@ def detach_or_delete_disks(engine: Engine, sub: str, role: dict[str, Any], *, me
             engine.store.put("disk", sub, name, disk)
 
 
-def remove_deployment(engine: Engine, sub: str, dep: dict[str, Any], *, media: bool) -> None:
+def remove_deployment(engine: Engine, sub: str, dep: Node, *, media: bool) -> None:
     """Delete a deployment and release its disks."""
     for role in dep["Roles"]:
         detach_or_delete_disks(engine, sub, role, media=media)
     engine.store.delete("deployment", sub, dep["Name"], parent=dep["ServiceName"])
 
 
-def _dep(engine: Engine, step: Step) -> dict[str, Any] | None:
+def _dep(engine: Engine, step: Step) -> Node | None:
     return engine.deployment(step.sub, step.args["service"], step.args["dep"])
 
 
-def _dep_role(engine: Engine, step: Step) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def _dep_role(engine: Engine, step: Step) -> tuple[Node, Node] | None:
     """The step's deployment and role, or None when either is gone by the time it runs."""
     dep = _dep(engine, step)
     if dep is None:

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import base64
 import os
-from typing import Any
 
 from smtui.emulator.engine import Engine, bad_request, lock_key, not_found
+from smtui.emulator.nodes import Node
 
 SLOTS = ("Production", "Staging")
 """Deployment slots of a hosted service."""
 
-# Resources are the store's JSON documents (``dict[str, Any]``): their fields are the wire's
-# element names and vary by resource, so a document is typed no further than that.
-Doc = dict[str, Any]
-
-
-def get_service(engine: Engine, sub: str, name: str) -> Doc:
+def get_service(engine: Engine, sub: str, name: str) -> Node:
     """A hosted service, or 404."""
     svc = engine.store.get("service", sub, name)
     if svc is None:
@@ -30,7 +25,7 @@ def get_service(engine: Engine, sub: str, name: str) -> Doc:
     return svc
 
 
-def get_deployment(engine: Engine, sub: str, service: str, name: str) -> Doc:
+def get_deployment(engine: Engine, sub: str, service: str, name: str) -> Node:
     """A deployment by name, or 404 (for a missing service too)."""
     get_service(engine, sub, service)
     dep = engine.deployment(sub, service, name)
@@ -39,7 +34,7 @@ def get_deployment(engine: Engine, sub: str, service: str, name: str) -> Doc:
     return dep
 
 
-def deployment_by_slot(engine: Engine, sub: str, service: str, slot: str) -> Doc:
+def deployment_by_slot(engine: Engine, sub: str, service: str, slot: str) -> Node:
     """The deployment in a slot, 400 for a slot that is not ``Production``/``Staging``, or 404."""
     get_service(engine, sub, service)
     if slot.lower() not in ("production", "staging"):
@@ -50,14 +45,14 @@ def deployment_by_slot(engine: Engine, sub: str, service: str, slot: str) -> Doc
     raise not_found("No deployments were found.")
 
 
-def lock_deployment(engine: Engine, sub: str, dep: Doc) -> str:
+def lock_deployment(engine: Engine, sub: str, dep: Node) -> str:
     """The lock name of a deployment, after refusing (409) while another operation holds it."""
     key = lock_key(sub, dep["ServiceName"], dep["Name"])
     engine.check_lock(key)
     return key
 
 
-def service_location(engine: Engine, sub: str, svc: Doc) -> str | None:
+def service_location(engine: Engine, sub: str, svc: Node) -> str | None:
     """The region of a service (through its affinity group if it has one)."""
     if svc.get("Location"):
         return str(svc["Location"])
@@ -65,7 +60,7 @@ def service_location(engine: Engine, sub: str, svc: Doc) -> str | None:
     return None if group is None else str(group["Location"])
 
 
-def get_os_image(engine: Engine, sub: str, name: str) -> Doc:
+def get_os_image(engine: Engine, sub: str, name: str) -> Node:
     """A user or platform OS image, or 404."""
     image = engine.store.get("image", sub, name) or engine.catalog.os_by_name.get(name.lower())
     if image is None:
@@ -73,7 +68,7 @@ def get_os_image(engine: Engine, sub: str, name: str) -> Doc:
     return image
 
 
-def get_disk(engine: Engine, sub: str, name: str) -> Doc:
+def get_disk(engine: Engine, sub: str, name: str) -> Node:
     """A disk of the repository, or 404."""
     disk = engine.store.get("disk", sub, name)
     if disk is None:
@@ -81,7 +76,7 @@ def get_disk(engine: Engine, sub: str, name: str) -> Doc:
     return disk
 
 
-def get_storage(engine: Engine, sub: str, name: str) -> Doc:
+def get_storage(engine: Engine, sub: str, name: str) -> Node:
     """A storage account, or 404."""
     doc = engine.store.get("storage", sub, name)
     if doc is None:
@@ -89,7 +84,7 @@ def get_storage(engine: Engine, sub: str, name: str) -> Doc:
     return doc
 
 
-def get_affinity_group(engine: Engine, sub: str, name: str) -> Doc:
+def get_affinity_group(engine: Engine, sub: str, name: str) -> Node:
     """An affinity group, or 404."""
     doc = engine.store.get("affinity", sub, name)
     if doc is None:

@@ -18,7 +18,13 @@ from lxml import etree
 
 from smtui.api.xml import AZURE_NS, XSI_NS, local_name, parse_xml
 
+# ``Any`` because a node is parsed XML/JSON: values are text, nested nodes or lists of them,
+# keyed by the wire's element names, and vary by resource; handlers read the fields they know.
 Node = dict[str, Any]
+"""One element as a dict (request body, stored document or rendered answer), wire names as keys."""
+
+Value = Any
+"""A parsed element's value: text, ``None`` (nil), a :data:`Node` or a list of them (see :data:`Node`)."""
 
 NSMAP = {None: AZURE_NS, "i": XSI_NS}
 _NIL = f"{{{XSI_NS}}}nil"
@@ -74,7 +80,7 @@ LIST_ITEMS: dict[str, str] = {
 """Wrapper element → item element, for every list the emulator reads or writes."""
 
 
-def element_to_node(element: etree._Element) -> Any:
+def element_to_node(element: etree._Element) -> Value:
     """Convert a parsed element (namespace-insensitive) into a node."""
     name = local_name(element)
     children = [c for c in element if isinstance(c.tag, str)]
@@ -94,7 +100,7 @@ def element_to_node(element: etree._Element) -> Any:
     return node
 
 
-def parse_body(raw: bytes, content_type: str) -> tuple[str, Any]:
+def parse_body(raw: bytes, content_type: str) -> tuple[str, Value]:
     """Parse a request body (XML or JSON) into ``(root name, node)``.
 
     JSON bodies have no root element; the root name is then ``""``.
@@ -119,7 +125,7 @@ def parse_body(raw: bytes, content_type: str) -> tuple[str, Any]:
 _SCALAR_ROOT_KEYS = {"Label", "Name", "ServiceName", "ConfigurationSets", "RoleName"}
 
 
-def to_xml(tag: str, value: Any) -> bytes:
+def to_xml(tag: str, value: object) -> bytes:
     """Serialise a node as a one-line Service Management document (no XML declaration).
 
     Written as text rather than through an lxml tree: building the tree cost most of an answer's
@@ -164,7 +170,7 @@ def _text(value: str, escapes: dict[int, str]) -> str:
     return value.translate(escapes)
 
 
-def _write(out: list[str], name: str, value: Any, attrs: str = "") -> None:
+def _write(out: list[str], name: str, value: object, attrs: str = "") -> None:
     name = _name(name)
     if value is None:
         out.append(f'<{name}{attrs} i:nil="true"/>')
@@ -196,14 +202,14 @@ def _write(out: list[str], name: str, value: Any, attrs: str = "") -> None:
         out.append(f"<{name}{attrs}/>")
 
 
-def to_xml_tree(tag: str, value: Any) -> bytes:
+def to_xml_tree(tag: str, value: object) -> bytes:
     """:func:`to_xml` through an lxml tree (the reference it must match byte for byte)."""
     root = etree.Element(f"{{{AZURE_NS}}}{tag}", nsmap=NSMAP)
     _fill(root, value)
     return etree.tostring(root, encoding="utf-8")
 
 
-def _fill(el: etree._Element, value: Any) -> None:
+def _fill(el: etree._Element, value: object) -> None:
     if value is None:
         el.set(_NIL, "true")
     elif isinstance(value, dict):
@@ -221,7 +227,7 @@ def _fill(el: etree._Element, value: Any) -> None:
         el.text = str(value)
 
 
-def to_json(tag: str, value: Any) -> bytes:
+def to_json(tag: str, value: object) -> bytes:
     """Serialise a node as JSON, element names as keys.
 
     Like the 2012 Node.js client's JSON bodies, the root element is not a key: an object is
@@ -232,7 +238,7 @@ def to_json(tag: str, value: Any) -> bytes:
     return json.dumps(_strip_types(value), ensure_ascii=False).encode("utf-8")
 
 
-def _strip_types(value: Any) -> Any:
+def _strip_types(value: object) -> object:
     if isinstance(value, dict):
         return {k: _strip_types(v) for k, v in value.items() if k != "@type"}
     if isinstance(value, list):

@@ -3,8 +3,6 @@ certificates."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from smtui.emulator.nodes import Node
 from smtui.emulator.render_compute import MANAGEMENT_URL, ROLE_SIZES_WEB, b64
 
@@ -81,22 +79,22 @@ VM_IMAGE_ORDER = (
 )
 
 
-def ordered(doc: dict[str, Any], order: tuple[str, ...]) -> Node:
+def ordered(doc: Node, order: tuple[str, ...]) -> Node:
     """The keys of ``doc`` named in ``order``, in that order (internal bookkeeping keys are dropped)."""
     return {k: doc[k] for k in order if k in doc}
 
 
-def os_image(doc: dict[str, Any]) -> Node:
+def os_image(doc: Node) -> Node:
     """An ``OSImage``."""
     return ordered(doc, OS_IMAGE_ORDER)
 
 
-def vm_image(doc: dict[str, Any]) -> Node:
+def vm_image(doc: Node) -> Node:
     """A ``VMImage``."""
     return ordered(doc, VM_IMAGE_ORDER)
 
 
-def disk(doc: dict[str, Any]) -> Node:
+def disk(doc: Node) -> Node:
     """A ``Disk`` of the disk repository."""
     node = ordered(doc, DISK_ORDER)
     attached = doc.get("AttachedTo")
@@ -111,7 +109,7 @@ def disk(doc: dict[str, Any]) -> Node:
     return node
 
 
-def storage_service(sub: str, doc: dict[str, Any], *, detail: bool) -> Node:
+def storage_service(sub: str, doc: Node, *, detail: bool) -> Node:
     """A ``StorageService`` (list entry, or Get Storage Account Properties when ``detail``)."""
     name = doc["ServiceName"]
     props: Node = {"Description": doc.get("Description")}
@@ -149,7 +147,7 @@ def storage_service(sub: str, doc: dict[str, Any], *, detail: bool) -> Node:
     return node
 
 
-def storage_keys(sub: str, doc: dict[str, Any]) -> Node:
+def storage_keys(sub: str, doc: Node) -> Node:
     """``StorageService`` with ``StorageServiceKeys``."""
     return {
         "Url": f"{MANAGEMENT_URL}/{sub}/services/storageservices/{doc['ServiceName']}",
@@ -159,7 +157,7 @@ def storage_keys(sub: str, doc: dict[str, Any]) -> Node:
 
 def affinity_group(
     sub: str,
-    doc: dict[str, Any],
+    doc: Node,
     vm_sizes: list[str],
     services: list[str] | None = None,
     storage: list[str] | None = None,
@@ -189,7 +187,7 @@ def affinity_group(
     return node
 
 
-def subscription(doc: dict[str, Any], counts: dict[str, int]) -> Node:
+def subscription(doc: Node, counts: dict[str, int]) -> Node:
     """The ``Subscription`` (Get Subscription), with live usage counters."""
     return {
         "SubscriptionID": doc["id"],

@@ -8,7 +8,6 @@ stored documents keep labels decoded; base64 happens here, where the wire needs 
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 from smtui.emulator.nodes import Node
 
@@ -65,7 +64,7 @@ def error(code: str, message: str) -> Node:
     return {"Code": code, "Message": message}
 
 
-def service_properties(svc: dict[str, Any]) -> Node:
+def service_properties(svc: Node) -> Node:
     """``HostedServiceProperties``."""
     props: Node = {"Description": svc.get("Description")}
     if svc.get("AffinityGroup"):
@@ -84,8 +83,8 @@ def service_properties(svc: dict[str, Any]) -> Node:
 
 def hosted_service(
     sub: str,
-    svc: dict[str, Any],
-    deployments: list[dict[str, Any]] | None = None,
+    svc: Node,
+    deployments: list[Node] | None = None,
     vm_sizes: list[str] | None = None,
 ) -> Node:
     """A ``HostedService``: ``deployments`` given → embed-detail form; ``vm_sizes`` given → list form."""
@@ -105,7 +104,7 @@ def hosted_service(
     return node
 
 
-def _configuration(dep: dict[str, Any]) -> str:
+def _configuration(dep: Node) -> str:
     if dep.get("PaasConfiguration"):
         return b64(dep["PaasConfiguration"])
     roles = "".join(
@@ -121,7 +120,7 @@ def _configuration(dep: dict[str, Any]) -> str:
     return b64(doc)
 
 
-def _endpoint(ep: dict[str, Any], vip: str | None) -> Node:
+def _endpoint(ep: Node, vip: str | None) -> Node:
     node: Node = {}
     if ep.get("LoadBalancedEndpointSetName"):
         node["LoadBalancedEndpointSetName"] = ep["LoadBalancedEndpointSetName"]
@@ -142,13 +141,13 @@ def _endpoint(ep: dict[str, Any], vip: str | None) -> Node:
     return node
 
 
-def _network(role: dict[str, Any]) -> dict[str, Any]:
+def _network(role: Node) -> Node:
     """The stored network configuration set of a role (empty if it has none)."""
     sets = role.get("ConfigurationSets", [])
     return next((c for c in sets if c.get("ConfigurationSetType") == "NetworkConfiguration"), {})
 
 
-def network_set(role: dict[str, Any], vip: str | None, subnets_always: bool) -> Node:
+def network_set(role: Node, vip: str | None, subnets_always: bool) -> Node:
     """The echoed ``NetworkConfigurationSet`` of a role (provisioning sets are never returned)."""
     net = _network(role)
     node: Node = {"@type": "NetworkConfigurationSet", "ConfigurationSetType": "NetworkConfiguration"}
@@ -163,7 +162,7 @@ def network_set(role: dict[str, Any], vip: str | None, subnets_always: bool) -> 
     return node
 
 
-def data_disk(disk: dict[str, Any]) -> Node:
+def data_disk(disk: Node) -> Node:
     """A ``DataVirtualHardDisk`` (``Lun`` 0 is omitted, as RDFE's DataContract did)."""
     node: Node = {"HostCaching": disk.get("HostCaching", "ReadOnly")}
     if disk.get("DiskLabel"):
@@ -177,7 +176,7 @@ def data_disk(disk: dict[str, Any]) -> Node:
     return node
 
 
-def os_disk(disk: dict[str, Any]) -> Node:
+def os_disk(disk: Node) -> Node:
     """An ``OSVirtualHardDisk``."""
     node: Node = {
         "HostCaching": disk.get("HostCaching", "ReadWrite"),
@@ -192,7 +191,7 @@ def os_disk(disk: dict[str, Any]) -> Node:
     return node
 
 
-def role(r: dict[str, Any], vip: str | None, *, root: bool = False) -> Node:
+def role(r: Node, vip: str | None, *, root: bool = False) -> Node:
     """A VM role: ``Role i:type=PersistentVMRole`` inside ``RoleList``, or the ``GetRole`` root."""
     node: Node = {} if root else {"@type": "PersistentVMRole"}
     node["RoleName"] = r["RoleName"]
@@ -223,11 +222,11 @@ def role(r: dict[str, Any], vip: str | None, *, root: bool = False) -> Node:
     return node
 
 
-def _lun(disk: dict[str, Any]) -> int:
+def _lun(disk: Node) -> int:
     return int(disk.get("Lun", 0))
 
 
-def role_instance(r: dict[str, Any], inst: dict[str, Any], vip: str) -> Node:
+def role_instance(r: Node, inst: Node, vip: str) -> Node:
     """A ``RoleInstance`` in the shape its state calls for."""
     status = inst["InstanceStatus"]
     power = inst["PowerState"]
@@ -278,7 +277,7 @@ def role_instance(r: dict[str, Any], inst: dict[str, Any], vip: str) -> Node:
     return node
 
 
-def _paas_instance(inst: dict[str, Any]) -> Node:
+def _paas_instance(inst: Node) -> Node:
     """A cloud-service (web/worker role) instance: no VM parts, just its state."""
     return {
         "RoleName": inst["RoleName"],
@@ -293,7 +292,7 @@ def _paas_instance(inst: dict[str, Any]) -> Node:
     }
 
 
-def deployment(dep: dict[str, Any]) -> Node:
+def deployment(dep: Node) -> Node:
     """A ``Deployment`` (Get Deployment, by slot, or embedded in a hosted service)."""
     service = dep["ServiceName"]
     vip = dep["VirtualIP"]

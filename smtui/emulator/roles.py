@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any, cast
+from typing import cast
 from urllib.parse import urlsplit
 
 from smtui.emulator import lifecycle
 from smtui.emulator import validate as v
 from smtui.emulator.engine import Engine, bad_request, conflict, iso, not_found
+from smtui.emulator.nodes import Node
 
 MAX_LUN = 15
 _SECRET_FIELDS = ("AdminPassword", "UserPassword")
@@ -73,9 +74,9 @@ def check_data_disk_count(engine: Engine, size: str, count: int) -> None:
         )
 
 
-def clean_endpoints(raw: Any) -> list[dict[str, Any]]:
+def clean_endpoints(raw: object) -> list[Node]:
     """Validate ``InputEndpoints`` of a network configuration set."""
-    out: list[dict[str, Any]] = []
+    out: list[Node] = []
     names: set[str] = set()
     ports: set[tuple[str, int]] = set()
     for item in v.as_list(raw, "InputEndpoints"):
@@ -99,7 +100,7 @@ def clean_endpoints(raw: Any) -> list[dict[str, Any]]:
             )
         names.add(name.lower())
         ports.add((protocol, port))
-        clean: dict[str, Any] = {}
+        clean: Node = {}
         if lb_set:
             clean["LoadBalancedEndpointSetName"] = lb_set
         clean.update({"LocalPort": str(local), "Name": name, "Port": str(port)})
@@ -116,7 +117,7 @@ def clean_endpoints(raw: Any) -> list[dict[str, Any]]:
     return out
 
 
-def config_sets(raw: dict[str, Any]) -> list[Any]:
+def config_sets(raw: Node) -> list[Node]:
     """The ``ConfigurationSets`` of a role node.
 
     The 2012 Node.js client's Update Role puts ``SubnetNames`` (items named ``string``) inside
@@ -132,13 +133,13 @@ def config_sets(raw: dict[str, Any]) -> list[Any]:
     return sets
 
 
-def network_from(sets: list[Any]) -> dict[str, Any] | None:
+def network_from(sets: list[Node]) -> Node | None:
     """The ``NetworkConfiguration`` set of a list of configuration sets, validated."""
     for raw in sets:
         cs = v.as_dict(raw, "ConfigurationSet")
         if _set_type(cs) == "NetworkConfiguration":
             subnets = [str(s) for s in v.as_list(cs.get("SubnetNames"), "SubnetNames") if s]
-            net: dict[str, Any] = {
+            net: Node = {
                 "ConfigurationSetType": "NetworkConfiguration",
                 "InputEndpoints": clean_endpoints(cs.get("InputEndpoints")),
                 "SubnetNames": subnets,
@@ -149,7 +150,7 @@ def network_from(sets: list[Any]) -> dict[str, Any] | None:
     return None
 
 
-def _set_type(cs: dict[str, Any]) -> str:
+def _set_type(cs: Node) -> str:
     declared = v.text(cs, "ConfigurationSetType")
     if declared:
         return declared
@@ -158,7 +159,7 @@ def _set_type(cs: dict[str, Any]) -> str:
     return itype.removesuffix("Set") if itype else ""
 
 
-def provisioning_from(sets: list[Any]) -> dict[str, Any] | None:
+def provisioning_from(sets: list[Node]) -> Node | None:
     """The Windows/Linux provisioning set, validated, with passwords removed."""
     for raw in sets:
         cs = v.as_dict(raw, "ConfigurationSet")
@@ -183,7 +184,7 @@ def provisioning_from(sets: list[Any]) -> dict[str, Any] | None:
     return None
 
 
-def check_deployment_ports(roles: list[dict[str, Any]]) -> str | None:
+def check_deployment_ports(roles: list[Node]) -> str | None:
     """The RDFE failure message when two roles of a deployment share a public port, else None."""
     seen: dict[tuple[str, str], str | None] = {}
     for role in roles:
@@ -199,7 +200,7 @@ def check_deployment_ports(roles: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def _endpoints(role: dict[str, Any]) -> list[dict[str, Any]]:
+def _endpoints(role: Node) -> list[Node]:
     for cs in role.get("ConfigurationSets", []):
         if cs.get("ConfigurationSetType") == "NetworkConfiguration":
             return list(cs.get("InputEndpoints", []))
@@ -249,7 +250,7 @@ class DiskPlanner:
                     f"A disk with the media link {media} is already registered (disk {disk['Name']})."
                 )
 
-    def attach_existing(self, name: str, want_os: bool) -> dict[str, Any]:
+    def attach_existing(self, name: str, want_os: bool) -> Node:
         """Attach a registered disk by name."""
         disk = self.engine.store.get("disk", self.sub, name)
         field = "OSVirtualHardDisk DiskName" if want_os else "DataVirtualHardDisk DiskName"
@@ -271,12 +272,12 @@ class DiskPlanner:
     def new_disk(
         self, media: str, size: int, os_name: str | None, source_image: str | None, label: str | None,
         *, lun: int | None = None,
-    ) -> dict[str, Any]:
+    ) -> Node:
         """Register a new disk blob (``lun``: a data disk's, which its name carries)."""
         self._check_media_free(media)
         if self.check_media:
             check_media_location(self.engine, self.sub, media, self.location)
-        disk: dict[str, Any] = {"AttachedTo": self._attached()}
+        disk: Node = {"AttachedTo": self._attached()}
         if os_name:
             disk["OS"] = os_name
         if label:
@@ -295,7 +296,7 @@ class DiskPlanner:
         self.engine.store.put("disk", self.sub, disk["Name"], disk)
         return disk
 
-    def _check_image_region(self, image: dict[str, Any]) -> None:
+    def _check_image_region(self, image: Node) -> None:
         if not self.check_media or image.get("Category") != "User":
             return
         region = str(image.get("Location") or "")
@@ -308,7 +309,7 @@ class DiskPlanner:
                 f"group or location as the cloud service {self.location}."
             )
 
-    def os_disk(self, raw: dict[str, Any], vm_image: str | None) -> dict[str, Any]:
+    def os_disk(self, raw: Node, vm_image: str | None) -> Node:
         """The role's ``OSVirtualHardDisk`` from a request."""
         caching = v.choice(raw, "HostCaching", ("None", "ReadOnly", "ReadWrite")) or "ReadWrite"
         name = v.text(raw, "DiskName")
@@ -370,7 +371,7 @@ class DiskPlanner:
             }
         raise bad_request("The OSVirtualHardDisk must specify SourceImageName or DiskName.")
 
-    def data_disk(self, raw: dict[str, Any], taken: set[int]) -> dict[str, Any]:
+    def data_disk(self, raw: Node, taken: set[int]) -> Node:
         """A ``DataVirtualHardDisk`` from a request (one of the three creation modes)."""
         lun = v.integer(raw, "Lun", 0, MAX_LUN)
         if lun is None:
@@ -401,7 +402,7 @@ class DiskPlanner:
                 )
             media = f"{_storage_host(self.engine, self.sub, self.location)}/vhds/{self.service}-{self.role}-{lun}-{_stamp(self.now)}.vhd"  # noqa: E501
             disk = self.new_disk(media, size, None, None, label, lun=lun)
-        out: dict[str, Any] = {"HostCaching": caching}
+        out: Node = {"HostCaching": caching}
         if label or disk.get("Label"):
             out["DiskLabel"] = label or disk.get("Label")
         out.update(
@@ -421,12 +422,12 @@ def build_role(
     sub: str,
     service: str,
     deployment: str,
-    raw: dict[str, Any],
+    raw: Node,
     location: str | None,
     existing: list[str],
     *,
     check_media: bool = True,
-) -> dict[str, Any]:
+) -> Node:
     """A stored role document from an AddRole/CreateDeployment role node."""
     name = v.role_name(v.text(raw, "RoleName"))
     if name.lower() in (e.lower() for e in existing):
@@ -465,13 +466,13 @@ def build_role(
             f"The ConfigurationSetType {provisioning['ConfigurationSetType']} does not match the {os_disk['OS']} image."  # noqa: E501
         )
     taken: set[int] = set()
-    data: list[dict[str, Any]] = []
+    data: list[Node] = []
     for item in v.as_list(raw.get("DataVirtualHardDisks"), "DataVirtualHardDisks"):
         disk = planner.data_disk(v.as_dict(item, "DataVirtualHardDisk"), taken)
         taken.add(int(disk["Lun"]))
         data.append(disk)
     check_data_disk_count(engine, size, len(data))
-    role: dict[str, Any] = {"RoleName": name, "RoleType": "PersistentVMRole", "ConfigurationSets": [network]}
+    role: Node = {"RoleName": name, "RoleType": "PersistentVMRole", "ConfigurationSets": [network]}
     if provisioning is not None:
         role["ConfigurationSets"].append(provisioning)
     for field in ("AvailabilitySetName", "VMImageName"):
@@ -492,7 +493,7 @@ def build_role(
     return role
 
 
-def update_role(engine: Engine, role: dict[str, Any], raw: dict[str, Any], url_name: str) -> dict[str, Any]:
+def update_role(engine: Engine, role: Node, raw: Node, url_name: str) -> Node:
     """Apply an UpdateRole body: elements sent replace, elements left out keep their value."""
     sent_name = v.text(raw, "RoleName")
     if sent_name and sent_name.lower() != url_name.lower():
@@ -541,11 +542,11 @@ def update_role(engine: Engine, role: dict[str, Any], raw: dict[str, Any], url_n
     return updated
 
 
-def find_role(dep: dict[str, Any], name: str) -> dict[str, Any]:
+def find_role(dep: Node, name: str) -> Node:
     """A role of a deployment by case-insensitive name, or 404."""
     for role in dep["Roles"]:
         if role["RoleName"].lower() == name.lower():
-            return cast(dict[str, Any], role)
+            return cast(Node, role)
     raise not_found(f"Role {name} was not found in the currently deployed service.")
 
 
@@ -561,7 +562,7 @@ def new_vip(rng: random.Random | None = None) -> str:
     return f"{r.choice((23, 40, 104, 137, 191))}.{r.randint(96, 127)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
 
 
-def add_instance(dep: dict[str, Any], role: dict[str, Any], ts: float) -> None:
+def add_instance(dep: Node, role: Node, ts: float) -> None:
     """Register a new role's instance: CreatingVM, with a private IP address and its host name."""
     lifecycle.set_instance(dep, role["RoleName"], "CreatingVM", "Stopped", ts)
     dep["Instances"][role["RoleName"]].update(IpAddress=new_ip(), HostName=role["HostName"])

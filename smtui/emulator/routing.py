@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from smtui.api.errors import XmlError
 from smtui.emulator.engine import ApiError, Engine
-from smtui.emulator.nodes import parse_body
+from smtui.emulator.nodes import Node, Value, parse_body
 
 
 def _invalid_xml(detail: str = "") -> ApiError:
@@ -28,7 +27,7 @@ class Ctx:
     body: bytes
     content_type: str
     version: str
-    parsed: tuple[str, Any] | Exception | None = None
+    parsed: tuple[str, Value] | Exception | None = None
     """The body already parsed (off the event loop, for large bodies), or the error parsing it raised."""
     continuation: str = ""
     """The request's ``x-ms-continuation-token`` (List Hosted Services paging)."""
@@ -42,7 +41,7 @@ class Ctx:
         """``comp=media`` on a delete."""
         return self.query.get("comp", "").lower() == "media"
 
-    def node(self, *roots: str) -> dict[str, Any]:
+    def node(self, *roots: str) -> Node:
         """The parsed body, whose XML root must be one of ``roots``.
 
         Raises:
@@ -71,7 +70,7 @@ class Reply:
 
     status: int = 200
     tag: str | None = None
-    node: Any = None
+    node: object = None
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None
     raw_type: str = "application/xml; charset=utf-8"

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import random
 import uuid
-from typing import Any
 
 from smtui.emulator import roles as r
 from smtui.emulator.engine import Engine, iso
 from smtui.emulator.lookups import new_storage_key
+from smtui.emulator.nodes import Node
 
 WINDOWS = "a699494373c04fc0bc8f2bb1389d6106__Windows-Server-2012-Datacenter-201503.01-en.us-127GB.vhd"
 UBUNTU = "b39f27a8b8c64d52b05eac6a62ebad85__Ubuntu-14_04-LTS-amd64-server-20140414-en-us-30GB"
@@ -26,9 +26,9 @@ def _endpoint(name: str, port: int, local: int | None = None) -> dict[str, str]:
 
 def _role_node(
     name: str, image: str, storage: str, size: str, endpoints: list[dict[str, str]], disks: list[int]
-) -> dict[str, Any]:
+) -> Node:
     windows = image == WINDOWS
-    provisioning: dict[str, Any] = (
+    provisioning: Node = (
         {
             "ConfigurationSetType": "WindowsProvisioningConfiguration",
             "ComputerName": name[:15],
@@ -136,12 +136,12 @@ class Seeder:
         slot: str,
         location: str,
         storage: str,
-        vms: list[tuple[dict[str, Any], str, str]],
+        vms: list[tuple[Node, str, str]],
         age_days: float,
         *,
         check_media: bool = True,
     ) -> None:
-        dep: dict[str, Any] = {
+        dep: Node = {
             "Name": name,
             "ServiceName": service,
             "DeploymentSlot": slot,

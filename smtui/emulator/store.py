@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from smtui.emulator.nodes import Node
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,7 +62,7 @@ class Step:
     sub: str
     op: str
     action: str
-    args: dict[str, Any]
+    args: Node
 
 
 class Store:
@@ -86,7 +87,7 @@ class Store:
         self.version = 0
         """Incremented by every write: lets readers cache what they rendered from the state."""
 
-    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+    def _write(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
         self.version += 1
         return self._db.execute(sql, params)
 
@@ -144,7 +145,7 @@ class Store:
             self._write("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, value))
 
     # -- subscriptions and management certificates -------------------------------------------------
-    def put_subscription(self, sub_id: str, doc: dict[str, Any]) -> None:
+    def put_subscription(self, sub_id: str, doc: Node) -> None:
         """Create or replace a subscription."""
         with self._lock:
             self._write(
@@ -152,13 +153,13 @@ class Store:
                 (sub_id.lower(), json.dumps(doc)),
             )
 
-    def get_subscription(self, sub_id: str) -> dict[str, Any] | None:
+    def get_subscription(self, sub_id: str) -> Node | None:
         """A subscription document, or None."""
         with self._lock:
             row = self._db.execute("SELECT doc FROM subscriptions WHERE id=?", (sub_id.lower(),)).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
-    def subscriptions(self) -> list[dict[str, Any]]:
+    def subscriptions(self) -> list[Node]:
         """All subscription documents."""
         with self._lock:
             rows = self._db.execute("SELECT doc FROM subscriptions ORDER BY rowid").fetchall()
@@ -193,7 +194,7 @@ class Store:
         return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]
 
     # -- documents ------------------------------------------------------------------------------
-    def get(self, kind: str, sub: str, key: str, parent: str = "") -> dict[str, Any] | None:
+    def get(self, kind: str, sub: str, key: str, parent: str = "") -> Node | None:
         """One document by kind and case-insensitive key, or None."""
         with self._lock:
             row = self._db.execute(
@@ -202,7 +203,7 @@ class Store:
             ).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
-    def put(self, kind: str, sub: str, key: str, doc: dict[str, Any], parent: str = "") -> None:
+    def put(self, kind: str, sub: str, key: str, doc: Node, parent: str = "") -> None:
         """Insert or replace a document (keeping its original position in listings)."""
         with self._lock:
             self._write(
@@ -220,7 +221,7 @@ class Store:
             )
         return cur.rowcount > 0
 
-    def list(self, kind: str, sub: str, parent: str | None = "") -> list[dict[str, Any]]:
+    def list(self, kind: str, sub: str, parent: str | None = "") -> list[Node]:
         """Documents of a kind in creation order (``parent=None``: under any parent)."""
         with self._lock:
             if parent is None:
@@ -291,7 +292,7 @@ class Store:
         return None if row is None else str(row[0])
 
     # -- timeline -------------------------------------------------------------------------------
-    def add_step(self, due: float, sub: str, op: str, action: str, args: dict[str, Any]) -> None:
+    def add_step(self, due: float, sub: str, op: str, action: str, args: Node) -> None:
         """Schedule a timed state change."""
         with self._lock:
             self._write(

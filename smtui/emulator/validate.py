@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Any
 
 from smtui.emulator.engine import ApiError, bad_request
+from smtui.emulator.nodes import Node, Value
 
 _SERVICE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,61}[A-Za-z0-9]\Z")
 # Role names: letters, digits and hyphens, a letter first, no hyphen last, at most 64 (every
@@ -19,7 +19,7 @@ _EXT_PROP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 
 
 def text(
-    node: dict[str, Any], field: str, *, required: bool = False, max_len: int | None = None
+    node: Node, field: str, *, required: bool = False, max_len: int | None = None
 ) -> str | None:
     """A leaf value of ``node`` as text (None when absent), with presence/length checks."""
     value = node.get(field)
@@ -35,7 +35,7 @@ def text(
     return value
 
 
-def integer(node: dict[str, Any], field: str, lo: int, hi: int, *, required: bool = False) -> int | None:
+def integer(node: Node, field: str, lo: int, hi: int, *, required: bool = False) -> int | None:
     """An integer leaf in ``[lo, hi]``."""
     raw = text(node, field, required=required)
     if raw is None:
@@ -49,7 +49,7 @@ def integer(node: dict[str, Any], field: str, lo: int, hi: int, *, required: boo
     return value
 
 
-def boolean(node: dict[str, Any], field: str) -> str | None:
+def boolean(node: Node, field: str) -> str | None:
     """A boolean leaf, normalised to ``true``/``false``."""
     raw = text(node, field)
     if raw is None:
@@ -61,7 +61,7 @@ def boolean(node: dict[str, Any], field: str) -> str | None:
 
 
 def choice(
-    node: dict[str, Any], field: str, allowed: tuple[str, ...], *, required: bool = False
+    node: Node, field: str, allowed: tuple[str, ...], *, required: bool = False
 ) -> str | None:
     """A leaf that must be one of ``allowed`` (case-insensitive), returned in canonical spelling."""
     raw = text(node, field, required=required)
@@ -74,7 +74,7 @@ def choice(
 
 
 def label_b64(
-    node: dict[str, Any], field: str = "Label", *, required: bool = True, max_len: int = 100
+    node: Node, field: str = "Label", *, required: bool = True, max_len: int = 100
 ) -> str | None:
     """A base64 label, decoded."""
     raw = text(node, field, required=required)
@@ -91,7 +91,7 @@ def label_b64(
     return decoded
 
 
-def service_name(node: dict[str, Any], field: str = "ServiceName") -> str:
+def service_name(node: Node, field: str = "ServiceName") -> str:
     """A hosted-service DNS prefix."""
     name = text(node, field, required=True)
     assert name is not None
@@ -100,7 +100,7 @@ def service_name(node: dict[str, Any], field: str = "ServiceName") -> str:
     return name
 
 
-def storage_name(node: dict[str, Any]) -> str:
+def storage_name(node: Node) -> str:
     """A storage account name."""
     name = text(node, "ServiceName", required=True)
     assert name is not None
@@ -131,7 +131,7 @@ def _name(name: str | None, field: str, pattern: re.Pattern[str]) -> str:
 
 
 def extended_properties(
-    node: dict[str, Any], field: str = "ExtendedProperties"
+    node: Node, field: str = "ExtendedProperties"
 ) -> list[dict[str, str]] | None:
     """``ExtendedProperties`` as a list of ``{Name, Value}``."""
     raw = node.get(field)
@@ -153,7 +153,7 @@ def extended_properties(
     return out
 
 
-def update_extended_properties(node: dict[str, Any], doc: dict[str, Any]) -> None:
+def update_extended_properties(node: Node, doc: Node) -> None:
     """Apply an update's ``ExtendedProperties`` to ``doc``: a given name replaces, a new one is added."""
     props = extended_properties(node)
     if props is not None:
@@ -162,7 +162,7 @@ def update_extended_properties(node: dict[str, Any], doc: dict[str, Any]) -> Non
         doc["ExtendedProperties"] = list(merged.values())
 
 
-def update_texts(node: dict[str, Any], doc: dict[str, Any], fields: tuple[str, ...]) -> None:
+def update_texts(node: Node, doc: Node, fields: tuple[str, ...]) -> None:
     """Copy each of ``fields`` that ``node`` has into ``doc``; an empty value removes the field."""
     for field in fields:
         if field in node:
@@ -174,7 +174,7 @@ def update_texts(node: dict[str, Any], doc: dict[str, Any], fields: tuple[str, .
 
 
 def location_or_affinity(
-    node: dict[str, Any], locations: dict[str, str], groups: set[str]
+    node: Node, locations: dict[str, str], groups: set[str]
 ) -> tuple[str | None, str | None]:
     """Exactly one of ``Location`` / ``AffinityGroup``, both checked to exist."""
     location = text(node, "Location")
@@ -192,14 +192,14 @@ def location_or_affinity(
     return None, group
 
 
-def as_dict(value: Any, field: str) -> dict[str, Any]:
+def as_dict(value: object, field: str) -> Node:
     """A nested element, required to have children."""
     if not isinstance(value, dict):
         raise bad_request(f"The {field} element is invalid or missing.")
     return value
 
 
-def as_list(value: Any, field: str) -> list[Any]:
+def as_list(value: object, field: str) -> list[Value]:
     """A wrapper element (absent = empty)."""
     if value is None or value == "":
         return []

@@ -8,8 +8,6 @@ version the emulator accepts (2012-03-01 and later).
 
 from __future__ import annotations
 
-from typing import Any
-
 INTRODUCED: dict[str, str] = {
     # OS images: the elements Update OS Image (≥ 2012-08-01) manages, and the disk I/O type
     # first seen in the 2014-10-01 recordings (older clients' models do not know it).
@@ -48,16 +46,16 @@ _IMAGES = frozenset(("OSImage", "Images", "VMImage", "VMImages"))
 _NEWEST = max(INTRODUCED.values())
 
 
-def for_version(value: Any, version: str, parent: str = "") -> Any:
+def for_version(value: object, version: str, parent: str = "") -> object:
     """``value`` (a reply node) without the elements introduced after ``version``."""
     if version >= _NEWEST:
         return value
     return _strip(value, version, parent)
 
 
-def _strip(value: Any, version: str, parent: str) -> Any:
+def _strip(value: object, version: str, parent: str) -> object:
     if isinstance(value, dict):
-        out: dict[str, Any] = {}
+        out: dict[str, object] = {}
         for key, child in value.items():
             since = INTRODUCED.get(key)
             if since is not None and version < since and (key not in _IMAGE_ONLY or parent in _IMAGES):
