@@ -7,9 +7,12 @@ import os
 import platform
 import sys
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING
 
 from smtui.commands.output import guarded, print_json
+
+if TYPE_CHECKING:
+    from smtui.profiles.paths import JsonObject
 
 # Read from package metadata, never imported: importing Textual would cost ~0.3 s and is
 # exactly what these commands must not do.
@@ -31,7 +34,7 @@ def _version(package: str) -> str | None:
         return None
 
 
-def collect() -> dict[str, Any]:
+def collect() -> JsonObject:
     """Everything ``smtui info`` reports, as a JSON-able dict."""
     from smtui.profiles import keyring_status, list_profiles
     from smtui.profiles import operations_store as ops
@@ -39,7 +42,7 @@ def collect() -> dict[str, Any]:
     from smtui.profiles.store import config_file, default_profile_name
 
     status = keyring_status()
-    profiles: list[dict[str, Any]] = []
+    profiles: list[JsonObject] = []
     problems: list[str] = []
     default = None
     try:
@@ -80,7 +83,7 @@ def collect() -> dict[str, Any]:
     }
 
 
-def render(data: dict[str, Any]) -> str:
+def render(data: JsonObject) -> str:
     """The text form of :func:`collect`'s result."""
     lines = ["smtui " + (data["versions"]["smtui"] or "?")]
     lines.append("")

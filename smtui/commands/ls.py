@@ -21,9 +21,13 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtui.commands.output import guarded, note, print_json, usage
+
+if TYPE_CHECKING:  # annotations only: these commands must start without importing the client
+    from smtui.api.response import Response
+    from smtui.profiles.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,9 @@ class Listing:
 
     help: str
     args: tuple[str, ...]
-    fetch: Callable[..., Awaitable[Any]]
-    pick: Callable[[Any], Any] = lambda value: value
+    # Any: each listing answers its own model (list[OSImage], HostedService …).
+    fetch: Callable[..., Awaitable[Response[Any]]]
+    pick: Callable[[Any], object] = lambda value: value
 
 
 LISTINGS: dict[str, Listing] = {
@@ -123,7 +128,7 @@ def _single_profile(args: argparse.Namespace) -> str | None:
     return str(named) if named is not None else None
 
 
-def _to_json(value: Any) -> Any:
+def _to_json(value: object) -> object:
     from smtui.api.codec import to_json
 
     if isinstance(value, list):
@@ -131,7 +136,9 @@ def _to_json(value: Any) -> Any:
     return to_json(value)
 
 
-async def _fetch(connection: Any, listing: Listing, positional: list[str], timeout: float) -> Any:
+async def _fetch(
+    connection: Connection, listing: Listing, positional: list[str], timeout: float
+) -> Response[Any]:  # Any: see Listing.fetch
     async with connection.create_client(timeout=timeout) as client:
         return await listing.fetch(client, *positional)
 

@@ -7,10 +7,9 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 
-def print_json(value: Any) -> None:
+def print_json(value: object) -> None:
     """Write ``value`` as indented JSON (UTF-8, non-ASCII kept) and a newline to stdout."""
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str))
     sys.stdout.write("\n")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 from smtui.commands.output import guarded, note, print_json, show_keyring_notice_once, table, usage
+
+if TYPE_CHECKING:
+    from smtui.profiles.model import Profile
+    from smtui.profiles.paths import JsonObject
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,8 +67,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(handler=run_default)
 
 
-def _public(profile: Any, default: str | None, *, with_paths: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": profile.name, "default": profile.name == default, **profile.metadata()}
+def _public(profile: Profile, default: str | None, *, with_paths: bool) -> JsonObject:
+    data: JsonObject = {"name": profile.name, "default": profile.name == default, **profile.metadata()}
     if with_paths:
         data["cert_path"] = profile.cert_path
         data["key_path"] = profile.key_path

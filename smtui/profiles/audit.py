@@ -25,7 +25,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from smtui.api.operations import ApiRequest
+from smtui.api.response import ErrorInfo, Response
 from smtui.profiles import paths
+from smtui.profiles.paths import JsonObject
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +122,7 @@ class AuditEntry:
     finished: str | None = None
     host: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """The entry as a JSON object (what ``smtui log --json`` prints)."""
         return asdict(self)
 
@@ -144,7 +147,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _append(record: dict[str, Any], path: Path | None) -> None:
+def _append(record: JsonObject, path: Path | None) -> None:
     """Append one JSON line; the file is created 0600 (O_APPEND keeps concurrent writers' lines whole)."""
     file = path or audit_file()
     paths.ensure_private_dir(file.parent)
@@ -183,17 +186,19 @@ def record_status(
     )
 
 
-def _error_text(error: Any) -> str | None:
+def _error_text(error: ErrorInfo | None) -> str | None:
     if error is None:
         return None
-    code = getattr(error, "code", None) or "Error"
-    message = getattr(error, "message", None) or ""
+    code = error.code or "Error"
+    message = error.message or ""
     return f"{code}: {message}" if message else code
 
 
+# Any: the request/answer of any operation (whatever it parses into); only the method, path,
+# status, request id and error are read.
 def entry_for(
-    request: Any,
-    response: Any,
+    request: ApiRequest[Any],
+    response: Response[Any],
     *,
     profile: str | None,
     subscription_id: str,
@@ -248,7 +253,7 @@ class AuditObserver:
         self.user_host = local_user_host()
         self.failed = False
 
-    def __call__(self, request: Any, response: Any) -> None:
+    def __call__(self, request: ApiRequest[Any], response: Response[Any]) -> None:  # Any: see entry_for
         entry = entry_for(
             request,
             response,

@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar, TypeVarTuple
 
 T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 
 
-def call_with_timeout(fn: Callable[..., T], /, *args: Any, timeout: float, what: str = "call") -> T:
+def call_with_timeout(fn: Callable[[*Ts], T], /, *args: *Ts, timeout: float, what: str = "call") -> T:
     """Call ``fn(*args)`` in a daemon thread and wait at most ``timeout`` seconds.
 
     Args:
@@ -33,25 +34,26 @@ def call_with_timeout(fn: Callable[..., T], /, *args: Any, timeout: float, what:
         Exception: Whatever ``fn`` raised.
     """
     done = threading.Event()
-    box: dict[str, Any] = {}
+    returned: list[T] = []
+    raised: list[BaseException] = []
 
     def runner() -> None:
         try:
-            box["value"] = fn(*args)
+            returned.append(fn(*args))
         except BaseException as exc:  # handed to the caller, who decides
-            box["error"] = exc
+            raised.append(exc)
         finally:
             done.set()
 
     threading.Thread(target=runner, name=f"smtui-{what}", daemon=True).start()
     if not done.wait(timeout):
         raise TimeoutError(f"{what} did not answer within {timeout:g} s")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
+    if raised:
+        raise raised[0]
+    return returned[0]
 
 
-async def run_off_loop(fn: Callable[..., T], /, *args: Any, timeout: float | None = 10.0) -> T:
+async def run_off_loop(fn: Callable[[*Ts], T], /, *args: *Ts, timeout: float | None = 10.0) -> T:
     """Await ``fn(*args)`` run in a daemon thread, so the event loop (the UI) never blocks.
 
     This is the async wrapper the TUI uses for every profile, keyring and import call,
@@ -72,23 +74,22 @@ async def run_off_loop(fn: Callable[..., T], /, *args: Any, timeout: float | Non
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
-    def deliver(value: Any, error: BaseException | None) -> None:
+    def deliver(outcome: tuple[T] | BaseException) -> None:
         if future.done():  # the waiter timed out or was cancelled meanwhile
             return
-        if error is not None:
-            future.set_exception(error)
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
         else:
-            future.set_result(value)
+            future.set_result(outcome[0])
 
     def runner() -> None:
-        value: Any = None
-        error: BaseException | None = None
+        outcome: tuple[T] | BaseException
         try:
-            value = fn(*args)
+            outcome = (fn(*args),)
         except BaseException as exc:
-            error = exc
+            outcome = exc
         try:
-            loop.call_soon_threadsafe(deliver, value, error)
+            loop.call_soon_threadsafe(deliver, outcome)
         except RuntimeError:  # the loop is closed: nobody is waiting any more
             pass
 

@@ -32,6 +32,7 @@ from keyring.backends import chainer, fail, null
 from smtui.api.errors import CredentialStoreError
 from smtui.profiles import paths
 from smtui.profiles.blocking import call_with_timeout
+from smtui.profiles.paths import JsonObject
 
 SERVICE = "smtui"
 """Keyring service name under which smtui stores entries."""
@@ -182,9 +183,10 @@ def _encode(cert_paths: CertPaths) -> str:
     return json.dumps({"cert": cert_paths.cert, "key": cert_paths.key}, sort_keys=True)
 
 
-def _decode(raw: Any, profile_name: str) -> CertPaths:
+def _decode(raw: object, profile_name: str) -> CertPaths:
     try:
-        value = json.loads(raw) if isinstance(raw, str) else raw
+        # Any: parsed JSON; a missing key or a wrong shape is caught below.
+        value: Any = json.loads(raw) if isinstance(raw, str) else raw
         return CertPaths(cert=str(value["cert"]), key=str(value["key"]))
     except (ValueError, TypeError, KeyError):
         raise CredentialStoreError(
@@ -200,7 +202,7 @@ def _fallback_path() -> Path:
     return paths.config_dir() / FALLBACK_FILE
 
 
-def _read_fallback() -> dict[str, Any]:
+def _read_fallback() -> JsonObject:
     try:
         data = paths.read_json(_fallback_path(), {})
     except ValueError:
@@ -208,7 +210,7 @@ def _read_fallback() -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _write_fallback(entries: dict[str, Any]) -> None:
+def _write_fallback(entries: JsonObject) -> None:
     paths.ensure_private_dir(paths.config_dir())
     paths.write_json(_fallback_path(), entries, private=True)
 
@@ -220,7 +222,7 @@ def _state_path() -> Path:
     return paths.config_dir() / STATE_FILE
 
 
-def _read_state() -> dict[str, Any]:
+def _read_state() -> JsonObject:
     try:
         data = paths.read_json(_state_path(), {})
     except ValueError:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, replace
-from typing import Any
 from urllib.parse import urlsplit
 
 from smtui.api.errors import ValidationError
+from smtui.profiles.paths import JsonObject
 
 # Same defaults as smtui.api.transport.ClientOptions; repeated so that reading profiles
 # (smtui info, smtui profiles list) does not import httpx.
@@ -121,14 +121,14 @@ class Profile:
             key_path=absolute_path(self.key_path),
         )
 
-    def metadata(self) -> dict[str, Any]:
+    def metadata(self) -> JsonObject:
         """What the config file stores for this profile (no certificate or key paths)."""
         data = {field: getattr(self, field) for field in METADATA_FIELDS}
         data["redirect_hosts"] = list(self.redirect_hosts)
         return data
 
     @classmethod
-    def from_metadata(cls, name: str, data: dict[str, Any]) -> Profile:
+    def from_metadata(cls, name: str, data: JsonObject) -> Profile:
         """Rebuild a profile (without credentials) from its config file entry."""
         known = {key: data[key] for key in METADATA_FIELDS if key in data}
         if isinstance(known.get("redirect_hosts"), list):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from smtui.profiles import paths
+from smtui.profiles.paths import JsonObject
 
 logger = logging.getLogger("smtui.profiles")
 
@@ -63,20 +64,20 @@ class PendingOperation:
     http_status_code: int | None = None
     error_code: str | None = None
     error_message: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    extra: JsonObject = field(default_factory=dict, compare=False)
 
     @property
     def is_pending(self) -> bool:
         """True while the operation has not reached a final status."""
         return self.status == IN_PROGRESS
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """The JSON object written to the file."""
         data = {key: value for key, value in asdict(self).items() if key != "extra"}
         return {**self.extra, **data}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PendingOperation:
+    def from_dict(cls, data: JsonObject) -> PendingOperation:
         """Read one entry (unknown keys go to ``extra``).
 
         Raises:
@@ -176,6 +177,7 @@ def record_operation(operation: PendingOperation, path: Path | None = None) -> P
     return operation
 
 
+# Any: values of PendingOperation fields of several types; dataclasses.replace checks the names.
 def update_operation(request_id: str, path: Path | None = None, **changes: Any) -> PendingOperation | None:
     """Change fields of a stored operation (``status=``, ``error_code=`` …).
 

@@ -92,7 +92,12 @@ def write_private_file(path: Path, data: bytes) -> None:
         raise
 
 
-def read_json(path: Path, default: Any) -> Any:
+# Any: a JSON file holds whatever was written (object, list, text …); readers check its shape.
+JsonObject = dict[str, Any]
+"""A JSON object as ``json.loads`` gives it: values of any JSON type, checked by their reader."""
+
+
+def read_json(path: Path, default: object) -> Any:  # Any: parsed JSON, see JsonObject
     """The JSON content of ``path``, or ``default`` when the file does not exist."""
     try:
         raw = path.read_bytes()
@@ -104,7 +109,7 @@ def read_json(path: Path, default: Any) -> Any:
     return json.loads(raw)
 
 
-def write_json(path: Path, value: Any, *, private: bool = True) -> None:
+def write_json(path: Path, value: object, *, private: bool = True) -> None:
     """Write ``value`` as indented JSON, atomically (0600 unless ``private`` is False)."""
     data = (json.dumps(value, indent=2, sort_keys=False) + "\n").encode("utf-8")
     if private:

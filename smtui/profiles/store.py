@@ -17,11 +17,11 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from smtui.api.errors import ProfileError
 from smtui.profiles import credentials, paths
 from smtui.profiles.model import EMULATOR_PROFILE, Profile
+from smtui.profiles.paths import JsonObject
 
 CONFIG_FILE = "profiles.json"
 CONFIG_VERSION = 1
@@ -32,7 +32,7 @@ def config_file() -> Path:
     return paths.config_dir() / CONFIG_FILE
 
 
-def _read() -> dict[str, Any]:
+def _read() -> JsonObject:
     path = config_file()
     try:
         data = paths.read_json(path, {})
@@ -45,13 +45,13 @@ def _read() -> dict[str, Any]:
     return data
 
 
-def _write(data: dict[str, Any]) -> None:
+def _write(data: JsonObject) -> None:
     data["version"] = CONFIG_VERSION
     paths.ensure_private_dir(paths.config_dir())
     paths.write_json(config_file(), data, private=True)
 
 
-def _profile(name: str, entry: Any) -> Profile:
+def _profile(name: str, entry: object) -> Profile:
     if not isinstance(entry, dict):
         raise ProfileError(f"profile {name!r} in {config_file()} is not a JSON object")
     try:
@@ -146,7 +146,7 @@ def save_profile(
     moved: credentials.CertPaths | None = None
     with paths.locked(config_file()):
         data = _read()
-        entries: dict[str, Any] = data["profiles"]
+        entries: JsonObject = data["profiles"]
         if previous_name is not None and previous_name not in entries:
             raise ProfileError(f"no profile named {previous_name!r} to edit")
         if profile.name in entries and not overwrite and previous_name != profile.name:
