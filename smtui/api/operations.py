@@ -13,20 +13,23 @@ services, storage, disks, locations, role sizes, operation status) and
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar
 from urllib.parse import quote, urlencode
 
 from lxml import etree
 
 from smtui.api.errors import ValidationError, XmlError
+from smtui.api.response import Response
 from smtui.api.vocabulary import LUN_RANGE, MAX_LUN
 from smtui.api.xml import local_name, parse_xml
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 REDACTED = "********"
 """What a secret is replaced with in previews and logs (fixed length: hides the length too)."""
@@ -155,6 +158,52 @@ def redact_json(body: bytes) -> str:
         return value
 
     return json.dumps(scrub(data), separators=(",", ":"))
+
+
+# ---------------------------------------------------------------------------------------------
+# one declaration per operation: the builder is the client method
+
+
+class Executor(Protocol):
+    """What an operation method needs from its client: running a built request."""
+
+    async def execute(self, request: ApiRequest[T]) -> Response[T]:
+        """Send ``request`` and parse the answer (never raises for HTTP or network failures)."""
+        ...
+
+
+# ``Coroutine[Any, Any, …]`` is the type of an ``async def`` call: the yield/send types of a
+# coroutine are the event loop's business, and ``asyncio.create_task`` requires a Coroutine.
+OperationMethod = Callable[Concatenate[Executor, P], Coroutine[Any, Any, Response[T]]]
+
+
+def operation(builder: Callable[P, ApiRequest[T]]) -> OperationMethod[P, T]:
+    """The client method that builds a request with ``builder`` and executes it.
+
+    Assigned in a class body (``get_disk = operation(get_disk)``) the result is an
+    ordinary method: ``client.get_disk(name)`` validates via the builder (raising
+    :class:`~smtui.api.errors.ValidationError` before anything is sent) and returns the
+    awaitable :class:`~smtui.api.response.Response`. Name, docstring and signature are the
+    builder's (plus ``self``), the return annotation ``Response[…]`` instead of ``ApiRequest[…]``.
+    """
+
+    async def run_operation(self: Executor, /, *args: P.args, **kwargs: P.kwargs) -> Response[T]:
+        return await self.execute(builder(*args, **kwargs))
+
+    signature = inspect.signature(builder)
+    returns = signature.return_annotation
+    if isinstance(returns, str) and returns.startswith("ApiRequest["):
+        # Annotations are strings here (``from __future__ import annotations``); keep them so.
+        returns = "Response[" + returns.removeprefix("ApiRequest[")
+    self_parameter = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+    run_operation.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[self_parameter, *signature.parameters.values()], return_annotation=returns
+    )
+    run_operation.__name__ = builder.__name__
+    run_operation.__qualname__ = f"ServiceManagementClient.{builder.__name__}"
+    run_operation.__doc__ = builder.__doc__
+    run_operation.__module__ = builder.__module__
+    return run_operation
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from smtui.api.operations import (
     coerce,
     media_query,
     model_parser,
+    operation,
     require_text,
     segment,
     with_body,
@@ -405,3 +406,28 @@ def capture_role_instance(
         target_image_label=body.target_image_label or name,
     )
     return _instance_operation("CaptureRoleInstance", path, body)
+
+
+# ---------------------------------------------------------------------------------------------
+# the client methods (mixed into ServiceManagementClient): one line per operation above
+
+
+class ComputeOperations:
+    """Client methods of the builders in this module (see :func:`~smtui.api.operations.operation`)."""
+
+    get_deployment = operation(get_deployment)
+    get_deployment_by_slot = operation(get_deployment_by_slot)
+    create_deployment = operation(create_deployment)
+    delete_deployment = operation(delete_deployment)
+    get_role = operation(get_role)
+    add_role = operation(add_role)
+    modify_role = operation(modify_role)
+    delete_role = operation(delete_role)
+    get_data_disk = operation(get_data_disk)
+    add_data_disk = operation(add_data_disk)
+    modify_data_disk = operation(modify_data_disk)
+    remove_data_disk = operation(remove_data_disk)
+    shutdown_role_instance = operation(shutdown_role_instance)
+    start_role_instance = operation(start_role_instance)
+    restart_role_instance = operation(restart_role_instance)
+    capture_role_instance = operation(capture_role_instance)

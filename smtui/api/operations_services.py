@@ -19,6 +19,7 @@ from smtui.api.operations import (
     list_parser,
     media_query,
     model_parser,
+    operation,
     require_text,
     segment,
     with_body,
@@ -309,3 +310,30 @@ def get_subscription() -> ApiRequest[models.Subscription]:
     ``GET /<subscription-id>`` (the quotas).
     """
     return ApiRequest("GetSubscription", "GET", "", parser=model_parser(models.Subscription))
+
+
+# ---------------------------------------------------------------------------------------------
+# the client methods (mixed into ServiceManagementClient): one line per operation above
+
+
+class ServiceOperations:
+    """Client methods of the builders in this module (see :func:`~smtui.api.operations.operation`)."""
+
+    get_operation_status = operation(get_operation_status)
+    get_hosted_service = operation(get_hosted_service)
+    create_hosted_service = operation(create_hosted_service)
+    delete_hosted_service = operation(delete_hosted_service)
+    get_os_image = operation(get_os_image)
+    list_os_images = operation(list_os_images)
+    create_os_image = operation(create_os_image)
+    list_vm_images = operation(list_vm_images)
+    list_affinity_groups = operation(list_affinity_groups)
+    get_affinity_group = operation(get_affinity_group)
+    get_subscription = operation(get_subscription)
+    get_storage_account_keys = operation(get_storage_account_keys)
+    list_storage_accounts = operation(list_storage_accounts)
+    list_disks = operation(list_disks)
+    get_disk = operation(get_disk)
+    delete_disk = operation(delete_disk)
+    list_locations = operation(list_locations)
+    list_role_sizes = operation(list_role_sizes)

@@ -1,8 +1,8 @@
 """Client operation methods are their builders: same parameters, docstring, and typed results.
 
-Each method of :class:`~smtui.api.operations_client.OperationsMixin` made by ``operation(builder)``
-must look to ``help()``, IDEs and mypy exactly like the builder it runs, returning
-``Response[T]`` where the builder returns ``ApiRequest[T]``.
+Each client method made by ``operation(builder)`` (the ``ServiceOperations``/``ComputeOperations``
+lines beside the builders) must look to ``help()``, IDEs and mypy exactly like the builder it
+runs, returning ``Response[T]`` where the builder returns ``ApiRequest[T]``.
 """
 
 from __future__ import annotations
@@ -16,19 +16,18 @@ import pytest
 from smtui.api import operations_compute, operations_services
 from smtui.api.client import ServiceManagementClient
 from smtui.api.errors import ValidationError
-from smtui.api.operations_client import OperationsMixin
+from smtui.api.operations_compute import ComputeOperations
+from smtui.api.operations_services import ServiceOperations
 
 from .conftest import SUBSCRIPTION, Canned, ClientFactory, TestServer
-
-# Methods written out by hand because they do more than build-and-execute.
-HAND_WRITTEN = {"execute", "wait_for_operation", "list_hosted_services", "list_hosted_services_pages"}
 
 
 def _generated() -> list[str]:
     return sorted(
         name
-        for name, value in vars(OperationsMixin).items()
-        if inspect.isfunction(value) and not name.startswith("_") and name not in HAND_WRITTEN
+        for mixin in (ServiceOperations, ComputeOperations)
+        for name, value in vars(mixin).items()
+        if inspect.isfunction(value)
     )
 
 
