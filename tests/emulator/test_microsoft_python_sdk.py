@@ -53,21 +53,22 @@ def _wait(sms: ServiceManagementService, result: Any) -> None:
 
 
 def _linux(host: str) -> LinuxConfigurationSet:
-    config = LinuxConfigurationSet(host, "azureuser", PASSWORD, disable_ssh_password_authentication=False)
-    return config
+    return LinuxConfigurationSet(host, "azureuser", PASSWORD, disable_ssh_password_authentication=False)
 
 
 def _ssh(port: int) -> ConfigurationSet:
     network = ConfigurationSet()
     network.configuration_set_type = "NetworkConfiguration"
-    network.input_endpoints.input_endpoints.append(ConfigurationSetInputEndpoint("SSH", "tcp", str(port), "22"))
+    endpoint = ConfigurationSetInputEndpoint("SSH", "tcp", str(port), "22")
+    network.input_endpoints.input_endpoints.append(endpoint)
     return network
 
 
 def test_a_whole_vm_scenario_with_the_python_sdk(sms: ServiceManagementService, emulator: Any) -> None:
     service = f"sdk-{uuid.uuid4().hex[:8]}"
     location = "West US"
-    account = next(a for a in sms.list_storage_accounts() if a.storage_service_properties.location == location)
+    accounts = sms.list_storage_accounts()
+    account = next(a for a in accounts if a.storage_service_properties.location == location)
     vhds = f"https://{account.service_name}.blob.core.windows.net/vhds"
     image = next(i for i in sms.list_os_images() if i.os == "Linux")
 
@@ -76,7 +77,8 @@ def test_a_whole_vm_scenario_with_the_python_sdk(sms: ServiceManagementService, 
 
     _wait(sms, sms.create_virtual_machine_deployment(
         service, service, "production", service, "vm1", _linux("vm1"),
-        OSVirtualHardDisk(image.name, f"{vhds}/{service}-vm1.vhd"), network_config=_ssh(22), role_size="Small",
+        OSVirtualHardDisk(image.name, f"{vhds}/{service}-vm1.vhd"), network_config=_ssh(22),
+        role_size="Small",
     ))  # fmt: skip
     deployment = sms.get_deployment_by_name(service, service)
     assert [r.role_name for r in deployment.role_list] == ["vm1"]
