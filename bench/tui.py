@@ -29,7 +29,7 @@ COLS = ("name", "service", "deployment", "role", "size", "status", "ip", "update
 
 LAUNCH_CHILD = """
 import asyncio, sys, time
-from smtui.tui.run import build_app
+from smtui.session import build_app
 from smtui.tui.widgets.header_bar import HeaderBar
 from smtui.tui.widgets.key_footer import KeyFooter
 from smtui.tui.widgets.nav_tree import NavTree

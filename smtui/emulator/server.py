@@ -31,17 +31,10 @@ LISTEN_BACKLOG = 1024
 """Pending connections the kernel queues: a CLI fanning out opens ~500 at once."""
 
 
-def default_data_dir() -> Path:
-    """``<smtui data dir>/emulator`` (``$SMTUI_DATA_DIR/emulator`` when set), as the console uses."""
-    from smtui.profiles.paths import emulator_data_dir
-
-    return emulator_data_dir()
-
-
 class Emulator:
     """A local Azure Service Management endpoint over HTTPS with client-certificate authentication.
 
-    Use ``with Emulator.running(seed="demo", speed=100) as emu:`` in-process, or
+    Use ``with Emulator.running(data_dir, seed="demo", speed=100) as emu:`` in-process, or
     :meth:`serve_forever` from the command line.
 
     Attributes:
@@ -52,7 +45,7 @@ class Emulator:
 
     def __init__(
         self,
-        data_dir: str | Path | None = None,
+        data_dir: str | Path,
         *,
         seed: str = "demo",
         speed: float = 1.0,
@@ -64,7 +57,7 @@ class Emulator:
     ) -> None:
         if seed not in ("demo", "empty"):
             raise ValueError(f"seed must be 'demo' or 'empty', not {seed!r}")
-        self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        self.data_dir = Path(data_dir)
         self.seed = seed
         self.speed = speed
         self.requested_port = port
@@ -352,7 +345,7 @@ class Emulator:
 
     @classmethod
     @contextmanager
-    def running(cls, data_dir: str | Path | None = None, **options: Any) -> Iterator[Emulator]:
+    def running(cls, data_dir: str | Path, **options: Any) -> Iterator[Emulator]:
         """Run an emulator for the duration of a ``with`` block."""
         emu = cls(data_dir, **options)
         emu.start()

@@ -1,4 +1,5 @@
-"""resolve_connection: the one answer to "what do I connect to", for the TUI and the CLI.
+"""resolve_connection (the composition root, smtui.session): the one answer to "what do I
+connect to", for the TUI and the CLI.
 
 Positive paths run against the real emulator over mutual TLS.
 """
@@ -13,16 +14,10 @@ from typing import Any
 import pytest
 from smtui_profile_support import MemoryKeyring
 
-from smtui.api.errors import ProfileError
-from smtui.profiles import (
-    Profile,
-    aresolve_connection,
-    get_profile,
-    import_publishsettings,
-    resolve_connection,
-    save_profile,
-)
+from smtui.profiles import Profile, get_profile, import_publishsettings, save_profile
+from smtui.profiles.errors import ProfileError
 from smtui.profiles.paths import emulator_data_dir
+from smtui.session import aresolve_connection, resolve_connection
 
 
 @pytest.fixture

@@ -1,0 +1,213 @@
+"""The composition root: the one place that starts the embedded emulator and wires the console.
+
+Profiles know profiles, the emulator knows its data directory, the console knows a
+:class:`~smtui.profiles.connection.ConnectionResolver`; only this module knows all three:
+
+* :func:`resolve_connection` — ``--profile NAME`` (or nothing) to a ready
+  :class:`~smtui.profiles.connection.Connection`: a named profile, or the embedded emulator
+  (started here, or the one already serving the same data directory);
+* :func:`connection_resolver` — the same, bound to an emulator data directory, for the console;
+* :func:`build_app` / :func:`run_console` — the console with its connection already on the way.
+
+The CLI imports this module only on the paths that connect (the console, ``smtui ls``), so
+subcommands that do not connect never load the emulator.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smtui.profiles import paths
+from smtui.profiles.blocking import run_off_loop
+from smtui.profiles.connection import Connection, ConnectionResolver, profile_connection, wanted_profile
+from smtui.profiles.errors import ProfileError
+
+if TYPE_CHECKING:
+    from smtui.emulator.dirlock import DataDirBusy
+    from smtui.tui.app import SmtuiApp
+
+EMULATOR_SEED = "demo"
+"""What a fresh embedded emulator holds: the demo subscription."""
+
+
+def emulator_connection(
+    *, read_only: bool = False, seed: str = EMULATOR_SEED, data_dir: Path | None = None
+) -> Connection:
+    """The embedded emulator: started in this process, or the one already serving ``data_dir``.
+
+    Args:
+        read_only: Hide every mutating action.
+        seed: Seed of a freshly created emulator state.
+        data_dir: Emulator state directory (default ``<data dir>/emulator``).
+
+    Returns:
+        The connection; closing it stops the emulator if this call started it.
+
+    Raises:
+        ProfileError: Another emulator holds the directory but never started listening.
+    """
+    from smtui.emulator import Emulator
+    from smtui.emulator.dirlock import DataDirBusy
+
+    directory = data_dir or paths.emulator_data_dir()
+    paths.ensure_private_dir(directory)
+    stack = contextlib.ExitStack()
+    try:
+        emu = stack.enter_context(Emulator.running(data_dir=directory, seed=seed))
+    except DataDirBusy as busy:
+        stack.close()
+        return _running_emulator_connection(busy, read_only)
+    except BaseException:
+        stack.close()
+        raise
+    conn = Connection.to_emulator(emu, read_only=read_only)
+    conn.close_with(stack.close)  # this connection started the emulator: closing it stops it
+    return conn
+
+
+def _running_emulator_connection(busy: DataDirBusy, read_only: bool) -> Connection:
+    """A connection to the emulator another process runs on the same data directory (``smtui
+    emulator`` in another terminal, or a second console): share it rather than fail."""
+    from smtui.emulator.dirlock import wait_for_holder
+
+    holder = wait_for_holder(busy.data_dir)
+    if holder is None or not holder.port or not holder.subscription_id:
+        raise ProfileError(str(busy)) from None
+    return Connection(
+        subscription_id=holder.subscription_id,
+        host=holder.host,
+        cert_path=holder.client_cert,
+        key_path=holder.client_key,
+        ca_file=holder.ca_file,
+        read_only=read_only,
+        is_emulator=True,
+        subscription_name=f"smtui emulator (pid {holder.pid})",
+    )
+
+
+def resolve_connection(
+    profile_name: str | None = None,
+    /,
+    *,
+    read_only: bool = False,
+    emulator_seed: str = EMULATOR_SEED,
+    emulator_data: Path | None = None,
+) -> Connection:
+    """What ``--profile profile_name`` (or nothing) connects to, ready to use.
+
+    * a named profile → that profile, with its certificate paths from the keyring;
+    * ``"emulator"`` → the embedded emulator, always;
+    * nothing → the default profile if one is configured, otherwise the embedded emulator
+      (demo seed, state kept in ``<data dir>/emulator`` between runs).
+
+    Blocking: may wait for the keyring (bounded by its timeout) and for the emulator to start.
+
+    Args:
+        profile_name: ``--profile`` value; None means the default profile or the emulator.
+        read_only: ``--read-only``; a read-only profile is read-only regardless.
+        emulator_seed: Seed of a freshly created emulator state.
+        emulator_data: Emulator state directory (default ``<data dir>/emulator``).
+
+    Returns:
+        The connection; close it (or use ``with``) to stop an emulator it started.
+
+    Raises:
+        ProfileError: Unknown profile, no certificate, or missing certificate files.
+        CredentialStoreError: The keyring failed.
+    """
+    name = wanted_profile(profile_name)
+    if name is None:
+        return emulator_connection(read_only=read_only, seed=emulator_seed, data_dir=emulator_data)
+    return profile_connection(name, read_only=read_only)
+
+
+def connection_resolver(
+    *, emulator_data: Path | None = None, emulator_seed: str = EMULATOR_SEED
+) -> ConnectionResolver:
+    """:func:`resolve_connection` with the embedded emulator's state directory and seed bound."""
+    resolver: ConnectionResolver = functools.partial(
+        resolve_connection, emulator_seed=emulator_seed, emulator_data=emulator_data
+    )
+    return resolver
+
+
+async def aresolve_connection(
+    profile_name: str | None = None, *, read_only: bool = False, timeout: float | None = 60.0
+) -> Connection:
+    """:func:`resolve_connection` in a daemon thread, for the event loop.
+
+    Raises:
+        TimeoutError: Resolution took longer than ``timeout`` seconds.
+    """
+
+    def resolve() -> Connection:
+        return resolve_connection(profile_name, read_only=read_only)
+
+    return await run_off_loop(resolve, timeout=timeout)
+
+
+def resolve_early(resolver: ConnectionResolver, profile: str | None, read_only: bool) -> Future[Connection]:
+    """Resolve the connection (keyring, embedded emulator start) in a daemon thread right away.
+
+    Importing Textual takes a few hundred milliseconds; starting the emulator meanwhile makes
+    the first row appear sooner. A daemon thread, so a hung keyring never blocks exit.
+    """
+    future: Future[Connection] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(resolver(profile, read_only=read_only))
+        except BaseException as exc:  # handed to the app, which explains it on screen
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="smtui-connect", daemon=True).start()
+    return future
+
+
+def build_app(
+    profile: str | None = None,
+    *,
+    read_only: bool = False,
+    emulator_data: Path | None = None,
+    **options: Any,
+) -> SmtuiApp:
+    """The console for ``smtui [--profile NAME] [--read-only]``, its connection already on the way.
+
+    Args:
+        profile: ``--profile NAME`` (None: the default profile, or the embedded emulator).
+        read_only: ``--read-only``.
+        emulator_data: The embedded emulator's state directory (default ``<data dir>/emulator``).
+        options: Passed on to :class:`~smtui.tui.app.SmtuiApp` (``refresh_interval`` …).
+    """
+    # httpcore imports trio whenever it is installed, only to support running under trio; the
+    # console runs asyncio alone, and that import cost 0.2-0.4 s of every start (issue 14).
+    sys.modules.setdefault("trio", None)  # type: ignore[arg-type]
+    resolver = connection_resolver(emulator_data=emulator_data)
+    future = resolve_early(resolver, profile, read_only)
+    from smtui.tui.app import SmtuiApp  # Textual is imported on this path only
+
+    return SmtuiApp(profile, read_only=read_only, resolver=resolver, connection_future=future, **options)
+
+
+def run_console(profile: str | None = None, *, read_only: bool = False) -> int:
+    """Run the console until the user quits.
+
+    Args:
+        profile: ``--profile NAME`` (None: the default profile, or the embedded emulator).
+        read_only: ``--read-only``.
+
+    Returns:
+        The process exit code.
+    """
+    # Esc must feel instant over SSH; curses-style apps honour ESCDELAY (milliseconds).
+    os.environ.setdefault("ESCDELAY", "25")
+    app = build_app(profile, read_only=read_only)
+    app.run()
+    return 0 if app.return_code is None else int(app.return_code)
