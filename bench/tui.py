@@ -29,6 +29,7 @@ COLS = ("name", "service", "deployment", "role", "size", "status", "ip", "update
 
 LAUNCH_CHILD = """
 import asyncio, sys, time
+sys.modules.setdefault("trio", None)  # as smtui.cli.main does
 from smtui.session import build_app
 from smtui.tui.widgets.header_bar import HeaderBar
 from smtui.tui.widgets.key_footer import KeyFooter
@@ -197,6 +198,7 @@ def memory(n: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="launches to time (warm)")
+    parser.add_argument("--launch-only", action="store_true", help="measure (1) only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         cold = launch(Path(tmp), 1)[0]
@@ -217,6 +219,8 @@ def main() -> None:
         f"    first data row, embedded emulator: warm median {row:.2f} s = {row / base:.1f}x "
         f"(runs {', '.join(f'{r:.2f}' for _, r in warm)}), cold first launch {cold[1]:.2f} s   target <= 3.5x"
     )
+    if args.launch_only:
+        return
     for n in (10_000, 50_000):
         big, stock = asyncio.run(load_and_paint(n))
         print(

@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
+import selectors
+import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,34 +34,47 @@ from smtui.profiles.connection import Connection, ConnectionResolver, profile_co
 from smtui.profiles.errors import ProfileError
 
 if TYPE_CHECKING:
-    from smtui.emulator.dirlock import DataDirBusy
+    from smtui.emulator.dirlock import DataDirBusy, RunningEmulator
     from smtui.tui.app import SmtuiApp
 
 EMULATOR_SEED = "demo"
 """What a fresh embedded emulator holds: the demo subscription."""
 
+EMULATOR_START_TIMEOUT = 60.0
+"""Seconds a separate emulator process may take to listen (a cold start generates RSA keys)."""
+
 
 def emulator_connection(
-    *, read_only: bool = False, seed: str = EMULATOR_SEED, data_dir: Path | None = None
+    *,
+    read_only: bool = False,
+    seed: str = EMULATOR_SEED,
+    data_dir: Path | None = None,
+    separate_process: bool = False,
 ) -> Connection:
-    """The embedded emulator: started in this process, or the one already serving ``data_dir``.
+    """The embedded emulator: started here, or the one already serving ``data_dir``.
 
     Args:
         read_only: Hide every mutating action.
         seed: Seed of a freshly created emulator state.
         data_dir: Emulator state directory (default ``<data dir>/emulator``).
+        separate_process: Run it in a child process (the console: Textual and the emulator then
+            start on two cores instead of sharing one GIL) rather than in a thread of this one
+            (then :attr:`Connection.emulator` is the running ``Emulator``, for tests).
 
     Returns:
         The connection; closing it stops the emulator if this call started it.
 
     Raises:
-        ProfileError: Another emulator holds the directory but never started listening.
+        ProfileError: The emulator could not start, or another one holds the directory but never
+            started listening.
     """
+    directory = data_dir or paths.emulator_data_dir()
+    paths.ensure_private_dir(directory)
+    if separate_process:
+        return _child_emulator_connection(directory, seed, read_only)
     from smtui.emulator import Emulator
     from smtui.emulator.dirlock import DataDirBusy
 
-    directory = data_dir or paths.emulator_data_dir()
-    paths.ensure_private_dir(directory)
     stack = contextlib.ExitStack()
     try:
         emu = stack.enter_context(Emulator.running(data_dir=directory, seed=seed))
@@ -72,6 +89,94 @@ def emulator_connection(
     return conn
 
 
+def _child_emulator_connection(directory: Path, seed: str, read_only: bool) -> Connection:
+    """Start ``smtui.emulator.embedded`` as a child process; it stops when its stdin closes."""
+    from smtui.emulator.dirlock import DataDirBusy, RunningEmulator, read_holder
+
+    holder = read_holder(directory)
+    if holder is not None and holder.port and _alive(holder.pid):
+        # An emulator serves this directory already: connect without starting a Python to learn it.
+        return _running_emulator_connection(DataDirBusy(directory, holder), read_only)
+    log = directory / "embedded.log"  # the child's stderr: a Textual screen must not receive it
+    with open(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as err:
+        command = [sys.executable, "-m", "smtui.emulator.embedded", "--data-dir", os.fspath(directory)]
+        child = subprocess.Popen(
+            [*command, "--seed", seed],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            start_new_session=True,  # the terminal's Ctrl-C / Ctrl-Z are the console's, not the child's
+        )
+    assert child.stdout is not None
+    line = _read_line(child.stdout, EMULATOR_START_TIMEOUT)
+    word, _, payload = line.decode("utf-8", "replace").strip().partition(" ")
+    if word == "ready":
+        raw = json.loads(payload)
+        info = RunningEmulator(**{k: raw[k] for k in RunningEmulator.__dataclass_fields__ if k in raw})
+        conn = _connection_to(info, read_only, subscription_name=None)
+        conn.close_with(functools.partial(_stop_child, child))
+        return conn
+    _stop_child(child)
+    if word == "busy":  # another emulator serves this directory (it started meanwhile): share it
+        return _running_emulator_connection(DataDirBusy(directory, read_holder(directory)), read_only)
+    lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    why = lines[-1] if lines else "it exited or did not answer in time"
+    raise ProfileError(f"the embedded emulator did not start: {why} (see {log})")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def _read_line(stream: Any, timeout: float) -> bytes:
+    """One line from a child's stdout, or b"" at end of file or after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    data = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        while not data.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not selector.select(left):
+                return b""
+            chunk = os.read(stream.fileno(), 4096)
+            if not chunk:
+                return data
+            data += chunk
+    return data
+
+
+def _stop_child(child: subprocess.Popen[bytes]) -> None:
+    """Close the child's stdin (it stops and checkpoints its state) and wait for it."""
+    for stream in (child.stdin, child.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    try:
+        child.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+def _connection_to(info: RunningEmulator, read_only: bool, subscription_name: str | None) -> Connection:
+    return Connection(
+        subscription_id=info.subscription_id,
+        host=info.host,
+        cert_path=info.client_cert,
+        key_path=info.client_key,
+        ca_file=info.ca_file,
+        read_only=read_only,
+        is_emulator=True,
+        subscription_name=subscription_name,
+    )
+
+
 def _running_emulator_connection(busy: DataDirBusy, read_only: bool) -> Connection:
     """A connection to the emulator another process runs on the same data directory (``smtui
     emulator`` in another terminal, or a second console): share it rather than fail."""
@@ -80,16 +185,7 @@ def _running_emulator_connection(busy: DataDirBusy, read_only: bool) -> Connecti
     holder = wait_for_holder(busy.data_dir)
     if holder is None or not holder.port or not holder.subscription_id:
         raise ProfileError(str(busy)) from None
-    return Connection(
-        subscription_id=holder.subscription_id,
-        host=holder.host,
-        cert_path=holder.client_cert,
-        key_path=holder.client_key,
-        ca_file=holder.ca_file,
-        read_only=read_only,
-        is_emulator=True,
-        subscription_name=f"smtui emulator (pid {holder.pid})",
-    )
+    return _connection_to(holder, read_only, subscription_name=f"smtui emulator (pid {holder.pid})")
 
 
 def resolve_connection(
@@ -99,6 +195,7 @@ def resolve_connection(
     read_only: bool = False,
     emulator_seed: str = EMULATOR_SEED,
     emulator_data: Path | None = None,
+    emulator_process: bool = False,
 ) -> Connection:
     """What ``--profile profile_name`` (or nothing) connects to, ready to use.
 
@@ -114,6 +211,7 @@ def resolve_connection(
         read_only: ``--read-only``; a read-only profile is read-only regardless.
         emulator_seed: Seed of a freshly created emulator state.
         emulator_data: Emulator state directory (default ``<data dir>/emulator``).
+        emulator_process: Start the emulator in a child process rather than a thread.
 
     Returns:
         The connection; close it (or use ``with``) to stop an emulator it started.
@@ -124,16 +222,21 @@ def resolve_connection(
     """
     name = wanted_profile(profile_name)
     if name is None:
-        return emulator_connection(read_only=read_only, seed=emulator_seed, data_dir=emulator_data)
+        return emulator_connection(
+            read_only=read_only, seed=emulator_seed, data_dir=emulator_data, separate_process=emulator_process
+        )
     return profile_connection(name, read_only=read_only)
 
 
 def connection_resolver(
-    *, emulator_data: Path | None = None, emulator_seed: str = EMULATOR_SEED
+    *, emulator_data: Path | None = None, emulator_seed: str = EMULATOR_SEED, emulator_process: bool = False
 ) -> ConnectionResolver:
-    """:func:`resolve_connection` with the embedded emulator's state directory and seed bound."""
+    """:func:`resolve_connection` with the embedded emulator's directory, seed and process bound."""
     resolver: ConnectionResolver = functools.partial(
-        resolve_connection, emulator_seed=emulator_seed, emulator_data=emulator_data
+        resolve_connection,
+        emulator_seed=emulator_seed,
+        emulator_data=emulator_data,
+        emulator_process=emulator_process,
     )
     return resolver
 
@@ -186,10 +289,9 @@ def build_app(
         emulator_data: The embedded emulator's state directory (default ``<data dir>/emulator``).
         options: Passed on to :class:`~smtui.tui.app.SmtuiApp` (``refresh_interval`` …).
     """
-    # httpcore imports trio whenever it is installed, only to support running under trio; the
-    # console runs asyncio alone, and that import cost 0.2-0.4 s of every start (issue 14).
-    sys.modules.setdefault("trio", None)  # type: ignore[arg-type]
-    resolver = connection_resolver(emulator_data=emulator_data)
+    # The embedded emulator in a process of its own, started before Textual is imported: the two
+    # start-ups then overlap on two cores (issue 12 §2).
+    resolver = connection_resolver(emulator_data=emulator_data, emulator_process=True)
     future = resolve_early(resolver, profile, read_only)
     from smtui.tui.app import SmtuiApp  # Textual is imported on this path only
 

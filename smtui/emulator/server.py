@@ -230,15 +230,17 @@ class Emulator:
             sock.setblocking(False)
             self._sockets.append(sock)
         self.app.redirect_port = self.redirect_port
-        self._lock.record(
-            RunningEmulator(
-                pid=os.getpid(),
-                host=self.host,
-                subscription_id=self.subscription_id,
-                client_cert=os.fspath(self.client_cert),
-                client_key=os.fspath(self.client_key),
-                ca_file=os.fspath(self.ca_file),
-            )
+        self._lock.record(self.running_info())
+
+    def running_info(self) -> RunningEmulator:
+        """What a client needs to connect to this emulator (once bound)."""
+        return RunningEmulator(
+            pid=os.getpid(),
+            host=self.host,
+            subscription_id=self.subscription_id,
+            client_cert=os.fspath(self.client_cert),
+            client_key=os.fspath(self.client_key),
+            ca_file=os.fspath(self.ca_file),
         )
 
     def _close_sockets(self) -> None:
