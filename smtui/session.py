@@ -266,12 +266,25 @@ def resolve_early(resolver: ConnectionResolver, profile: str | None, read_only: 
 
     def run() -> None:
         try:
-            future.set_result(resolver(profile, read_only=read_only))
+            connection = resolver(profile, read_only=read_only)
         except BaseException as exc:  # handed to the app, which explains it on screen
             future.set_exception(exc)
+            return
+        # Waiting for the emulator left this thread idle; the event loop would import these in
+        # create_client, where they hold back the frame's paint. Measured in bench/tui.py.
+        _import_client_modules()
+        future.set_result(connection)
 
     threading.Thread(target=run, name="smtui-connect", daemon=True).start()
     return future
+
+
+def _import_client_modules() -> None:
+    """Import what ``Connection.create_client`` needs (httpx, the codec, 73 model dataclasses:
+    0.3-0.5 s), here rather than on the event loop, where it would hold back the first frame."""
+    with contextlib.suppress(Exception):  # the app imports them again and reports any failure
+        import smtui.api.client  # noqa: F401
+        import smtui.profiles.audit  # noqa: F401
 
 
 def build_app(
