@@ -38,13 +38,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     emu = Emulator(args.data_dir, seed=args.seed)
     try:
-        emu.start()
+        # The .publishsettings embeds the port, so it is rewritten on every start (a PKCS#12
+        # export, ~0.1 s): after the console has what it needs, not before.
+        emu.start(publishsettings=False)
     except DataDirBusy:
         print(BUSY, flush=True)
         return 3
     try:
         info = emu.running_info()
         print(f"{READY} {json.dumps(info.__dict__)}", flush=True)
+        emu.write_publishsettings()
         signal.signal(signal.SIGTERM, _stop)
         while sys.stdin.buffer.read(65536):
             pass

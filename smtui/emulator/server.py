@@ -272,23 +272,28 @@ class Emulator:
         c.write_publishsettings(self.publishsettings, entries, self.base_url)
         marker.write_text(self.base_url)
 
-    def start(self) -> Emulator:
+    def start(self, *, publishsettings: bool = True) -> Emulator:
         """Start serving in a background thread; returns once the port accepts connections.
+
+        Args:
+            publishsettings: Also (re)write :attr:`publishsettings` for the port first; a caller in
+                a hurry (the console's child emulator) calls :meth:`write_publishsettings` later.
 
         Raises:
             smtui.emulator.dirlock.DataDirBusy: Another emulator runs on this data directory.
         """
         try:
-            self._start()
+            self._start(publishsettings)
         except BaseException:
             self.stop()
             raise
         return self
 
-    def _start(self) -> None:
+    def _start(self, publishsettings: bool) -> None:
         self.prepare()
         self.bind()
-        self.write_publishsettings()
+        if publishsettings:
+            self.write_publishsettings()
         self._server = self._make_server()
         server = self._server
         self._thread = threading.Thread(
