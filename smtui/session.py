@@ -190,7 +190,6 @@ def _running_emulator_connection(busy: DataDirBusy, read_only: bool) -> Connecti
 
 def resolve_connection(
     profile_name: str | None = None,
-    /,
     *,
     read_only: bool = False,
     emulator_seed: str = EMULATOR_SEED,
