@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import select
+import socket
 import ssl
 import time
 import weakref
@@ -82,6 +84,18 @@ def _resumable(ssl_object: ssl.SSLObject | None) -> ssl.SSLSession | None:
     return session
 
 
+def _readable(sock: socket.socket | None) -> bool:
+    """Whether a read would not block: data or EOF waiting (a server that closed an idle connection)."""
+    fd = -1 if sock is None else sock.fileno()
+    if fd < 0:
+        return True  # gone: as readable as a closed socket, so the pool drops the connection
+    if not hasattr(select, "poll"):  # Windows
+        return bool(select.select([fd], [], [], 0)[0])
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 class _Stream(httpcore.AsyncNetworkStream):
     """A connection's stream; once TLS is up, it hands the session it receives to the cache."""
 
@@ -90,6 +104,7 @@ class _Stream(httpcore.AsyncNetworkStream):
         self._cache: _Sessions | None = None  # set while looking for this connection's session
         self._key: _Key = (None, None)
         self._leading = False
+        self._socket: socket.socket | None = None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         data = await self._inner.read(max_bytes, timeout)
@@ -164,6 +179,12 @@ class _Stream(httpcore.AsyncNetworkStream):
         return stream
 
     def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            # Asked before every reuse of a pooled connection; anyio rebuilds its whole attribute
+            # table to find the socket each time, so the socket is looked up once.
+            if self._socket is None:
+                self._socket = self._inner.get_extra_info("socket")
+            return _readable(self._socket)
         return self._inner.get_extra_info(info)
 
 
