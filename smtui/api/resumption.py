@@ -45,7 +45,13 @@ class _Sessions:
 
     def __init__(self) -> None:
         self.by_server: dict[_Key, ssl.SSLSession] = {}
-        self.priming: dict[_Key, asyncio.Event] = {}
+        self.priming: dict[_Key, tuple[asyncio.AbstractEventLoop, asyncio.Event]] = {}
+
+    def end_priming(self, key: _Key) -> None:
+        """The connection fetching ``key``'s first session is done (with one or not)."""
+        _loop, event = self.priming.pop(key, (None, None))
+        if event is not None:
+            event.set()
 
 
 _CONTEXTS: weakref.WeakKeyDictionary[ssl.SSLContext, _Sessions] = weakref.WeakKeyDictionary()
@@ -55,7 +61,7 @@ def _sessions_of(context: ssl.SSLContext) -> _Sessions:
     sessions = _CONTEXTS.get(context)
     if sessions is None:
         sessions = _CONTEXTS[context] = _Sessions()
-        plain_wrap_bio = context.wrap_bio
+        owner = weakref.ref(context)  # the function lives on the context: no reference cycle
 
         def wrap_bio(
             incoming: ssl.MemoryBIO,
@@ -65,7 +71,10 @@ def _sessions_of(context: ssl.SSLContext) -> _Sessions:
             session: ssl.SSLSession | None = None,
         ) -> ssl.SSLObject:
             offer = _OFFER.get() if session is None and not server_side else None
-            return plain_wrap_bio(incoming, outgoing, server_side, server_hostname, session or offer)
+            this = owner()
+            assert this is not None  # called through the context, so it is alive
+            offered = session or offer
+            return ssl.SSLContext.wrap_bio(this, incoming, outgoing, server_side, server_hostname, offered)
 
         # An instance attribute: anyio calls context.wrap_bio() and still sees a stdlib SSLContext.
         context.wrap_bio = wrap_bio  # type: ignore[method-assign]
@@ -127,9 +136,7 @@ class _Stream(httpcore.AsyncNetworkStream):
     def _stop_leading(self, cache: _Sessions) -> None:
         if self._leading:
             self._leading = False
-            event = cache.priming.pop(self._key, None)
-            if event is not None:
-                event.set()
+            cache.end_priming(self._key)
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         await self._inner.write(buffer, timeout)
@@ -151,9 +158,10 @@ class _Stream(httpcore.AsyncNetworkStream):
         session = cache.by_server.get(key)
         leading = False
         if session is None:
-            priming = cache.priming.get(key)
-            if priming is None:
-                cache.priming[key] = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            priming_loop, priming = cache.priming.get(key, (None, None))
+            if priming is None or priming_loop is not loop:  # none, or left by another event loop
+                cache.priming[key] = (loop, asyncio.Event())
                 leading = True
             else:
                 # Another connection is fetching this server's first session: resume it rather
@@ -168,9 +176,7 @@ class _Stream(httpcore.AsyncNetworkStream):
             inner = await self._inner.start_tls(ssl_context, server_hostname, timeout)
         except BaseException:
             if leading:
-                event = cache.priming.pop(key, None)
-                if event is not None:
-                    event.set()
+                cache.end_priming(key)
             raise
         finally:
             _OFFER.reset(token)
