@@ -608,6 +608,7 @@ class Transport:
         self._limit = InFlightLimit(max_in_flight, adaptive=adaptive)
         self._timeout_extension = self.timeouts.to_httpx().as_dict()
         self._client: httpx.AsyncClient | None = None
+        self._pool: httpx.AsyncHTTPTransport | None = None  # the current client's transport
         self._retired: list[httpx.AsyncClient] = []
         self._closed = False
 
@@ -645,11 +646,12 @@ class Transport:
         if self._closed:
             raise TransportError("Closed", "the client has been closed")
         if self._client is None:
+            # httpcore's own pool is quadratic in connections (see smtui.api.pool).
+            self._pool = build_transport(
+                self._ssl_context, proxy_url=self._proxy_url, max_connections=self.max_in_flight
+            )
             self._client = httpx.AsyncClient(
-                # httpcore's own pool is quadratic in connections (see smtui.api.pool).
-                transport=build_transport(
-                    self._ssl_context, proxy_url=self._proxy_url, max_connections=self.max_in_flight
-                ),
+                transport=self._pool,
                 timeout=self.timeouts.to_httpx(),
                 trust_env=False,  # proxy and CA come from our own options, not httpx's env lookup
                 follow_redirects=False,
@@ -682,7 +684,8 @@ class Transport:
             headers=merged,
             extensions={"timeout": self._timeout_extension, "trace": progress.trace},
         )
-        response = await http._transport.handle_async_request(request)
+        assert self._pool is not None  # made with the client by _http()
+        response = await self._pool.handle_async_request(request)
         response.request = request
         return response
 
