@@ -18,8 +18,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from smtui.api.errors import ProfileError
 from smtui.profiles import credentials, paths
+from smtui.profiles.errors import ProfileError
 from smtui.profiles.model import EMULATOR_PROFILE, Profile
 from smtui.profiles.paths import JsonObject
 
