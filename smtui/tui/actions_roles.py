@@ -9,6 +9,7 @@ from smtui.api import models
 from smtui.api import operations_compute as compute
 from smtui.api.operations import ApiRequest
 from smtui.forms.values import DataDiskValues, EndpointValues, OSDiskValues, VMRoleValues
+from smtui.tui.action_types import ActionContext
 from smtui.tui.actions import (
     call_line,
     confirm_delete_deployment,
@@ -17,16 +18,12 @@ from smtui.tui.actions import (
     report_failure,
     send,
     send_confirmed,
-    start,
 )
 from smtui.tui.dialogs._base import KEEP_OPEN
 from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.images import CaptureDialog
 from smtui.tui.dialogs.vm_role import VMRoleBuilder
 from smtui.tui.nodes import Kind, NodeRef
-from smtui.tui.registry import ActionContext, ResourceAction, register
-
-ROLE_OR_INSTANCE = frozenset({Kind.ROLE, Kind.INSTANCE})
 
 
 def _role_target(ctx: ActionContext) -> tuple[str, str, str]:
@@ -42,8 +39,7 @@ async def _deployment(ctx: ActionContext, service: str, name: str) -> models.Dep
     if not response.is_successful:
         report_failure(ctx, response, "Get Deployment")
         return None
-    deployment: models.Deployment = response.response
-    return deployment
+    return response.response
 
 
 def _public_ports(deployment: models.Deployment, *, except_role: str | None = None) -> list[tuple[str, int]]:
@@ -301,90 +297,3 @@ async def capture(ctx: ActionContext) -> None:
         submit=submit,
     )
     await ctx.app.push_screen_wait(dialog)
-
-
-register(
-    ResourceAction(
-        "role.add",
-        "c",
-        "Add role",
-        frozenset({Kind.DEPLOYMENT}),
-        start(add_role),
-        scope="node",
-        show=True,
-        help="add a VM role to this deployment (c)",
-        label="Add role",
-    )
-)
-register(
-    ResourceAction(
-        "role.modify",
-        "e",
-        "Modify role",
-        frozenset({Kind.ROLE}),
-        start(modify_role),
-        show=True,
-        help="change size, endpoints, data disk settings (e)",
-        label="Edit",
-    )
-)
-register(
-    ResourceAction(
-        "role.delete",
-        "d",
-        "Delete role",
-        frozenset({Kind.ROLE}),
-        start(delete_role),
-        show=True,
-        help="delete the selected role (d)",
-        label="Delete",
-    )
-)
-register(
-    ResourceAction(
-        "instance.shutdown",
-        "H",
-        "Shut down",
-        ROLE_OR_INSTANCE,
-        start(shutdown),
-        show=True,
-        help="halt: shut the VM down, Stopped or StoppedDeallocated (H)",
-        label="Stop",
-    )
-)
-register(
-    ResourceAction(
-        "instance.start",
-        "b",
-        "Start",
-        ROLE_OR_INSTANCE,
-        start(start_instance),
-        show=True,
-        help="boot: start the VM (b)",
-        label="Start",
-    )
-)
-register(
-    ResourceAction(
-        "instance.restart",
-        "R",
-        "Restart",
-        ROLE_OR_INSTANCE,
-        start(restart_instance),
-        show=True,
-        label="Restart",
-        help="restart the VM (R)",
-    )
-)
-register(
-    ResourceAction(
-        "instance.capture",
-        "C",
-        "Capture image",
-        ROLE_OR_INSTANCE,
-        start(capture),
-        show=True,
-        label="Capture",
-        help="capture the VM to an OS image (C)",
-    )
-)

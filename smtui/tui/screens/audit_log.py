@@ -7,7 +7,7 @@ target in the browser when it belongs to the subscription the console is connect
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -114,11 +114,8 @@ class AuditLogScreen(Screen[None]):
 
     @property
     def smtui(self) -> SmtuiApp:
-        """The app, typed."""
-        from smtui.tui.app import SmtuiApp
-
-        assert isinstance(self.app, SmtuiApp)
-        return self.app
+        """The app, typed (this screen runs only in ``SmtuiApp``; importing it here would be a cycle)."""
+        return cast("SmtuiApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield HeaderBar()
@@ -206,9 +203,7 @@ class AuditLogScreen(Screen[None]):
             )
             return
         app.pop_screen()
-        browse = app.browse
-        if browse is not None:
-            browse.navigate(ref)
+        app.show_node(ref)
 
     def action_leave(self) -> None:
         """Back to the browser (first clears a filter)."""
