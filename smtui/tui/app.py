@@ -136,6 +136,7 @@ class SmtuiApp(App[None]):
         self._listed: ListingChanged | None = None
         """What the browser last said it shows (for the header's "updated Ns ago")."""
         self._open_after: NodeRef | None = None
+        self._copied = ""
         """A node to show once the connection being made is up (fleet views, audit log)."""
 
     def get_default_screen(self) -> BrowseScreen:
@@ -527,6 +528,11 @@ class SmtuiApp(App[None]):
         if not isinstance(self.screen, AuditLogScreen):
             self.push_screen(AuditLogScreen())
 
+    @property
+    def clipboard(self) -> str:
+        """What was last copied in the console (Textual's Input and TextArea paste it)."""
+        return self._copied
+
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 copy, wrapped for tmux/screen (Textual's own version is not).
 
@@ -534,7 +540,11 @@ class SmtuiApp(App[None]):
             ValueError: The text is too large for a terminal clipboard sequence.
         """
         sequence = osc52_sequence(text)  # raises before anything is copied when it is too large
-        self._clipboard = text
+        self._copied = text
+        if not os.environ.get("TMUX") and sequence.startswith("\x1b]52;"):
+            super().copy_to_clipboard(text)  # not wrapped: Textual writes the same bytes
+            return
+        # Textual offers no public way to write a sequence of our own to the terminal.
         driver = self._driver
         if driver is None:
             return
