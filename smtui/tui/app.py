@@ -572,7 +572,7 @@ class SmtuiApp(App[None]):
         if not isinstance(self.screen, ProfilesScreen):
             self.push_screen(ProfilesScreen())
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:  # any screen's result
         """Every action of the console for the command palette (ctrl+p)."""
         browse = self.browse
         if browse is not None and self.client is not None:

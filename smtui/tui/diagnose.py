@@ -6,9 +6,12 @@ No Textual import; the start-up error screen renders the :class:`Diagnosis`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtui.api.errors import CertificateError, CredentialStoreError, ProfileError, SmError
+
+if TYPE_CHECKING:
+    from smtui.api.response import Response
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def _diagnose_tls(host: str, detail: str, message: str) -> Diagnosis:
     )
 
 
-def diagnose_response(response: Any, host: str) -> Diagnosis | None:
+def diagnose_response(response: Response[Any], host: str) -> Diagnosis | None:  # any payload
     """Explain a failed first request, or None if the response was fine.
 
     Only failures that make the console useless are diagnosed here (no answer, TLS,

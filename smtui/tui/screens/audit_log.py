@@ -7,7 +7,7 @@ target in the browser when it belongs to the subscription the console is connect
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -192,7 +192,7 @@ class AuditLogScreen(Screen[None]):
             self.app.notify(f"No view shows {entry.path}", severity="warning", timeout=5)
             return
         app = self.smtui
-        conn: Any = app.connection
+        conn = app.connection
         if conn is None or app.client is None or conn.subscription_id != entry.subscription_id:
             where = entry.profile or "the embedded emulator"
             self.app.notify(

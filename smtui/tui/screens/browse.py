@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Tree
 
 from smtui.tui import registry
@@ -151,7 +152,7 @@ class BrowseScreen(Screen[None]):
         self.current: NodeRef = SUBSCRIPTION
         self.listings: dict[str, Listing] = {}
         self.items: dict[str, Item] = {}
-        self._details_timer: Any = None
+        self._details_timer: Timer | None = None
         self._from_tree = False
         self._labels: dict[str, str] = {}
         """Node key → label from the last listing that showed it (a deployment's carries its slot)."""

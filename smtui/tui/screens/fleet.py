@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -35,13 +35,15 @@ from smtui.tui.fleet_data import (
     target_of,
 )
 from smtui.tui.nodes import NodeRef
-from smtui.tui.table_model import TableRow
+from smtui.tui.table_model import Column, TableRow
 from smtui.tui.widgets.big_table import BigTable
 from smtui.tui.widgets.header_bar import HeaderBar
 from smtui.tui.widgets.key_footer import KeyFooter
 from smtui.tui.widgets.resource_list import ResourceList
 
 if TYPE_CHECKING:
+    from smtui.api.client import ServiceManagementClient
+    from smtui.profiles.connection import Connection
     from smtui.tui.app import SmtuiApp
 
 TITLES = {DEPLOYMENTS: "All deployments", INSTANCES: "All role instances"}
@@ -153,7 +155,7 @@ class FleetScreen(Screen[None]):
         yield Static("", id="fleet-detail", markup=False)
         yield KeyFooter()
 
-    def _columns(self) -> Any:
+    def _columns(self) -> tuple[Column, ...]:
         return DEPLOYMENT_COLUMNS if self.view == DEPLOYMENTS else INSTANCE_COLUMNS
 
     def on_mount(self) -> None:
@@ -198,7 +200,7 @@ class FleetScreen(Screen[None]):
 
         name = source.profile
 
-        def resolve() -> Any:
+        def resolve() -> Connection:
             return resolve_connection(name, read_only=True)
 
         try:
@@ -223,7 +225,7 @@ class FleetScreen(Screen[None]):
             self._baseline = {view: table_rows(state, view) for view in (DEPLOYMENTS, INSTANCES)}
         state.start(sources)
         self._show_progress()
-        clients: list[Any] = []
+        clients: list[ServiceManagementClient] = []
         try:
             await asyncio.gather(*(self._load_one(source, clients) for source in sources))
             state.finished = time.monotonic()
@@ -242,7 +244,7 @@ class FleetScreen(Screen[None]):
                 self._redraw()
                 self._show_progress()
 
-    async def _load_one(self, source: FleetSource, clients: list[Any]) -> None:
+    async def _load_one(self, source: FleetSource, clients: list[ServiceManagementClient]) -> None:
         state = self.state
         await self._resolve(source)
         if source.error is not None or source.connection is None:
