@@ -244,7 +244,8 @@ class BrowseScreen(Screen[None]):
             self.refresh_current()
 
     def on_operations_changed(self, message: OperationsChanged) -> None:
-        self.query_one(OpsSidebar).refresh_operations(message.operations)
+        for sidebar in self.query(OpsSidebar):  # none while the app is closing
+            sidebar.refresh_operations(message.operations)
 
     def on_refresh_due(self, message: RefreshDue) -> None:
         self.refresh_current()
@@ -456,7 +457,10 @@ class BrowseScreen(Screen[None]):
         self._details_timer = self.set_timer(0.05, self._update_details)
 
     def _update_details(self) -> None:
-        details = self.query_one(DetailsPane)
+        found = self.query(DetailsPane)
+        if not found:  # the timer fired while the app was closing
+            return
+        details = found.first()
         item = self.selected
         listing = self.listings.get(self.current.key)
         if item is None:
