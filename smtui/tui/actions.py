@@ -18,8 +18,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
+from smtui.api import models
 from smtui.api import operations_compute as compute
 from smtui.api import operations_services as services
 from smtui.api.operations import ApiRequest
@@ -33,6 +34,11 @@ from smtui.tui.nodes import Kind, NodeRef
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
+# The form dialogs hand over their model as Any (``FormDialog[Values, Any]``): the ``make``
+# functions below read its fields and the pure builders in ``smtui.api`` check them.
+
 # ----------------------------------------------------------------------------- shared flow
 
 
@@ -44,12 +50,12 @@ def call_line(ctx: ActionContext, request: ApiRequest[Any]) -> str:
 
 async def send(
     ctx: ActionContext,
-    request: ApiRequest[Any],
+    request: ApiRequest[T],
     target: str,
     *,
     node: NodeRef | None = None,
     created: NodeRef | None = None,
-) -> Any:
+) -> Response[T]:
     """Send ``request``; on success put its request id in the operations sidebar.
 
     The service registers every mutating call as a pollable operation (synchronous ones report
@@ -114,7 +120,7 @@ async def send_confirmed(
     target: str,
     *,
     node: NodeRef | None = None,
-) -> Any:
+) -> Response[Any] | None:
     """Ask with ``dialog``; if confirmed, build the request from its options and send it."""
     answer: Confirmed | None = await ctx.app.push_screen_wait(dialog)
     if answer is None:
@@ -246,7 +252,7 @@ async def _service_region(ctx: ActionContext, service: str) -> tuple[str, str] |
     return location, props.affinity_group or ""
 
 
-def _in_region(account: Any, region: tuple[str, str]) -> bool:
+def _in_region(account: models.StorageAccount, region: tuple[str, str]) -> bool:
     props = account.storage_service_properties
     if props is None:
         return False
@@ -256,7 +262,7 @@ def _in_region(account: Any, region: tuple[str, str]) -> bool:
     return bool(location) and (props.location or "").lower() == location.lower()
 
 
-def _media_base(accounts: list[Any], region: tuple[str, str] | None = None) -> str:
+def _media_base(accounts: list[models.StorageAccount], region: tuple[str, str] | None = None) -> str:
     if region is not None:
         accounts = [a for a in accounts if _in_region(a, region)]
     for account in accounts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from smtui.api import models
@@ -98,7 +99,7 @@ async def remove_data_disk(ctx: ActionContext) -> None:
     lun = _lun_of(ctx)
     name = getattr(ctx.item.model, "disk_name", None) or "?"
 
-    def make(options: Any) -> ApiRequest[Any]:
+    def make(options: Mapping[str, bool]) -> ApiRequest[Any]:
         return compute.remove_data_disk(service, dep_name, role_name, lun, options.get("media", False))
 
     dialog = ConfirmDialog(

@@ -3,6 +3,7 @@ restart, capture)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from smtui.api import models
@@ -159,7 +160,7 @@ async def delete_role(ctx: ActionContext) -> None:
         await _offer_deployment_delete(ctx, service, dep_name, role_name)
         return
 
-    def make(options: Any) -> ApiRequest[Any]:
+    def make(options: Mapping[str, bool]) -> ApiRequest[Any]:
         return compute.delete_role(service, dep_name, role_name, options.get("media", False))
 
     dialog = ConfirmDialog(
@@ -194,11 +195,11 @@ async def shutdown(ctx: ActionContext) -> None:
     """Shut a VM down, keeping it allocated (Stopped) or releasing it (StoppedDeallocated)."""
     service, dep_name, instance = _role_target(ctx)
 
-    def make(options: Any) -> ApiRequest[Any]:
+    def make(options: Mapping[str, bool]) -> ApiRequest[Any]:
         action = "StoppedDeallocated" if options.get("deallocate") else "Stopped"
         return compute.shutdown_role_instance(service, dep_name, instance, action)
 
-    def describe(options: Any) -> str:
+    def describe(options: Mapping[str, bool]) -> str:
         action = "StoppedDeallocated" if options.get("deallocate") else "Stopped"
         return f"{call_line(ctx, make(options))}  (ShutdownRoleOperation, PostShutdownAction={action})"
 
@@ -225,7 +226,7 @@ async def restart_instance(ctx: ActionContext) -> None:
     """Restart a VM (confirmed: it interrupts whatever runs on it)."""
     service, dep_name, instance = _role_target(ctx)
 
-    def make(options: Any) -> ApiRequest[Any]:
+    def make(options: Mapping[str, bool]) -> ApiRequest[Any]:
         return compute.restart_role_instance(service, dep_name, instance)
 
     dialog = ConfirmDialog(
