@@ -136,8 +136,9 @@ class SmtuiApp(App[None]):
         self._listed: ListingChanged | None = None
         """What the browser last said it shows (for the header's "updated Ns ago")."""
         self._open_after: NodeRef | None = None
-        self._copied = ""
         """A node to show once the connection being made is up (fleet views, audit log)."""
+        self._copied = ""
+        """What was last copied (``clipboard``)."""
 
     def get_default_screen(self) -> BrowseScreen:
         return BrowseScreen()
