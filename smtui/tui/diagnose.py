@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from smtui.api.errors import CertificateError, CredentialStoreError, ProfileError, SmError
+from smtui.api.errors import CertificateError, SmError
+from smtui.profiles.errors import CredentialStoreError, ProfileError
 
 if TYPE_CHECKING:
     from smtui.api.response import Response
