@@ -6,9 +6,10 @@ open the dialog, build the request with the client's *pure* request builder
 ``client.execute`` and hand the request id to the app's operations sidebar. Failures are shown
 with code, message and request id — in the dialog, which stays open, when there is one.
 
-Actions register themselves with :mod:`smtui.tui.registry`; the browse screen binds their keys,
-lists them in the command palette and hides them in read-only mode. The other action modules
-(``actions_roles``, ``actions_disks``, ``actions_images``) use the helpers defined here.
+Each action is one row of :data:`smtui.tui.action_table.ACTIONS` naming its coroutine here; the
+browse screen binds their keys, lists them in the command palette and hides them in read-only
+mode. The other action modules (``actions_roles``, ``actions_disks``, ``actions_images``) use the
+helpers defined here.
 """
 
 from __future__ import annotations
@@ -17,46 +18,28 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from smtui.api import models
 from smtui.api import operations_compute as compute
 from smtui.api import operations_services as services
-from smtui.api.errors import SmError
 from smtui.api.operations import ApiRequest
-from smtui.api.response import OUTCOME_UNKNOWN
-from smtui.tui.dialogs._base import describe_failure
+from smtui.api.response import OUTCOME_UNKNOWN, Response
+from smtui.tui.action_types import ActionContext
+from smtui.tui.dialogs._base import SubmitResult, describe_failure
 from smtui.tui.dialogs.confirm import ConfirmDialog, Confirmed
 from smtui.tui.dialogs.hosted_service import CreateHostedServiceDialog
 from smtui.tui.dialogs.vm_role import ImageChoice, VMRoleBuilder
 from smtui.tui.nodes import Kind, NodeRef
-from smtui.tui.registry import ActionContext, ResourceAction, register
 
 logger = logging.getLogger(__name__)
 
-Flow = Callable[[ActionContext], Awaitable[None]]
+T = TypeVar("T")
 
+# The form dialogs hand over their model as Any (``FormDialog[Values, Any]``): the ``make``
+# functions below read its fields and the pure builders in ``smtui.api`` check them.
 
 # ----------------------------------------------------------------------------- shared flow
-
-
-def start(flow: Flow) -> Callable[[ActionContext], None]:
-    """Wrap an async flow as a registry ``run``: it runs in a worker, so it may wait on dialogs."""
-
-    def run(ctx: ActionContext) -> None:
-        async def guarded() -> None:
-            try:
-                await flow(ctx)
-            except SmError as exc:
-                ctx.app.notify(str(exc), title="Not sent", severity="error", timeout=10)
-            except Exception as exc:  # a bug must be visible, not swallowed by the worker
-                logger.exception("action failed")
-                ctx.app.notify(
-                    f"{type(exc).__name__}: {exc}", title="Action failed", severity="error", timeout=15
-                )
-
-        ctx.app.run_worker(guarded(), group="resource-action", exit_on_error=False)
-
-    return run
 
 
 def call_line(ctx: ActionContext, request: ApiRequest[Any]) -> str:
@@ -67,12 +50,12 @@ def call_line(ctx: ActionContext, request: ApiRequest[Any]) -> str:
 
 async def send(
     ctx: ActionContext,
-    request: ApiRequest[Any],
+    request: ApiRequest[T],
     target: str,
     *,
     node: NodeRef | None = None,
     created: NodeRef | None = None,
-) -> Any:
+) -> Response[T]:
     """Send ``request``; on success put its request id in the operations sidebar.
 
     The service registers every mutating call as a pollable operation (synchronous ones report
@@ -100,8 +83,8 @@ async def send(
                 created=created,
             )
         else:
-            if created is not None and ctx.app.browse is not None:
-                ctx.app.browse.select_when_listed(created)
+            if created is not None:
+                ctx.select_when_listed(created)
             ctx.refresh()
     elif response.error is not None and response.error.code == OUTCOME_UNKNOWN:
         # The request went out and its answer was lost: it may have been applied. Never re-send
@@ -110,7 +93,7 @@ async def send(
         ctx.app.track_unknown(request.operation, target, response.error.message, node or _refresh_node(ctx))
         ctx.refresh()
     else:
-        logger.info("%s %s failed: %s", request.operation, target, describe_failure(response))
+        logger.info("%s %s failed: %s", request.operation, target, failure_text(response))
     return response
 
 
@@ -118,9 +101,16 @@ def _refresh_node(ctx: ActionContext) -> NodeRef:
     return ctx.item.ref if ctx.item is not None else ctx.node
 
 
-def report_failure(ctx: ActionContext, response: Any, what: str) -> None:
+def failure_text(response: Response[Any]) -> str:
+    """``"409 ConflictError: … (request id …)"`` of a failed response."""
+    # dialogs._base.SubmitResult declares ``status_code: int``; a Response's is ``int | None``
+    # (None: no answer arrived), which describe_failure handles.
+    return describe_failure(cast("SubmitResult", response))
+
+
+def report_failure(ctx: ActionContext, response: Response[Any], what: str) -> None:
     """A failed call outside a dialog: a notification with code, message and request id."""
-    ctx.app.notify(describe_failure(response), title=f"{what} failed", severity="error", timeout=12)
+    ctx.app.notify(failure_text(response), title=f"{what} failed", severity="error", timeout=12)
 
 
 async def send_confirmed(
@@ -130,7 +120,7 @@ async def send_confirmed(
     target: str,
     *,
     node: NodeRef | None = None,
-) -> Any:
+) -> Response[Any] | None:
     """Ask with ``dialog``; if confirmed, build the request from its options and send it."""
     answer: Confirmed | None = await ctx.app.push_screen_wait(dialog)
     if answer is None:
@@ -199,7 +189,8 @@ async def fetch_choices(ctx: ActionContext, *wanted: str, service: str = "") -> 
     region: tuple[str, str] | None = None
     if service and "storage" in wanted:
         region = await _service_region(ctx, service)
-    calls = {
+    # Each list has its own model (Any below); the branch for its name reads that model's fields.
+    calls: dict[str, Callable[[], Awaitable[Response[list[Any]]]]] = {
         "images": client.list_os_images,
         "sizes": client.list_role_sizes,
         "locations": client.list_locations,
@@ -212,7 +203,7 @@ async def fetch_choices(ctx: ActionContext, *wanted: str, service: str = "") -> 
     out = Choices()
     for name, response in zip(names, responses, strict=True):
         if not response.is_successful:
-            out.problems.append(f"{name}: {describe_failure(response)}")
+            out.problems.append(f"{name}: {failure_text(response)}")
             continue
         items = response.response or []
         if name == "images":
@@ -261,7 +252,7 @@ async def _service_region(ctx: ActionContext, service: str) -> tuple[str, str] |
     return location, props.affinity_group or ""
 
 
-def _in_region(account: Any, region: tuple[str, str]) -> bool:
+def _in_region(account: models.StorageAccount, region: tuple[str, str]) -> bool:
     props = account.storage_service_properties
     if props is None:
         return False
@@ -271,7 +262,7 @@ def _in_region(account: Any, region: tuple[str, str]) -> bool:
     return bool(location) and (props.location or "").lower() == location.lower()
 
 
-def _media_base(accounts: list[Any], region: tuple[str, str] | None = None) -> str:
+def _media_base(accounts: list[models.StorageAccount], region: tuple[str, str] | None = None) -> str:
     if region is not None:
         accounts = [a for a in accounts if _in_region(a, region)]
     for account in accounts:
@@ -384,55 +375,3 @@ async def confirm_delete_deployment(ctx: ActionContext, service: str, name: str,
         f"{service}/{name}",
         node=node,
     )
-
-
-register(
-    ResourceAction(
-        "service.create",
-        "c",
-        "Create hosted service",
-        frozenset({Kind.SERVICES}),
-        start(create_hosted_service),
-        scope="node",
-        show=True,
-        help="create a hosted (cloud) service (c)",
-        label="Create",
-    )
-)
-register(
-    ResourceAction(
-        "service.delete",
-        "d",
-        "Delete hosted service",
-        frozenset({Kind.SERVICE}),
-        start(delete_hosted_service),
-        show=True,
-        help="delete the selected hosted service, typing its name (d)",
-        label="Delete",
-    )
-)
-register(
-    ResourceAction(
-        "deployment.create",
-        "c",
-        "Create VM deployment",
-        frozenset({Kind.SERVICE}),
-        start(create_deployment),
-        scope="node",
-        show=True,
-        help="create a VM deployment in this hosted service (c)",
-        label="Create",
-    )
-)
-register(
-    ResourceAction(
-        "deployment.delete",
-        "d",
-        "Delete deployment",
-        frozenset({Kind.DEPLOYMENT}),
-        start(delete_deployment),
-        show=True,
-        help="delete the selected deployment, typing its name (d)",
-        label="Delete",
-    )
-)

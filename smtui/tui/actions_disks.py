@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from smtui.api import models
 from smtui.api import operations_compute as compute
 from smtui.api.operations import ApiRequest
 from smtui.forms.values import DataDiskValues
-from smtui.tui.actions import call_line, fetch_choices, form_hooks, report_failure, send_confirmed, start
+from smtui.tui.action_types import ActionContext
+from smtui.tui.actions import call_line, fetch_choices, form_hooks, report_failure, send_confirmed
 from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.data_disk import AddDataDiskDialog, ModifyDataDiskDialog
 from smtui.tui.nodes import Kind, NodeRef
-from smtui.tui.registry import ActionContext, ResourceAction, register
 
 
 async def _role(ctx: ActionContext, service: str, dep_name: str, role_name: str) -> models.VMRole | None:
@@ -20,8 +21,7 @@ async def _role(ctx: ActionContext, service: str, dep_name: str, role_name: str)
     if not response.is_successful:
         report_failure(ctx, response, "Get Role")
         return None
-    role: models.VMRole = response.response
-    return role
+    return response.response
 
 
 def _luns(role: models.VMRole) -> list[int]:
@@ -99,7 +99,7 @@ async def remove_data_disk(ctx: ActionContext) -> None:
     lun = _lun_of(ctx)
     name = getattr(ctx.item.model, "disk_name", None) or "?"
 
-    def make(options: Any) -> ApiRequest[Any]:
+    def make(options: Mapping[str, bool]) -> ApiRequest[Any]:
         return compute.remove_data_disk(service, dep_name, role_name, lun, options.get("media", False))
 
     dialog = ConfirmDialog(
@@ -112,42 +112,3 @@ async def remove_data_disk(ctx: ActionContext) -> None:
         confirm_label="Remove",
     )
     await send_confirmed(ctx, dialog, make, f"{service}/{dep_name}/{role_name} LUN {lun}", node=ctx.node)
-
-
-register(
-    ResourceAction(
-        "disk.add",
-        "c",
-        "Add data disk",
-        frozenset({Kind.ROLE}),
-        start(add_data_disk),
-        scope="node",
-        show=True,
-        help="attach a data disk to this role (c)",
-        label="Add disk",
-    )
-)
-register(
-    ResourceAction(
-        "disk.modify",
-        "e",
-        "Modify data disk",
-        frozenset({Kind.DATA_DISK}),
-        start(modify_data_disk),
-        show=True,
-        help="change caching, label or LUN (e)",
-        label="Edit",
-    )
-)
-register(
-    ResourceAction(
-        "disk.remove",
-        "d",
-        "Remove data disk",
-        frozenset({Kind.DATA_DISK}),
-        start(remove_data_disk),
-        show=True,
-        help="detach the selected data disk (d)",
-        label="Remove",
-    )
-)

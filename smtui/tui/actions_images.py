@@ -6,11 +6,11 @@ from typing import Any
 
 from smtui.api import operations_services as services
 from smtui.api.operations import ApiRequest
-from smtui.tui.actions import fetch_choices, form_hooks, report_failure, start
+from smtui.tui.action_types import ActionContext
+from smtui.tui.actions import fetch_choices, form_hooks, report_failure
 from smtui.tui.dialogs.images import CreateOSImageDialog
 from smtui.tui.dialogs.storage_keys import StorageKeysDialog
 from smtui.tui.nodes import Kind, NodeRef
-from smtui.tui.registry import ActionContext, ResourceAction, register
 
 
 async def create_os_image(ctx: ActionContext) -> None:
@@ -44,37 +44,9 @@ async def storage_keys(ctx: ActionContext) -> None:
     if not response.is_successful:
         report_failure(ctx, response, "Get Storage Account Keys")
         return
-    keys = response.response.storage_service_keys
+    keys = response.response.storage_service_keys if response.response is not None else None
     await ctx.app.push_screen_wait(
         StorageKeysDialog(
             account, (keys.primary or "") if keys else "", (keys.secondary or "") if keys else ""
         )
     )
-
-
-register(
-    ResourceAction(
-        "image.create",
-        "c",
-        "Create OS image",
-        frozenset({Kind.IMAGES}),
-        start(create_os_image),
-        scope="node",
-        show=True,
-        help="register a VHD blob as an OS image (c)",
-        label="Create",
-    )
-)
-register(
-    ResourceAction(
-        "storage.keys",
-        "K",
-        "Storage account keys",
-        frozenset({Kind.STORAGE_ACCOUNT}),
-        start(storage_keys),
-        mutating=False,
-        show=True,
-        help="show the access keys, masked; reveal (r) and copy (c / C) them (K)",
-        label="Keys",
-    )
-)

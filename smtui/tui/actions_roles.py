@@ -3,12 +3,14 @@ restart, capture)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from smtui.api import models
 from smtui.api import operations_compute as compute
 from smtui.api.operations import ApiRequest
 from smtui.forms.values import DataDiskValues, EndpointValues, OSDiskValues, VMRoleValues
+from smtui.tui.action_types import ActionContext
 from smtui.tui.actions import (
     call_line,
     confirm_delete_deployment,
@@ -17,16 +19,12 @@ from smtui.tui.actions import (
     report_failure,
     send,
     send_confirmed,
-    start,
 )
 from smtui.tui.dialogs._base import KEEP_OPEN
 from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.images import CaptureDialog
 from smtui.tui.dialogs.vm_role import VMRoleBuilder
 from smtui.tui.nodes import Kind, NodeRef
-from smtui.tui.registry import ActionContext, ResourceAction, register
-
-ROLE_OR_INSTANCE = frozenset({Kind.ROLE, Kind.INSTANCE})
 
 
 def _role_target(ctx: ActionContext) -> tuple[str, str, str]:
@@ -42,8 +40,7 @@ async def _deployment(ctx: ActionContext, service: str, name: str) -> models.Dep
     if not response.is_successful:
         report_failure(ctx, response, "Get Deployment")
         return None
-    deployment: models.Deployment = response.response
-    return deployment
+    return response.response
 
 
 def _public_ports(deployment: models.Deployment, *, except_role: str | None = None) -> list[tuple[str, int]]:
@@ -163,7 +160,7 @@ async def delete_role(ctx: ActionContext) -> None:
         await _offer_deployment_delete(ctx, service, dep_name, role_name)
         return
 
-    def make(options: Any) -> ApiRequest[Any]:
+    def make(options: Mapping[str, bool]) -> ApiRequest[Any]:
         return compute.delete_role(service, dep_name, role_name, options.get("media", False))
 
     dialog = ConfirmDialog(
@@ -198,11 +195,11 @@ async def shutdown(ctx: ActionContext) -> None:
     """Shut a VM down, keeping it allocated (Stopped) or releasing it (StoppedDeallocated)."""
     service, dep_name, instance = _role_target(ctx)
 
-    def make(options: Any) -> ApiRequest[Any]:
+    def make(options: Mapping[str, bool]) -> ApiRequest[Any]:
         action = "StoppedDeallocated" if options.get("deallocate") else "Stopped"
         return compute.shutdown_role_instance(service, dep_name, instance, action)
 
-    def describe(options: Any) -> str:
+    def describe(options: Mapping[str, bool]) -> str:
         action = "StoppedDeallocated" if options.get("deallocate") else "Stopped"
         return f"{call_line(ctx, make(options))}  (ShutdownRoleOperation, PostShutdownAction={action})"
 
@@ -229,7 +226,7 @@ async def restart_instance(ctx: ActionContext) -> None:
     """Restart a VM (confirmed: it interrupts whatever runs on it)."""
     service, dep_name, instance = _role_target(ctx)
 
-    def make(options: Any) -> ApiRequest[Any]:
+    def make(options: Mapping[str, bool]) -> ApiRequest[Any]:
         return compute.restart_role_instance(service, dep_name, instance)
 
     dialog = ConfirmDialog(
@@ -301,90 +298,3 @@ async def capture(ctx: ActionContext) -> None:
         submit=submit,
     )
     await ctx.app.push_screen_wait(dialog)
-
-
-register(
-    ResourceAction(
-        "role.add",
-        "c",
-        "Add role",
-        frozenset({Kind.DEPLOYMENT}),
-        start(add_role),
-        scope="node",
-        show=True,
-        help="add a VM role to this deployment (c)",
-        label="Add role",
-    )
-)
-register(
-    ResourceAction(
-        "role.modify",
-        "e",
-        "Modify role",
-        frozenset({Kind.ROLE}),
-        start(modify_role),
-        show=True,
-        help="change size, endpoints, data disk settings (e)",
-        label="Edit",
-    )
-)
-register(
-    ResourceAction(
-        "role.delete",
-        "d",
-        "Delete role",
-        frozenset({Kind.ROLE}),
-        start(delete_role),
-        show=True,
-        help="delete the selected role (d)",
-        label="Delete",
-    )
-)
-register(
-    ResourceAction(
-        "instance.shutdown",
-        "H",
-        "Shut down",
-        ROLE_OR_INSTANCE,
-        start(shutdown),
-        show=True,
-        help="halt: shut the VM down, Stopped or StoppedDeallocated (H)",
-        label="Stop",
-    )
-)
-register(
-    ResourceAction(
-        "instance.start",
-        "b",
-        "Start",
-        ROLE_OR_INSTANCE,
-        start(start_instance),
-        show=True,
-        help="boot: start the VM (b)",
-        label="Start",
-    )
-)
-register(
-    ResourceAction(
-        "instance.restart",
-        "R",
-        "Restart",
-        ROLE_OR_INSTANCE,
-        start(restart_instance),
-        show=True,
-        label="Restart",
-        help="restart the VM (R)",
-    )
-)
-register(
-    ResourceAction(
-        "instance.capture",
-        "C",
-        "Capture image",
-        ROLE_OR_INSTANCE,
-        start(capture),
-        show=True,
-        label="Capture",
-        help="capture the VM to an OS image (C)",
-    )
-)

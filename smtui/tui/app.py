@@ -15,20 +15,33 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 
-from smtui.tui import clipboard, registry
+from smtui.tui import clipboard
 from smtui.tui.clipboard import osc52_sequence
 from smtui.tui.diagnose import Diagnosis, diagnose_exception, diagnose_response
-from smtui.tui.nodes import CATEGORY_TITLES, NodeRef
+from smtui.tui.messages import (
+    ClearFinished,
+    Connected,
+    ConnectionReset,
+    ListingChanged,
+    OpenNode,
+    OperationFinished,
+    OperationsChanged,
+    RefreshDue,
+)
+from smtui.tui.nodes import NodeRef
 from smtui.tui.operations_tracker import FAILED, OperationsTracker, TrackedOperation
 from smtui.tui.palette import ConsoleCommands
-from smtui.tui.screens.browse import JUMPS, UNKEYED_LISTS, BrowseScreen, read_only_reason
+from smtui.tui.screens.browse import BrowseScreen
 from smtui.tui.widgets.header_bar import ConnectionInfo, HeaderBar
-from smtui.tui.widgets.ops_sidebar import OpsSidebar
 
 if TYPE_CHECKING:
-    from smtui.profiles.connection import ConnectionResolver
+    from smtui.api.client import ServiceManagementClient
+    from smtui.profiles.connection import Connection, ConnectionResolver
 
 DEFAULT_REFRESH_INTERVAL = 15.0
 """Seconds between automatic reloads of the list on screen."""
@@ -79,6 +92,9 @@ class SmtuiApp(App[None]):
         Binding("L", "audit_log", "Audit log", show=False, id="app.audit-log"),
     ]
 
+    operations_open: var[bool] = var(False)
+    """The operations sidebar is shown (the browse screen watches this)."""
+
     CSS = """
     Screen { background: $surface; }
     /* "Screen" above matches dialogs too and hid the list a dialog was opened from. */
@@ -93,13 +109,13 @@ class SmtuiApp(App[None]):
         profile: str | None = None,
         *,
         read_only: bool = False,
-        connection: Any = None,
+        connection: Connection | None = None,
         clock: Callable[[], float] | None = None,
         user_host: str | None = None,
         refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
         operations_file: Path | None = None,
         resolver: ConnectionResolver | None = None,
-        connection_future: Future[Any] | None = None,
+        connection_future: Future[Connection] | None = None,
     ) -> None:
         super().__init__()
         self._connection_future = connection_future
@@ -112,15 +128,21 @@ class SmtuiApp(App[None]):
         self.refresh_interval = refresh_interval
         self.operations_file = operations_file
         self.resolver = resolver
-        self.client: Any = None
+        self.client: ServiceManagementClient | None = None
         self.connection_info: ConnectionInfo | None = None
         self.tracker: OperationsTracker | None = None
         self.paused = False
         self._ops_closed_by_user = False
-        self._refresh_timer: Any = None
+        self._refresh_timer: Timer | None = None
         self.startup_error: Diagnosis | None = None
+        self._listed: ListingChanged | None = None
+        """What the browser last said it shows (for the header's "updated Ns ago")."""
+        self._open_after: NodeRef | None = None
+        """A node to show once the connection being made is up (fleet views, audit log)."""
+        self._copied = ""
+        """What was last copied (``clipboard``)."""
 
-    def get_default_screen(self) -> Screen[Any]:
+    def get_default_screen(self) -> BrowseScreen:
         return BrowseScreen()
 
     @property
@@ -165,7 +187,7 @@ class SmtuiApp(App[None]):
 
             name, read_only, resolver = self.profile, self.read_only, self.resolver or profiles_only
 
-            def resolve() -> Any:
+            def resolve() -> Connection:
                 return resolver(name, read_only=read_only)
 
             try:
@@ -211,22 +233,28 @@ class SmtuiApp(App[None]):
             self.notify(f"Resumed tracking {len(resumed)} pending operation(s)", title="Operations")
             self._poll_operations()
         self._redraw_operations()
-        browse = self.browse
-        if browse is not None:
-            browse.connected(probe)
+        self._to_browse(Connected(probe))
+        open_after, self._open_after = self._open_after, None
+        if open_after is not None:
+            self._to_browse(OpenNode(open_after))
         if self.refresh_interval > 0:
             self._refresh_timer = self.set_interval(
                 self.refresh_interval, self._auto_refresh_tick, pause=self.paused
             )
         self.refresh_bindings()
 
-    def switch_connection(self, profile: str | None) -> None:
-        """Connect to another profile (None: the embedded emulator), back on the browse screen."""
+    def switch_connection(self, profile: str | None, *, open_after: NodeRef | None = None) -> None:
+        """Connect to another profile (None: the embedded emulator), back on the browse screen.
+
+        Args:
+            profile: The profile to connect to; None for the embedded emulator.
+            open_after: A node to show once connected (after the hosted services are listed).
+        """
         while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowseScreen):
             self.pop_screen()
-        browse = self.browse
-        if browse is not None:
-            browse.reset()
+        self._to_browse(ConnectionReset())
+        self._listed = None
+        self._open_after = open_after
         self.connection_info = None
         self.update_header()
         if profile is None:
@@ -253,6 +281,7 @@ class SmtuiApp(App[None]):
         from smtui.tui.screens.startup_error import StartupErrorScreen
 
         self.startup_error = diagnosis
+        self._open_after = None
 
         def chosen(choice: str | None) -> None:
             if choice == "retry":
@@ -279,13 +308,27 @@ class SmtuiApp(App[None]):
             return "connecting…"
         if self.client is None:
             return "not connected"
-        browse = self.browse
-        listing = browse.listings.get(browse.current.key) if browse is not None else None
+        fetched_at = self._listed.fetched_at if self._listed is not None else None
         pause = " ⏸ paused" if self.paused else ""
-        if listing is None:
+        if fetched_at is None:
             return "loading…" + pause
-        age = max(int(self.now() - listing.fetched_at), 0)
+        age = max(int(self.now() - fetched_at), 0)
         return f"updated {age}s ago{pause}"
+
+    def on_listing_changed(self, message: ListingChanged) -> None:
+        """The browser shows another list (or a fresh one): the header says how old it is."""
+        self._listed = message
+        self.update_header()
+
+    def _to_browse(self, message: Message) -> None:
+        # The browse screen is the bottom of the stack from the start; before that, nothing to tell.
+        browse = self.browse
+        if browse is not None:
+            browse.post_message(message)
+
+    def show_node(self, ref: NodeRef) -> None:
+        """Show ``ref`` in the browser (the caller leaves its own screen)."""
+        self._to_browse(OpenNode(ref))
 
     def _tick(self) -> None:
         self.update_header()
@@ -294,9 +337,8 @@ class SmtuiApp(App[None]):
             self._redraw_operations()
 
     def _auto_refresh_tick(self) -> None:
-        browse = self.browse
-        if browse is not None and self.client is not None and self.screen is browse:
-            browse.refresh_current()
+        if self.client is not None and isinstance(self.screen, BrowseScreen):
+            self._to_browse(RefreshDue())
 
     def action_toggle_pause(self) -> None:
         """Pause or resume auto-refresh."""
@@ -333,13 +375,9 @@ class SmtuiApp(App[None]):
             return
         self.tracker.add(request_id, operation, target, node, created)
         self._redraw_operations()
-        sidebar = self._sidebar()
-        if sidebar is not None and self.size.width >= 100 and not self._ops_closed_by_user:
-            sidebar.add_class("-visible")
-            browse = self.browse
-            if browse is not None:
-                browse.update_layout()
-        elif sidebar is None or not sidebar.has_class("-visible"):
+        if self.size.width >= 100 and not self._ops_closed_by_user:
+            self.operations_open = True
+        elif not self.operations_open:
             # A narrow terminal keeps the sidebar closed: say the call was accepted and where to watch it.
             self.notify(f"{operation} on {target} accepted; press o to watch it.", title="Operation started")
         self._poll_operations()
@@ -352,12 +390,8 @@ class SmtuiApp(App[None]):
         if self.tracker is not None:
             self.tracker.add_unknown(operation, target, message, node)
             self._redraw_operations()
-            sidebar = self._sidebar()
-            if sidebar is not None and self.size.width >= 100:
-                sidebar.add_class("-visible")
-                browse = self.browse
-                if browse is not None:
-                    browse.update_layout()
+            if self.size.width >= 100:
+                self.operations_open = True
         self.notify(
             f"The answer to {operation} on {target} was lost: it may or may not have been applied. "
             "Press r to refresh and check before trying again.",
@@ -366,20 +400,12 @@ class SmtuiApp(App[None]):
             timeout=20,
         )
 
-    def _sidebar(self) -> OpsSidebar | None:
-        browse = self.browse
-        if browse is None:
-            return None
-        found = browse.query(OpsSidebar)
-        return found.first() if found else None
-
     def _redraw_operations(self) -> None:
-        sidebar = self._sidebar()
-        if sidebar is not None and self.tracker is not None:
-            sidebar.refresh_operations(list(self.tracker.operations.values()))
-            sidebar.on_clear = self._clear_finished
+        if self.tracker is not None:
+            self._to_browse(OperationsChanged(list(self.tracker.operations.values())))
 
-    def _clear_finished(self) -> None:
+    def on_clear_finished(self, message: ClearFinished) -> None:
+        """``c`` in the operations sidebar: forget the finished operations."""
         if self.tracker is not None:
             self.tracker.forget_finished()
             self._redraw_operations()
@@ -414,26 +440,13 @@ class SmtuiApp(App[None]):
             )
         else:
             self.notify(f"{what} succeeded", title="Operation completed")
-        browse = self.browse
-        if browse is not None:
-            if op.created is not None and op.status != FAILED:
-                browse.select_when_listed(op.created)
-            if op.node is not None:
-                browse.invalidate(op.node)
-            else:
-                browse.refresh_current()
+        self._to_browse(OperationFinished(op))
 
     def action_toggle_operations(self) -> None:
         """Show or hide the operations sidebar."""
-        sidebar = self._sidebar()
-        if sidebar is None:
-            return
-        sidebar.toggle_class("-visible")
+        self.operations_open = not self.operations_open
         # Closed with o, it stays closed for new operations (a toast says one started).
-        self._ops_closed_by_user = not sidebar.has_class("-visible")
-        browse = self.browse
-        if browse is not None:
-            browse.update_layout()
+        self._ops_closed_by_user = not self.operations_open
         self._redraw_operations()
 
     def action_track_request(self) -> None:
@@ -518,6 +531,11 @@ class SmtuiApp(App[None]):
         if not isinstance(self.screen, AuditLogScreen):
             self.push_screen(AuditLogScreen())
 
+    @property
+    def clipboard(self) -> str:
+        """What was last copied in the console (Textual's Input and TextArea paste it)."""
+        return self._copied
+
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 copy, wrapped for tmux/screen (Textual's own version is not).
 
@@ -525,7 +543,11 @@ class SmtuiApp(App[None]):
             ValueError: The text is too large for a terminal clipboard sequence.
         """
         sequence = osc52_sequence(text)  # raises before anything is copied when it is too large
-        self._clipboard = text
+        self._copied = text
+        if not os.environ.get("TMUX") and sequence.startswith("\x1b]52;"):
+            super().copy_to_clipboard(text)  # not wrapped: Textual writes the same bytes
+            return
+        # Textual offers no public way to write a sequence of our own to the terminal.
         driver = self._driver
         if driver is None:
             return
@@ -553,40 +575,11 @@ class SmtuiApp(App[None]):
         if not isinstance(self.screen, ProfilesScreen):
             self.push_screen(ProfilesScreen())
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:  # any screen's result
         """Every action of the console for the command palette (ctrl+p)."""
         browse = self.browse
         if browse is not None and self.client is not None:
-            for key, kind in JUMPS.items():
-                yield SystemCommand(
-                    f"Go to {CATEGORY_TITLES[kind]}", f"key {key}", lambda k=kind: browse.action_jump(k.value)
-                )
-            for kind in UNKEYED_LISTS:
-                yield SystemCommand(
-                    f"Go to {CATEGORY_TITLES[kind]}",
-                    "a list of the Subscription node",
-                    lambda k=kind: browse.action_jump(k.value),
-                )
-            yield SystemCommand("Refresh", "reload the list (r)", browse.action_refresh)
-            yield SystemCommand("Copy name", "copy the selected name (y)", browse.action_copy_name)
-            yield SystemCommand("Copy XML", "copy the selected object's XML (Y)", browse.action_copy_xml)
-            yield SystemCommand("Zoom details", "details full screen (z)", browse.action_zoom)
-            yield SystemCommand("Toggle tree", "hide/show the navigation tree (t)", browse.action_toggle_tree)
-            for action in registry.actions():
-                if action.mutating and self.read_only:
-                    # Listed, marked disabled with the reason, instead of "No matches".
-                    reason = read_only_reason(action)
-                    yield SystemCommand(
-                        f"{action.description} (disabled)",
-                        reason,
-                        lambda r=reason: self.notify(r, severity="warning", timeout=4),
-                    )
-                    continue
-                yield SystemCommand(
-                    action.description,
-                    action.help or f"key {action.key}",
-                    lambda a=action: self.run_worker(browse.action_resource_action(a.action_id)),
-                )
+            yield from browse.palette_commands()
         yield SystemCommand("Operations sidebar", "show/hide (o)", self.action_toggle_operations)
         yield SystemCommand(
             "Track a request id", "poll an operation by its x-ms-request-id (T)", self.action_track_request

@@ -10,8 +10,11 @@ from __future__ import annotations
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qsl, urlsplit
+
+if TYPE_CHECKING:
+    from smtui.profiles.connection import Connection
 
 SKIPPED_HEADERS = frozenset({"authorization", "cookie", "user-agent"})
 """Headers a copy leaves out (credentials; the user agent is curl's own)."""
@@ -40,7 +43,7 @@ class Credentials:
     serialize_type: str = "XML"
 
     @classmethod
-    def of(cls, connection: Any) -> Credentials | None:
+    def of(cls, connection: Connection | None) -> Credentials | None:
         """From a ``smtui.profiles.connection.Connection`` (``None`` if there is none)."""
         if connection is None:
             return None
@@ -55,11 +58,27 @@ class Credentials:
         )
 
 
+class PreviewedRequest(Protocol):
+    """A request as previewed (``smtui.api.client.RequestPreview``): the body already masked."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def body(self) -> str | None: ...
+
+
 def _headers(headers: Mapping[str, str]) -> list[tuple[str, str]]:
     return [(k, v) for k, v in headers.items() if k.lower() not in SKIPPED_HEADERS]
 
 
-def as_curl(preview: Any, credentials: Credentials | None, body: str | None = None) -> str:
+def as_curl(preview: PreviewedRequest, credentials: Credentials | None, body: str | None = None) -> str:
     """The ``curl`` command that sends ``preview``'s request with the profile's certificate.
 
     Args:
@@ -83,7 +102,7 @@ def as_curl(preview: Any, credentials: Credentials | None, body: str | None = No
     return " ".join(parts)
 
 
-def as_python(preview: Any, credentials: Credentials | None, body: str | None = None) -> str:
+def as_python(preview: PreviewedRequest, credentials: Credentials | None, body: str | None = None) -> str:
     """A script that sends ``preview``'s request with :mod:`smtui.api` and waits for the operation."""
     url = urlsplit(preview.url)
     sub = credentials.subscription_id if credentials else url.path.strip("/").split("/", 1)[0]

@@ -6,10 +6,13 @@ No Textual import; the start-up error screen renders the :class:`Diagnosis`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtui.api.errors import CertificateError, SmError
 from smtui.profiles.errors import CredentialStoreError, ProfileError
+
+if TYPE_CHECKING:
+    from smtui.api.response import Response
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def _diagnose_tls(host: str, detail: str, message: str) -> Diagnosis:
     )
 
 
-def diagnose_response(response: Any, host: str) -> Diagnosis | None:
+def diagnose_response(response: Response[Any], host: str) -> Diagnosis | None:  # any payload
     """Explain a failed first request, or None if the response was fine.
 
     Only failures that make the console useless are diagnosed here (no answer, TLS,

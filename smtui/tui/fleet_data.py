@@ -14,12 +14,16 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from smtui.api.fleet import ServiceResult, deployment_rows, instance_rows
 from smtui.tui.loaders import describe_error
 from smtui.tui.nodes import Kind, NodeRef, status_style
 from smtui.tui.table_model import Column, TableRow
+
+if TYPE_CHECKING:
+    from smtui.api.client import ServiceManagementClient
+    from smtui.profiles.connection import Connection
 
 DEFAULT_CONCURRENCY = 16
 """Requests in flight per subscription unless ``SMTUI_FLEET_CONCURRENCY`` says otherwise."""
@@ -92,7 +96,7 @@ class FleetSource:
 
     label: str
     profile: str | None
-    connection: Any = None
+    connection: Connection | None = None
     error: str | None = None
     current: bool = False
 
@@ -230,7 +234,7 @@ def target_of(row: TableRow, view: str) -> tuple[str, NodeRef] | None:
 async def load_source(
     state: FleetState,
     source: FleetSource,
-    client: Any,
+    client: ServiceManagementClient,
     changed: Callable[[], None],
 ) -> None:
     """Fill ``state`` from one subscription: list its hosted services, then get each with detail.

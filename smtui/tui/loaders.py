@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from smtui.api import models
 from smtui.tui.nodes import (
     CATEGORY_TITLES,
     COLUMNS,
@@ -23,6 +24,12 @@ from smtui.tui.nodes import (
     category,
     text,
 )
+
+if TYPE_CHECKING:
+    from smtui.api.client import ServiceManagementClient
+    from smtui.api.response import Response
+
+M = TypeVar("M", bound=models.WireObject)
 
 CATEGORY_ABOUT: dict[Kind, str] = {
     Kind.SERVICES: "cloud services, their deployments, roles and VMs",
@@ -37,7 +44,7 @@ CATEGORY_ABOUT: dict[Kind, str] = {
 }
 
 
-def describe_error(response: Any) -> str:
+def describe_error(response: Response[Any]) -> str:  # any payload: only the error is read
     """``"404 ResourceNotFound: message (request id …)"`` for an unsuccessful response."""
     error = getattr(response, "error", None)
     code = getattr(error, "code", None) or "Error"
@@ -48,7 +55,7 @@ def describe_error(response: Any) -> str:
     return f"{head}: {message}" + (f" (request id {rid})" if rid else "")
 
 
-def request_line(response: Any) -> str:
+def request_line(response: Response[Any]) -> str:  # any payload: only the request is read
     """``GET …/services/hostedservices/x`` of the request behind a response ("" if unknown).
 
     The subscription id that starts every path is left out: the header shows it, and the
@@ -64,7 +71,7 @@ def request_line(response: Any) -> str:
     return f"{method} {path}" + (f"?{parts.query}" if parts.query else "")
 
 
-def _failed(node: NodeRef, response: Any) -> Listing:
+def _failed(node: NodeRef, response: Response[Any]) -> Listing:
     # Say which request failed: a list can take several (a role's comes from its deployment).
     request = request_line(response)
     return Listing(
@@ -77,7 +84,7 @@ def _failed(node: NodeRef, response: Any) -> Listing:
     )
 
 
-def _list_items(node: NodeRef, response: Any, make: Callable[[Any, Source], Item]) -> Listing:
+def _list_items(node: NodeRef, response: Response[list[M]], make: Callable[[M, Source], Item]) -> Listing:
     if not response.is_successful:
         return _failed(node, response)
     items = [
@@ -89,35 +96,35 @@ def _list_items(node: NodeRef, response: Any, make: Callable[[Any, Source], Item
 
 def _named_items(
     node: NodeRef,
-    response: Any,
+    response: Response[list[M]],
     kind: Kind,
-    name_of: Callable[[Any], str | None],
-    cells_of: Callable[[Any], tuple[str, ...]],
+    name_of: Callable[[M], str | None],
+    cells_of: Callable[[M], tuple[str, ...]],
 ) -> Listing:
     """A top-level list: one ``kind`` item per model, named by ``name_of``; the name is the first cell."""
 
-    def make(model: Any, source: Source) -> Item:
+    def make(model: M, source: Source) -> Item:
         name = name_of(model) or ""
         return Item(NodeRef(kind, (name,), name), (name, *cells_of(model)), model, source)
 
     return _list_items(node, response, make)
 
 
-async def load_subscription(client: Any, node: NodeRef) -> Listing:
+async def load_subscription(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """The fixed categories (no request)."""
     items = [Item(category(kind), (title, CATEGORY_ABOUT[kind])) for kind, title in CATEGORY_TITLES.items()]
     return Listing(node, COLUMNS[Kind.SUBSCRIPTION], items, time.monotonic())
 
 
-async def load_services(client: Any, node: NodeRef) -> Listing:
+async def load_services(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``List Hosted Services``."""
     return services_listing(node, await client.list_hosted_services())
 
 
-def services_listing(node: NodeRef, response: Any) -> Listing:
+def services_listing(node: NodeRef, response: Response[list[models.HostedService]]) -> Listing:
     """The hosted-services listing of a ``List Hosted Services`` response (the start-up probe)."""
 
-    def cells(svc: Any) -> tuple[str, ...]:
+    def cells(svc: models.HostedService) -> tuple[str, ...]:
         props = svc.hosted_service_properties
         return (
             text(props and (props.location or props.affinity_group)),
@@ -129,17 +136,17 @@ def services_listing(node: NodeRef, response: Any) -> Listing:
     return _named_items(node, response, Kind.SERVICE, lambda svc: svc.service_name, cells)
 
 
-def _instances_ready(deployment: Any) -> str:
+def _instances_ready(deployment: models.Deployment) -> str:
     instances = deployment.role_instance_list
     ready = sum(1 for i in instances if i.instance_status == "ReadyRole")
     return f"{ready}/{len(instances)}"
 
 
-async def load_service(client: Any, node: NodeRef) -> Listing:
+async def load_service(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``Get Hosted Service`` with ``embed-detail=true``: the service and its deployments."""
     service = node.parts[0]
     response = await client.get_hosted_service(service, embed_detail=True)
-    if not response.is_successful:
+    if not response.is_successful or response.response is None:
         return _failed(node, response)
     svc = response.response
     items = []
@@ -163,18 +170,20 @@ async def load_service(client: Any, node: NodeRef) -> Listing:
     return Listing(node, COLUMNS[Kind.SERVICE], items, time.monotonic(), model=svc, source=Source(response))
 
 
-def _instance_for(deployment: Any, role_name: str) -> tuple[int, Any] | tuple[None, None]:
+def _instance_for(
+    deployment: models.Deployment, role_name: str
+) -> tuple[int, models.RoleInstance] | tuple[None, None]:
     for index, inst in enumerate(deployment.role_instance_list):
         if inst.role_name == role_name:
             return index, inst
     return None, None
 
 
-async def load_deployment(client: Any, node: NodeRef) -> Listing:
+async def load_deployment(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``Get Deployment``: the roles, with the state of their instance."""
     service, name = node.parts[:2]
     response = await client.get_deployment(service, name)
-    if not response.is_successful:
+    if not response.is_successful or response.response is None:
         return _failed(node, response)
     dep = response.response
     items = []
@@ -202,11 +211,11 @@ async def load_deployment(client: Any, node: NodeRef) -> Listing:
     )
 
 
-async def load_role(client: Any, node: NodeRef) -> Listing:
+async def load_role(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``Get Deployment`` again (it is the one call with instance state): instance, OS disk, data disks."""
     service, dep_name, role_name = node.parts[:3]
     response = await client.get_deployment(service, dep_name)
-    if not response.is_successful:
+    if not response.is_successful or response.response is None:
         return _failed(node, response)
     dep = response.response
     role_index, role = next(
@@ -279,10 +288,10 @@ async def load_role(client: Any, node: NodeRef) -> Listing:
     )
 
 
-async def load_images(client: Any, node: NodeRef) -> Listing:
+async def load_images(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``List OS Images``."""
 
-    def make(img: Any, source: Source) -> Item:
+    def make(img: models.OSImage, source: Source) -> Item:
         # The label first: platform image names share a long publisher prefix (see COLUMNS).
         name = img.name or ""
         cells = (
@@ -298,10 +307,10 @@ async def load_images(client: Any, node: NodeRef) -> Listing:
     return _list_items(node, await client.list_os_images(), make)
 
 
-async def load_disks(client: Any, node: NodeRef) -> Listing:
+async def load_disks(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``List Disks``."""
 
-    def cells(disk: Any) -> tuple[str, ...]:
+    def cells(disk: models.Disk) -> tuple[str, ...]:
         att = disk.attached_to
         attached = (
             "/".join(p for p in (att.hosted_service_name, att.deployment_name, att.role_name) if p)
@@ -319,10 +328,10 @@ async def load_disks(client: Any, node: NodeRef) -> Listing:
     return _named_items(node, await client.list_disks(), Kind.DISK, lambda disk: disk.name, cells)
 
 
-async def load_storage(client: Any, node: NodeRef) -> Listing:
+async def load_storage(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``List Storage Accounts``."""
 
-    def cells(acct: Any) -> tuple[str, ...]:
+    def cells(acct: models.StorageAccount) -> tuple[str, ...]:
         props = acct.storage_service_properties
         return (
             text(props and (props.location or props.affinity_group)),
@@ -335,19 +344,19 @@ async def load_storage(client: Any, node: NodeRef) -> Listing:
     return _named_items(node, response, Kind.STORAGE_ACCOUNT, lambda acct: acct.service_name, cells)
 
 
-async def load_locations(client: Any, node: NodeRef) -> Listing:
+async def load_locations(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``List Locations``."""
 
-    def cells(loc: Any) -> tuple[str, ...]:
+    def cells(loc: models.Location) -> tuple[str, ...]:
         return (text(loc.display_name), ", ".join(loc.available_services))
 
     return _named_items(node, await client.list_locations(), Kind.LOCATION, lambda loc: loc.name, cells)
 
 
-async def load_role_sizes(client: Any, node: NodeRef) -> Listing:
+async def load_role_sizes(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``List Role Sizes``."""
 
-    def cells(size: Any) -> tuple[str, ...]:
+    def cells(size: models.RoleSize) -> tuple[str, ...]:
         return (
             text(size.label),
             text(size.cores),
@@ -358,10 +367,10 @@ async def load_role_sizes(client: Any, node: NodeRef) -> Listing:
     return _named_items(node, await client.list_role_sizes(), Kind.ROLE_SIZE, lambda size: size.name, cells)
 
 
-async def load_vm_images(client: Any, node: NodeRef) -> Listing:
+async def load_vm_images(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``List VM Images``."""
 
-    def cells(img: Any) -> tuple[str, ...]:
+    def cells(img: models.VMImage) -> tuple[str, ...]:
         os_disk = img.os_disk_configuration
         return (
             text(os_disk and os_disk.os),
@@ -374,10 +383,10 @@ async def load_vm_images(client: Any, node: NodeRef) -> Listing:
     return _named_items(node, await client.list_vm_images(), Kind.VM_IMAGE, lambda img: img.name, cells)
 
 
-async def load_affinity_groups(client: Any, node: NodeRef) -> Listing:
+async def load_affinity_groups(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``List Affinity Groups``."""
 
-    def cells(group: Any) -> tuple[str, ...]:
+    def cells(group: models.AffinityGroup) -> tuple[str, ...]:
         return (text(group.location), text(group.label), text(group.description))
 
     response = await client.list_affinity_groups()
@@ -396,10 +405,10 @@ _QUOTAS = (
 )
 
 
-async def load_quotas(client: Any, node: NodeRef) -> Listing:
+async def load_quotas(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """``Get Subscription``: one row per limit, with the current usage where the service reports it."""
     response = await client.get_subscription()
-    if not response.is_successful:
+    if not response.is_successful or response.response is None:
         return _failed(node, response)
     sub = response.response
     source = Source(response)
@@ -415,7 +424,7 @@ async def load_quotas(client: Any, node: NodeRef) -> Listing:
     return Listing(node, COLUMNS[Kind.QUOTAS], items, time.monotonic(), model=sub, source=source)
 
 
-LOADERS: dict[Kind, Callable[[Any, NodeRef], Awaitable[Listing]]] = {
+LOADERS: dict[Kind, Callable[[ServiceManagementClient, NodeRef], Awaitable[Listing]]] = {
     Kind.SUBSCRIPTION: load_subscription,
     Kind.SERVICES: load_services,
     Kind.SERVICE: load_service,
@@ -432,7 +441,7 @@ LOADERS: dict[Kind, Callable[[Any, NodeRef], Awaitable[Listing]]] = {
 }
 
 
-async def load(client: Any, node: NodeRef) -> Listing:
+async def load(client: ServiceManagementClient, node: NodeRef) -> Listing:
     """The children of ``node`` (a container kind).
 
     Raises:

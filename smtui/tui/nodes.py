@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtui.tui.table_model import Column
+
+if TYPE_CHECKING:
+    from smtui.api.response import Response
 
 
 class Kind(StrEnum):
@@ -170,7 +173,7 @@ class Source:
         steps: Path to the item's element: ``(local-name, index)`` pairs from the root.
     """
 
-    response: Any
+    response: Response[Any]  # a list's or an item's: any model
     steps: tuple[tuple[str, int], ...] = ()
 
 

@@ -18,11 +18,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from smtui.profiles import audit
 from smtui.profiles import operations_store as store
 from smtui.tui.nodes import NodeRef
+
+if TYPE_CHECKING:
+    from smtui.api.models import OperationStatus
+    from smtui.api.response import Response
 
 logger = logging.getLogger(__name__)
 
@@ -360,7 +364,7 @@ class OperationsTracker:
             return None
         return max(min(op.next_poll for op in pending) - self.mono(), 0.0)
 
-    def apply(self, request_id: str, response: Any) -> TrackedOperation | None:
+    def apply(self, request_id: str, response: Response[OperationStatus]) -> TrackedOperation | None:
         """Record a ``Get Operation Status`` response; returns the operation if it just finished.
 
         A failed *poll* (network, 5xx) keeps the operation pending and backs off; a 404 means

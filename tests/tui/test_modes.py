@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from smtui.profiles.connection import Connection
-from smtui.tui import registry
+from smtui.tui import action_table, registry
+from smtui.tui import app as app_module
 from smtui.tui.app import SmtuiApp
 from smtui.tui.nodes import Kind
+from smtui.tui.screens.browse import BrowseScreen
 from smtui.tui.screens.startup_error import StartupErrorScreen
 from tests.tui.conftest import connection_for, wait_for
 from tests.tui.test_browse import loaded
@@ -19,33 +21,32 @@ CALLS: list[str] = []
 
 
 @pytest.fixture
-def test_actions() -> Any:
-    """One mutating and one read-only action on hosted services (the real ones come from issue 5)."""
+def test_actions(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """One mutating and one read-only action on hosted services, added to the action table."""
     CALLS.clear()
-    registry.load_action_modules()
-    mutating = registry.register(
-        registry.ResourceAction(
-            "test.poke",
-            "f7",
-            "Poke service",
-            frozenset({Kind.SERVICE}),
-            lambda ctx: CALLS.append(ctx.item.ref.name),
-            show=True,
-        )
+
+    async def poke(ctx: registry.ActionContext) -> None:
+        assert ctx.item is not None
+        CALLS.append(ctx.item.ref.name)
+
+    async def look(ctx: registry.ActionContext) -> None:
+        assert ctx.item is not None
+        CALLS.append("look " + ctx.item.ref.name)
+
+    mutating = registry.ResourceAction(
+        "test.poke", "f7", "Poke service", frozenset({Kind.SERVICE}), poke, show=True
     )
-    reading = registry.register(
-        registry.ResourceAction(
-            "test.look",
-            "f8",
-            "Look at service",
-            frozenset({Kind.SERVICE}),
-            lambda ctx: CALLS.append("look " + ctx.item.ref.name),
-            mutating=False,
-        )
+    reading = registry.ResourceAction(
+        "test.look", "f8", "Look at service", frozenset({Kind.SERVICE}), look, mutating=False
     )
-    yield mutating, reading
-    registry.unregister("test.poke")
-    registry.unregister("test.look")
+    extra = (mutating, reading)
+    monkeypatch.setattr(action_table, "ACTIONS", action_table.ACTIONS + extra)
+
+    class BrowseWithTestActions(BrowseScreen):
+        BINDINGS = registry.bindings(extra)
+
+    monkeypatch.setattr(app_module, "BrowseScreen", BrowseWithTestActions)
+    return mutating, reading
 
 
 def shown_actions(app: Any) -> set[str]:
@@ -60,6 +61,7 @@ async def test_read_only_hides_mutating_actions(demo_emulator: Any, make_app: An
         assert "resource_action('test.look')" in actions
         assert not any(a.startswith("resource_action") and "look" not in a for a in actions)
         await pilot.press("f7", "f8")
+        await app.workers.wait_for_complete()  # actions run in a worker
         assert CALLS == ["look contoso-web"]
         palette = [c.title for c in app.get_system_commands(app.screen)]
         assert "Look at service" in palette and "Poke service" not in palette
@@ -77,6 +79,7 @@ async def test_mutating_actions_apply_where_they_belong(
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
         assert "resource_action('test.poke')" in shown_actions(app)
         await pilot.press("f7")
+        await app.workers.wait_for_complete()  # actions run in a worker
         assert CALLS == ["contoso-web"]
         await pilot.press("2")  # images: a service action does not apply there
         await wait_for(pilot, lambda: loaded(app, Kind.IMAGES))

@@ -34,6 +34,8 @@ class _TypeThroughButton(Button):
     of a burst routed after it then find the name field focused, and all arrive in order.
     """
 
+    # Textual has no public hook at routing time (``on_key`` runs when the key is handled, after
+    # keys routed before the redirect): this overrides the private ``Widget._forward_event``.
     def _forward_event(self, event: events.Event) -> None:
         screen = self.screen
         if (
@@ -88,6 +90,8 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="confirm-cancel"),
         Binding("left,right", "switch_button", "Switch", show=False),
+        Binding("y", "answer(True)", "Yes", show=False),
+        Binding("n", "answer(False)", "No", show=False),
     ]
 
     def __init__(
@@ -151,9 +155,19 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
         clear_toasts(self.app)
         # Cancel is the default: Enter on an unread dialog must never delete anything.
         self.query_one("#cancel", Button).focus()
-        if self.type_to_confirm is None:
-            self._bindings.bind("y", "confirm", "Yes", show=False)
-            self._bindings.bind("n", "cancel", "No", show=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer":
+            # y / n answer a plain question; where the name must be typed, letters are text.
+            return self.type_to_confirm is None
+        return True
+
+    def action_answer(self, yes: bool) -> None:
+        """``y`` confirms, ``n`` cancels (only when no name has to be typed)."""
+        if yes:
+            self.action_confirm()
+        else:
+            self.action_cancel()
 
     def on_key(self, event: events.Key) -> None:
         # Cancel keeps the focus (Enter must not delete), but typing the name should just work:

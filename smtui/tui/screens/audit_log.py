@@ -7,7 +7,7 @@ target in the browser when it belongs to the subscription the console is connect
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -114,11 +114,8 @@ class AuditLogScreen(Screen[None]):
 
     @property
     def smtui(self) -> SmtuiApp:
-        """The app, typed."""
-        from smtui.tui.app import SmtuiApp
-
-        assert isinstance(self.app, SmtuiApp)
-        return self.app
+        """The app, typed (this screen runs only in ``SmtuiApp``; importing it here would be a cycle)."""
+        return cast("SmtuiApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield HeaderBar()
@@ -195,7 +192,7 @@ class AuditLogScreen(Screen[None]):
             self.app.notify(f"No view shows {entry.path}", severity="warning", timeout=5)
             return
         app = self.smtui
-        conn: Any = app.connection
+        conn = app.connection
         if conn is None or app.client is None or conn.subscription_id != entry.subscription_id:
             where = entry.profile or "the embedded emulator"
             self.app.notify(
@@ -206,9 +203,7 @@ class AuditLogScreen(Screen[None]):
             )
             return
         app.pop_screen()
-        browse = app.browse
-        if browse is not None:
-            browse.navigate(ref)
+        app.show_node(ref)
 
     def action_leave(self) -> None:
         """Back to the browser (first clears a filter)."""

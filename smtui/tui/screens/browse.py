@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Tree
 
 from smtui.tui import registry
 from smtui.tui.loaders import load, services_listing
+from smtui.tui.messages import (
+    Connected,
+    ConnectionReset,
+    ListingChanged,
+    OpenNode,
+    OperationFinished,
+    OperationsChanged,
+    RefreshDue,
+)
 from smtui.tui.nodes import (
+    CATEGORY_TITLES,
     COLUMNS,
     SUBSCRIPTION,
     Item,
@@ -23,6 +35,7 @@ from smtui.tui.nodes import (
     NodeRef,
     category,
 )
+from smtui.tui.operations_tracker import FAILED
 from smtui.tui.table_model import TableRow
 from smtui.tui.widgets.big_table import BigTable
 from smtui.tui.widgets.breadcrumbs import Breadcrumbs
@@ -119,6 +132,8 @@ class BrowseScreen(Screen[None]):
             Binding(key, f"jump('{kind.value}')", f"Go to {kind.value}", show=False, id=f"browse.jump-{key}")
             for key, kind in JUMPS.items()
         ),
+        # The resource actions: enabled where they apply by ``check_action``.
+        *registry.bindings(),
     ]
 
     DEFAULT_CSS = """
@@ -137,7 +152,7 @@ class BrowseScreen(Screen[None]):
         self.current: NodeRef = SUBSCRIPTION
         self.listings: dict[str, Listing] = {}
         self.items: dict[str, Item] = {}
-        self._details_timer: Any = None
+        self._details_timer: Timer | None = None
         self._from_tree = False
         self._labels: dict[str, str] = {}
         """Node key → label from the last listing that showed it (a deployment's carries its slot)."""
@@ -147,28 +162,11 @@ class BrowseScreen(Screen[None]):
         """The node whose list is loading with nothing of it shown yet (keys typed now are queued)."""
         self._typed_ahead: list[str] = []
         self._replaying = False
-        self._bind_resource_actions()
 
     @property
     def smtui(self) -> SmtuiApp:
-        """The app, typed."""
-        from smtui.tui.app import SmtuiApp
-
-        assert isinstance(self.app, SmtuiApp)
-        return self.app
-
-    def _bind_resource_actions(self) -> None:
-        for action in registry.actions():
-            for key in action.key.split(","):
-                binding = Binding(
-                    key.strip(),
-                    f"resource_action('{action.action_id}')",
-                    action.footer_label,
-                    show=action.show,
-                    tooltip=action.description,
-                    id=action.action_id,
-                )
-                self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+        """The app, typed (this screen runs only in ``SmtuiApp``; importing it here would be a cycle)."""
+        return cast("SmtuiApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield HeaderBar()
@@ -192,16 +190,17 @@ class BrowseScreen(Screen[None]):
             self.query_one(ResourceList).table.empty_text = "Connecting…"
             self.query_one(ResourceList).set_loading(True)
         self.table.focus()
+        self.watch(self.app, "operations_open", self._show_operations, init=False)
+
+    def _show_operations(self, shown: bool) -> None:
+        self.query_one(OpsSidebar).set_class(shown, "-visible")
+        self.update_layout()
 
     # ------------------------------------------------------------------ connection
 
-    def connected(self, services: Any = None) -> None:
-        """The app has a client: show the subscription and start at the hosted services.
-
-        Args:
-            services: The ``List Hosted Services`` response of the connection check, if any
-                (shown at once instead of being fetched again).
-        """
+    def on_connected(self, message: Connected) -> None:
+        """The app has a client: show the subscription and start at the hosted services."""
+        services = message.services
         info = self.smtui.connection_info
         if info is not None:
             self.query_one(NavTree).set_root_label(
@@ -212,7 +211,7 @@ class BrowseScreen(Screen[None]):
             self._store(services_listing(category(Kind.SERVICES), services))
         self.navigate(category(Kind.SERVICES))
 
-    def reset(self) -> None:
+    def on_connection_reset(self, message: ConnectionReset) -> None:
         """Forget everything loaded (the connection is about to change)."""
         self.workers.cancel_group(self, "listing")
         self._awaiting = None
@@ -228,6 +227,33 @@ class BrowseScreen(Screen[None]):
         lst.table.empty_text = "Connecting…"
         lst.set_loading(True)
         self._update_breadcrumbs()
+        self._report_listing()
+
+    def on_open_node(self, message: OpenNode) -> None:
+        """Show a node asked for by another screen (the fleet views, the audit log)."""
+        self.navigate(message.ref)
+
+    def on_operation_finished(self, message: OperationFinished) -> None:
+        """Reload what a finished operation changed; select what it created."""
+        op = message.operation
+        if op.created is not None and op.status != FAILED:
+            self.select_when_listed(op.created)
+        if op.node is not None:
+            self.invalidate(op.node)
+        else:
+            self.refresh_current()
+
+    def on_operations_changed(self, message: OperationsChanged) -> None:
+        for sidebar in self.query(OpsSidebar):  # none while the app is closing
+            sidebar.refresh_operations(message.operations)
+
+    def on_refresh_due(self, message: RefreshDue) -> None:
+        self.refresh_current()
+
+    def _report_listing(self) -> None:
+        """Tell the app which list is on screen and how old it is (the header shows it)."""
+        listing = self.listings.get(self.current.key)
+        self.post_message(ListingChanged(self.current, listing.fetched_at if listing is not None else None))
 
     # ------------------------------------------------------------------ navigation
 
@@ -248,6 +274,7 @@ class BrowseScreen(Screen[None]):
         if changed_kind or ref.key not in self.listings:
             lst.set_columns(COLUMNS[ref.kind])
         self._update_breadcrumbs()
+        self._report_listing()
         if reveal_tree:
             self.query_one(NavTree).reveal(ref)
         cached = self.listings.get(ref.key)
@@ -305,7 +332,7 @@ class BrowseScreen(Screen[None]):
         self._labels.update((item.ref.key, item.ref.label) for item in listing.items if item.ref.label)
         if not listing.error:
             self.query_one(NavTree).set_children(listing.node, listing.items)
-        self.smtui.update_header()
+        self._report_listing()
 
     def select_when_listed(self, ref: NodeRef) -> None:
         """Put the cursor on ``ref`` as soon as its list shows it (an item just created)."""
@@ -330,7 +357,7 @@ class BrowseScreen(Screen[None]):
             table.move_cursor_to_key(focus_key)
         self._schedule_details()
         self.refresh_bindings()
-        self.smtui.update_header()
+        self._report_listing()
         if self._awaiting is not None and listing.node == self._awaiting:
             self._awaiting = None
             if listing.error and self._typed_ahead:
@@ -390,7 +417,7 @@ class BrowseScreen(Screen[None]):
 
     @staticmethod
     def _action_keys() -> set[str]:
-        return {key.strip() for action in registry.actions() for key in action.key.split(",")}
+        return {key for action in registry.actions() for key in action.keys}
 
     def _replay(self) -> None:
         """Apply the keys typed ahead, in order, until one opens a list still to be loaded."""
@@ -430,7 +457,10 @@ class BrowseScreen(Screen[None]):
         self._details_timer = self.set_timer(0.05, self._update_details)
 
     def _update_details(self) -> None:
-        details = self.query_one(DetailsPane)
+        found = self.query(DetailsPane)
+        if not found:  # the timer fired while the app was closing
+            return
+        details = found.first()
         item = self.selected
         listing = self.listings.get(self.current.key)
         if item is None:
@@ -526,6 +556,7 @@ class BrowseScreen(Screen[None]):
         """Forget cached lists of ``ref`` and its ancestors; reload what is on screen."""
         for node in ref.lineage():
             self.listings.pop(node.key, None)
+        self._report_listing()
         self.refresh_current()
 
     def action_jump(self, kind: str) -> None:
@@ -594,7 +625,7 @@ class BrowseScreen(Screen[None]):
         self._update_details()
         self._copy(self.query_one(DetailsPane).raw, "the XML")
 
-    async def action_resource_action(self, action_id: str) -> None:
+    def action_resource_action(self, action_id: str) -> None:
         action = registry.get(action_id)
         if action is None:
             return
@@ -603,20 +634,19 @@ class BrowseScreen(Screen[None]):
             # say why instead of doing nothing.
             self.app.notify(self._why_not(action), title=action.description, severity="warning", timeout=5)
             return
-        context = registry.ActionContext(self.app, self.current, self.selected, self.action_refresh)
-        result = action.run(context)
-        if result is not None:
-            await result
+        context = registry.ActionContext(
+            self.smtui, self.current, self.selected, self.action_refresh, self.select_when_listed
+        )
+        registry.launch(action, context)
 
     def _explain_read_only(self, event: events.Key) -> bool:
         # In read-only mode a write key is disabled; say so instead of doing nothing.
         if not self.smtui.read_only or self.smtui.client is None:
             return False
         for action in registry.actions():
-            keys = {k.strip() for k in action.key.split(",")}
             if (
                 action.mutating
-                and event.key in keys
+                and event.key in action.keys
                 and registry.applies(action, self.current, self.selected)
             ):
                 event.stop()
@@ -637,6 +667,39 @@ class BrowseScreen(Screen[None]):
         if action.mutating and self.smtui.read_only:
             return False
         return self.smtui.client is not None and registry.applies(action, self.current, self.selected)
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        """This screen's commands for the palette: jumps, list actions and the resource actions."""
+        for key, kind in JUMPS.items():
+            yield SystemCommand(
+                f"Go to {CATEGORY_TITLES[kind]}", f"key {key}", lambda k=kind: self.action_jump(k.value)
+            )
+        for kind in UNKEYED_LISTS:
+            yield SystemCommand(
+                f"Go to {CATEGORY_TITLES[kind]}",
+                "a list of the Subscription node",
+                lambda k=kind: self.action_jump(k.value),
+            )
+        yield SystemCommand("Refresh", "reload the list (r)", self.action_refresh)
+        yield SystemCommand("Copy name", "copy the selected name (y)", self.action_copy_name)
+        yield SystemCommand("Copy XML", "copy the selected object's XML (Y)", self.action_copy_xml)
+        yield SystemCommand("Zoom details", "details full screen (z)", self.action_zoom)
+        yield SystemCommand("Toggle tree", "hide/show the navigation tree (t)", self.action_toggle_tree)
+        for action in registry.actions():
+            if action.mutating and self.smtui.read_only:
+                # Listed, marked disabled with the reason, instead of "No matches".
+                reason = read_only_reason(action)
+                yield SystemCommand(
+                    f"{action.description} (disabled)",
+                    reason,
+                    lambda r=reason: self.app.notify(r, severity="warning", timeout=4),
+                )
+                continue
+            yield SystemCommand(
+                action.description,
+                action.help or f"key {action.key}",
+                lambda a=action: self.action_resource_action(a.action_id),
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resource_action" and parameters:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,14 +34,16 @@ from smtui.tui.fleet_data import (
     table_rows,
     target_of,
 )
-from smtui.tui.nodes import Kind, category
-from smtui.tui.table_model import TableRow
+from smtui.tui.nodes import NodeRef
+from smtui.tui.table_model import Column, TableRow
 from smtui.tui.widgets.big_table import BigTable
 from smtui.tui.widgets.header_bar import HeaderBar
 from smtui.tui.widgets.key_footer import KeyFooter
 from smtui.tui.widgets.resource_list import ResourceList
 
 if TYPE_CHECKING:
+    from smtui.api.client import ServiceManagementClient
+    from smtui.profiles.connection import Connection
     from smtui.tui.app import SmtuiApp
 
 TITLES = {DEPLOYMENTS: "All deployments", INSTANCES: "All role instances"}
@@ -134,11 +136,8 @@ class FleetScreen(Screen[None]):
 
     @property
     def smtui(self) -> SmtuiApp:
-        """The app, typed."""
-        from smtui.tui.app import SmtuiApp
-
-        assert isinstance(self.app, SmtuiApp)
-        return self.app
+        """The app, typed (this screen runs only in ``SmtuiApp``; importing it here would be a cycle)."""
+        return cast("SmtuiApp", self.app)
 
     @property
     def table(self) -> BigTable:
@@ -156,7 +155,7 @@ class FleetScreen(Screen[None]):
         yield Static("", id="fleet-detail", markup=False)
         yield KeyFooter()
 
-    def _columns(self) -> Any:
+    def _columns(self) -> tuple[Column, ...]:
         return DEPLOYMENT_COLUMNS if self.view == DEPLOYMENTS else INSTANCE_COLUMNS
 
     def on_mount(self) -> None:
@@ -203,7 +202,7 @@ class FleetScreen(Screen[None]):
         if name is None:  # only the console's own connection has no profile, and it is resolved
             return
 
-        def resolve() -> Any:
+        def resolve() -> Connection:
             return profile_connection(name, read_only=True)
 
         try:
@@ -228,7 +227,7 @@ class FleetScreen(Screen[None]):
             self._baseline = {view: table_rows(state, view) for view in (DEPLOYMENTS, INSTANCES)}
         state.start(sources)
         self._show_progress()
-        clients: list[Any] = []
+        clients: list[ServiceManagementClient] = []
         try:
             await asyncio.gather(*(self._load_one(source, clients) for source in sources))
             state.finished = time.monotonic()
@@ -247,7 +246,7 @@ class FleetScreen(Screen[None]):
                 self._redraw()
                 self._show_progress()
 
-    async def _load_one(self, source: FleetSource, clients: list[Any]) -> None:
+    async def _load_one(self, source: FleetSource, clients: list[ServiceManagementClient]) -> None:
         state = self.state
         await self._resolve(source)
         if source.error is not None or source.connection is None:
@@ -348,9 +347,7 @@ class FleetScreen(Screen[None]):
         app = self.smtui
         if source.current:
             app.pop_screen()
-            browse = app.browse
-            if browse is not None:
-                browse.navigate(ref)
+            app.show_node(ref)
             return
         open_in_profile(app, source.profile, ref)
 
@@ -395,28 +392,7 @@ class FleetScreen(Screen[None]):
         self.load()
 
 
-def open_in_profile(app: SmtuiApp, profile: str | None, ref: Any) -> None:
+def open_in_profile(app: SmtuiApp, profile: str | None, ref: NodeRef) -> None:
     """Switch the console to ``profile`` and open ``ref`` there once connected."""
-
-    async def wait_and_open() -> None:
-        deadline = asyncio.get_running_loop().time() + 60.0
-        while asyncio.get_running_loop().time() < deadline:
-            conn, browse = app.connection, app.browse
-            # Connected means the browser has shown the new subscription's services (the client
-            # exists a moment before that, and the browser's own first navigation would win).
-            if (
-                app.client is not None
-                and conn is not None
-                and conn.profile_name == profile
-                and browse is not None
-                and category(Kind.SERVICES).key in browse.listings
-            ):
-                browse.navigate(ref)
-                return
-            if app.startup_error is not None:
-                return
-            await asyncio.sleep(0.05)
-
     app.notify(f"Switching to {profile or 'the emulator'} to open {ref.display}", timeout=4)
-    app.switch_connection(profile)
-    app.run_worker(wait_and_open(), group="fleet-open", exit_on_error=False)
+    app.switch_connection(profile, open_after=ref)

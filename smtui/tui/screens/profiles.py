@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +20,7 @@ from smtui.tui.widgets.resource_list import ResourceList
 
 if TYPE_CHECKING:
     from smtui.profiles.model import Profile
+    from smtui.tui.app import SmtuiApp
 
 COLUMNS = (
     Column("name", "Profile"),
@@ -227,7 +228,7 @@ class ProfilesScreen(Screen[None]):
         self._switch(None)
 
     def _switch(self, name: str | None) -> None:
-        app: Any = self.app
+        app = cast("SmtuiApp", self.app)  # this screen runs only in SmtuiApp
         app.pop_screen()
         app.switch_connection(name)
 

@@ -14,7 +14,11 @@ from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
+
+# FooterKey (one key of the footer) has no public import path in Textual 8.2; drawing our own
+# key widget instead would change how every footer looks.
 from textual.widgets._footer import FooterKey
 
 PINNED: tuple[str, ...] = ("app.quit", "startup.quit", "app.help", "app.operations")
@@ -35,6 +39,13 @@ class KeyFooter(Footer):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(compact=True, id=id)
         self._composed_width = 0
+        self._ready = False
+        """The screen has told us its bindings once (before that there is nothing to show)."""
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """The screen's bindings changed: recompose (Textual's Footer does it after a refresh)."""
+        self._ready = True
+        super().bindings_changed(screen)
 
     def shown_bindings(self, width: int) -> list[tuple[Binding, bool, str]]:
         """The bindings the footer shows at ``width`` cells, left to right."""
@@ -76,7 +87,7 @@ class KeyFooter(Footer):
         return cell_len(self.app.get_key_display(binding)) + 1 + cell_len(binding.description) + 1
 
     def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
+        if not self._ready:
             return
         width = self.size.width or self.app.size.width
         self._composed_width = width

@@ -140,6 +140,8 @@ class NavTree(Tree[NodeRef]):
                 node.set_label(self._label(it))
                 node.data = it.ref
         # Keep the service's order (children were appended; reorder only when it differs).
+        # Textual has no public way to reorder a node's children without removing them (which
+        # would collapse their subtrees): this uses TreeNode._children and Tree._invalidate.
         order = [self._by_key[it.ref.key] for it in wanted]
         if list(parent.children) != order:
             parent._children[:] = order

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from smtui.tui.messages import ClearFinished
 from smtui.tui.operations_tracker import (
     FAILED,
     IN_PROGRESS,
@@ -58,7 +59,7 @@ def render_operation(op: TrackedOperation, now: float) -> Group:
 
 
 class OpsSidebar(Vertical):
-    """The sidebar (toggled by the App). ``refresh_operations`` redraws from the tracker."""
+    """The sidebar (shown while the app's ``operations_open``). ``refresh_operations`` redraws it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "clear_finished", "Clear finished", id="ops.clear"),
@@ -84,7 +85,6 @@ class OpsSidebar(Vertical):
         super().__init__(id=id)
         self._clock = clock
         self._ops: list[TrackedOperation] = []
-        self.on_clear: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Operations", id="ops-title")
@@ -124,5 +124,5 @@ class OpsSidebar(Vertical):
             options.highlighted = min(highlighted or 0, len(ops) - 1)
 
     def action_clear_finished(self) -> None:
-        if self.on_clear is not None:
-            self.on_clear()
+        """Ask the app (which owns the operations) to forget the finished ones."""
+        self.post_message(ClearFinished())
