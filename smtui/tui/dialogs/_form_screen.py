@@ -84,6 +84,24 @@ def clear_toasts(app: App[Any]) -> None:
             rack.display = False
 
 
+def toasts_beside_modal(screen: str) -> str:
+    """CSS for a modal ``screen`` whose toasts must never cover its inputs or buttons.
+
+    Toasts are drawn on their own layer, over everything. A tall form fills the screen at 80x24,
+    so there is no corner a toast could sit in without hiding a field or a button. Docked on the
+    modal's own layer instead, the toasts take their rows from the top of the screen and the
+    dialog (centred, its form scrolling) shrinks below them; compact and capped at a few lines,
+    they leave the form usable until they expire. The toasts shown before a modal opens are
+    cleared by :func:`clear_toasts`.
+    """
+    return f"""
+    {screen} > #textual-toastrack {{
+        dock: top; align: right top; layer: default; margin: 0; max-height: 6;
+    }}
+    {screen} Toast {{ padding: 0 1; margin-top: 0; max-width: 70%; }}
+    """
+
+
 def is_secret(control: Widget) -> bool:
     """Whether ``control`` holds a password (never kept in a draft)."""
     return isinstance(control, Input) and control.password
@@ -97,11 +115,7 @@ class FormScreen(ModalScreen[ResultT]):
     :meth:`action_submit` and call :meth:`leave` / :meth:`finished` to close.
     """
 
-    DEFAULT_CSS = """
-    FormScreen > #textual-toastrack { dock: top; align: right top; }
-    """
-    """A toast raised while a form is open shows at the top, away from the fields being typed into
-    and from the buttons (the ones already shown are cleared when the form opens)."""
+    DEFAULT_CSS = toasts_beside_modal("FormScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "form_next", "Next field", show=False, priority=True),
