@@ -300,7 +300,7 @@ async def load_images(client: ServiceManagementClient, node: NodeRef) -> Listing
             text(img.os),
             text(img.category),
             text(img.logical_size_in_gb),
-            text(img.published_date),
+            text(img.published_date)[:10],  # the day: its time of day is always 07:00 / 08:00 UTC
         )
         return Item(NodeRef(Kind.IMAGE, (name,), name), cells, img, source)
 

@@ -265,8 +265,10 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
     Kind.IMAGES: _cols(
         # Platform image names share a 32-hex-digit publisher prefix: the label comes first and
         # the name is cut in the middle (its end tells them apart), so rows stay distinguishable.
+        # Both are kept: squeezed to the narrowest width (80 columns with the tree) the name was
+        # cut to "03f55…", its publisher prefix alone, on every row.
         Column("label", "Label", keep=True),
-        Column("name", "Name", max_width=26, elide_middle=True),
+        Column("name", "Name", keep=True, elide_middle=True),
         ("os", "OS"),
         ("category", "Category"),
         Column("size", "GB", numeric=True),

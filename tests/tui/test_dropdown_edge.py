@@ -19,7 +19,8 @@ async def open_location_dropdown(app: Any, pilot: Any) -> list[str]:
     await pilot.press("c")
     dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
     dialog.query(Select).first().focus()
-    await pilot.press("enter")
+    # Space, not Enter: Location is the form's last field, where Enter opens the preview.
+    await pilot.press("space")
     await wait_for(pilot, lambda: dialog.query(Select).first().expanded, what="the dropdown open")
     await pilot.pause(0.1)
     return screen_lines(app)

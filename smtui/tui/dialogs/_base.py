@@ -20,7 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Select, Static
@@ -70,6 +70,19 @@ def describe_failure(result: SubmitResult) -> str:
     head = f"{result.status_code} {code}".strip() if result.status_code else code
     rid = f" (request id {result.request_id})" if result.request_id else ""
     return f"{head}: {message}{rid}" if head else f"{message}{rid}"
+
+
+class FormBody(VerticalScroll, can_focus=False):
+    """The scrolling part of a form: keeps the focused field in view when it gets shorter.
+
+    It does when a toast takes rows at the top of the screen, or the terminal shrinks: the field
+    being typed into must stay visible.
+    """
+
+    def on_resize(self, event: events.Resize) -> None:
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            self.call_after_refresh(focused.scroll_visible, animate=False)
 
 
 class FormDialog(FormScreen[ModelT | None], Generic[ValuesT, ModelT]):
@@ -153,7 +166,7 @@ class FormDialog(FormScreen[ModelT | None], Generic[ValuesT, ModelT]):
                 id="draft-offer",
                 markup=False,
             )
-            with VerticalScroll(id="form", can_focus=False):
+            with FormBody(id="form"):
                 yield from self.compose_form()
             yield Static("", id="service-error", markup=False)
             with Horizontal(id="buttons"):

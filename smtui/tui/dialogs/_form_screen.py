@@ -28,7 +28,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Button, Checkbox, Input, Select
 from textual.widgets._select import SelectOverlay
 
 from smtui.tui.dialogs._fields import FormField, read_control, write_control
@@ -84,6 +84,24 @@ def clear_toasts(app: App[Any]) -> None:
             rack.display = False
 
 
+def toasts_beside_modal(screen: str) -> str:
+    """CSS for a modal ``screen`` whose toasts must never cover its inputs or buttons.
+
+    Toasts are drawn on their own layer, over everything. A tall form fills the screen at 80x24,
+    so there is no corner a toast could sit in without hiding a field or a button. Docked on the
+    modal's own layer instead, the toasts take their rows from the top of the screen and the
+    dialog (centred, its form scrolling) shrinks below them; compact and capped at a few lines,
+    they leave the form usable until they expire. The toasts shown before a modal opens are
+    cleared by :func:`clear_toasts`.
+    """
+    return f"""
+    {screen} > #textual-toastrack {{
+        dock: top; align: right top; layer: default; margin: 0; max-height: 6;
+    }}
+    {screen} Toast {{ padding: 0 1; margin-top: 0; max-width: 70%; }}
+    """
+
+
 def is_secret(control: Widget) -> bool:
     """Whether ``control`` holds a password (never kept in a draft)."""
     return isinstance(control, Input) and control.password
@@ -97,16 +115,13 @@ class FormScreen(ModalScreen[ResultT]):
     :meth:`action_submit` and call :meth:`leave` / :meth:`finished` to close.
     """
 
-    DEFAULT_CSS = """
-    FormScreen > #textual-toastrack { dock: top; align: right top; }
-    """
-    """A toast raised while a form is open shows at the top, away from the fields being typed into
-    and from the buttons (the ones already shown are cleared when the form opens)."""
+    DEFAULT_CSS = toasts_beside_modal("FormScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "form_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "form_previous", "Previous field", show=False, priority=True),
         Binding("enter", "form_enter", "Next field", show=False, priority=True),
+        Binding("space", "form_toggle", "Toggle", show=False, priority=True),
         Binding("ctrl+s", "form_submit", "Preview", priority=True, id="form.submit"),
         Binding("escape", "form_close", "Close", priority=True, id="form.close"),
         Binding("ctrl+r", "restore_draft", "Restore draft", show=False, priority=True),
@@ -238,14 +253,39 @@ class FormScreen(ModalScreen[ResultT]):
         if not self._is_mine():
             raise SkipAction()
         focused = self.focused
-        if not isinstance(focused, Input):
-            raise SkipAction()  # buttons press, drop-downs open or pick, checkboxes toggle
+        if isinstance(focused, Button):
+            # A button that adds or removes rows acts now, so the keys typed after the Enter
+            # reach the row it adds; other buttons press as usual (their Pressed message).
+            if not await self.press_in_order(focused):
+                raise SkipAction()
+            return
         controls = self.form_controls()
-        if controls and focused is controls[-1]:
+        last = bool(controls) and focused is controls[-1]
+        if isinstance(focused, Checkbox) and not last:
+            focused.toggle()
+            return
+        if isinstance(focused, Select) and not last:
+            raise SkipAction()  # the drop-down opens (space and the arrows open it too)
+        if not isinstance(focused, CONTROLS):
+            raise SkipAction()
+        if last:
+            # On the last field Enter goes on to the preview, whatever the field: a drop-down
+            # still opens with space or the arrows, a checkbox still toggles with space.
             await self.settled()
             self.action_submit()
         else:
             self.focus_next()
+
+    def action_form_toggle(self) -> None:
+        # A checkbox's own space binding runs only once the key has bubbled up to the app, after
+        # the keys typed behind it were routed: a burst "space, tab" moved on and lost the toggle.
+        if not self._is_mine() or not isinstance(self.focused, Checkbox):
+            raise SkipAction()
+        self.focused.toggle()
+
+    async def press_in_order(self, button: Button) -> bool:
+        """Act on Enter on ``button`` before the next key is routed; False lets it press as usual."""
+        return False
 
     async def action_form_submit(self) -> None:
         if not self._is_mine():

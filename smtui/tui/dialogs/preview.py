@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 
 from smtui.api.errors import XmlError
 from smtui.api.xml import parse_xml
+from smtui.tui.dialogs._form_screen import toasts_beside_modal
 
 
 class PreviewableRequest(Protocol):
@@ -64,7 +65,7 @@ class RequestPreviewDialog(ModalScreen[bool]):
         & #preview-buttons > Button { margin-left: 1; }
         & #copy-hint { width: 1fr; color: $text-muted; height: 1; }
     }
-    """
+    """ + toasts_beside_modal("RequestPreviewDialog")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="preview-back"),

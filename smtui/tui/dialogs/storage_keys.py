@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from smtui.tui.dialogs._form_screen import toasts_beside_modal
+
 MASK = "•" * 12
 
 
@@ -33,7 +35,7 @@ class StorageKeysDialog(ModalScreen[None]):
         & #keys-buttons { height: auto; align-horizontal: right; margin-top: 1; }
         & #keys-buttons > Button { margin-left: 1; }
     }
-    """
+    """ + toasts_beside_modal("StorageKeysDialog")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="keys-close"),

@@ -353,7 +353,9 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         index = len(container.children)
         row = DataDiskRow(DataDiskValues(lun=str(free[0]), size_gb="10"), index, disk_names=self.disk_names)
         await container.mount(row)
-        row.query(FormField).first().control.focus()
+        # set_focus, not focus(): the keys typed right after must find the new row focused.
+        self.set_focus(row.query(FormField).first().control)
+        row.scroll_visible(animate=False)
 
     @on(Button.Pressed, "#add-endpoint")
     async def action_add_endpoint(self) -> None:
@@ -361,15 +363,34 @@ class VMRoleBuilder(FormDialog[DeploymentValues | VMRoleValues, Any]):
         container = self.query_one("#endpoints", Vertical)
         row = EndpointRow(EndpointValues(), len(container.children))
         await container.mount(row)
-        row.query(FormField).first().control.focus()
+        self.set_focus(row.query(FormField).first().control)
+        row.scroll_visible(animate=False)
+
+    async def press_in_order(self, button: Button) -> bool:
+        """Enter on "+ Add …" or a row's remove button: act before the next key is routed."""
+        if button.id == "add-disk":
+            await self.action_add_data_disk()
+        elif button.id == "add-endpoint":
+            await self.action_add_endpoint()
+        elif button.has_class("remove"):
+            await self.remove_row(button)
+        else:
+            return False
+        return True
 
     @on(Button.Pressed, "Button.remove")
     async def _remove_row(self, event: Button.Pressed) -> None:
-        row = next((a for a in event.button.ancestors if isinstance(a, EndpointRow | DataDiskRow)), None)
+        await self.remove_row(event.button)
+
+    async def remove_row(self, button: Button) -> None:
+        """Remove the data-disk or endpoint row of ``button``; focus goes to the section's add button."""
+        row = next((a for a in button.ancestors if isinstance(a, EndpointRow | DataDiskRow)), None)
         if row is None:
             return
         container = row.parent
+        adder = "#add-endpoint" if isinstance(row, EndpointRow) else "#add-disk"
         await row.remove()
+        self.set_focus(self.query_one(adder, Button))
         if container is not None:
             for i, child in enumerate(container.children):
                 if isinstance(child, EndpointRow | DataDiskRow):

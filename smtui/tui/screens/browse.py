@@ -398,6 +398,10 @@ class BrowseScreen(Screen[None]):
             # that the keys typed right after them already find the next list loading.
             if key == "enter":
                 self._open(self.selected)
+            elif key in TYPED_AHEAD_MOVES:
+                # Here too, not in the table's binding (which runs once the key has bubbled up to
+                # the app): "j j Enter" in one burst opened the row the cursor was on before the j's.
+                getattr(self.table, f"action_{TYPED_AHEAD_MOVES[key]}")()
             elif key in JUMPS:
                 self.navigate(category(JUMPS[key]))
             else:

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from smtui.tui.dialogs._form_screen import clear_toasts, settled, toasts_beside_modal
+
 T = TypeVar("T")
 
 
@@ -25,14 +27,11 @@ class SmallModal(ModalScreen[T]):
         & > Vertical { height: auto; border: round $primary; background: $surface; padding: 0 1; }
         & .modal-title { text-style: bold; }
         & .modal-hint { color: $text-muted; }
-        & > #textual-toastrack { dock: top; align: right top; }
     }
-    """
+    """ + toasts_beside_modal("SmallModal")
 
     def on_mount(self) -> None:
         # A toast must not sit over the question or the input (it did at 80x24).
-        from smtui.tui.dialogs._form_screen import clear_toasts
-
         clear_toasts(self.app)
 
 
@@ -68,8 +67,6 @@ class PromptScreen(SmallModal[str | None]):
 
     async def action_accept(self) -> None:
         """Return the text typed (None when empty)."""
-        from smtui.tui.dialogs._form_screen import settled
-
         field = self.query_one("#prompt-input", Input)
         await settled([field])  # the characters typed just before Enter
         self.dismiss(field.value.strip() or None)

@@ -16,11 +16,28 @@ class FilterBar(Input):
     without it, ``status:stopped`` one column.
     """
 
+    # Priority, and focus moved at once: a key binding runs only once its key has bubbled up to
+    # the app, and by then the keys typed right after Enter ("/web" Enter "j") had been routed to
+    # this input already.
     BINDINGS: ClassVar[list[BindingType]] = [
         # Short labels: at 80 columns the footer holds Help plus these two.
-        Binding("escape", "clear_filter", "Clear", tooltip="Clear and close the filter", id="filter.clear"),
-        Binding("enter", "keep_filter", "Apply", tooltip="Keep the filter, to the list", id="filter.keep"),
-        Binding("down", "keep_filter", "To the list", show=False, id="filter.to-list"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear",
+            tooltip="Clear and close the filter",
+            id="filter.clear",
+            priority=True,
+        ),  # fmt: skip
+        Binding(
+            "enter",
+            "keep_filter",
+            "Apply",
+            tooltip="Keep the filter, to the list",
+            id="filter.keep",
+            priority=True,
+        ),  # fmt: skip
+        Binding("down", "keep_filter", "To the list", show=False, id="filter.to-list", priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -68,7 +85,14 @@ class FilterBar(Input):
     def open(self) -> None:
         """Show the bar and focus it (keeping the current text)."""
         self.add_class("-active")
-        self.focus()
+        # set_focus, not focus(): the keys typed right after "/" must find the bar focused.
+        self.screen.set_focus(self)
+
+    def _back_to_the_list(self) -> None:
+        parent = self.parent
+        table = next(iter(parent.query("BigTable")), None) if parent is not None else None
+        if table is not None:
+            self.screen.set_focus(table)
 
     def _on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -82,8 +106,10 @@ class FilterBar(Input):
         self.remove_class("-active")
         self.post_message(self.FilterChanged(self, ""))
         self.post_message(self.FilterDone(self, cleared=True))
+        self._back_to_the_list()
 
     def action_keep_filter(self) -> None:
         if not self.value:
             self.remove_class("-active")
         self.post_message(self.FilterDone(self, cleared=False))
+        self._back_to_the_list()

@@ -26,7 +26,9 @@ class ResourceList(Vertical):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "open_filter", "Filter", id="list.filter"),
+        # Priority: "/" opens the filter before the app routes the keys typed behind it, which
+        # otherwise reached the list as commands ("/dev" pressed d, Delete, on the selected row).
+        Binding("slash", "open_filter", "Filter", id="list.filter", priority=True),
     ]
 
     DEFAULT_CSS = """
