@@ -16,8 +16,7 @@ from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind, category
 from smtui.tui.operations_tracker import UNKNOWN
 from tests.hostile.lossy_proxy import LossyProxy
-from tests.tui.conftest import wait_for
-from tests.tui.test_actions import fill, screen_text, unique, wait_screen
+from tests.tui.helpers import fill, screen_text, unique, wait_for, wait_screen
 
 
 @pytest.fixture(autouse=True)

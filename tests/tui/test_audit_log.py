@@ -23,11 +23,11 @@ from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.screens.audit_log import AuditLogScreen
 from smtui.tui.screens.browse import BrowseScreen
 from smtui.tui.screens.prompt import DiscardChangesScreen
-from tests.tui.conftest import connection_for, wait_for
-from tests.tui.test_actions import (
+from tests.tui.helpers import (
     SECRET,
-    _dialog,
+    connection_for,
     console,
+    dialog_class,
     fill,
     make_vm,
     open_row,
@@ -35,6 +35,7 @@ from tests.tui.test_actions import (
     run_client,
     select_row,
     unique,
+    wait_for,
     wait_screen,
 )
 
@@ -54,7 +55,7 @@ async def test_every_action_kind_is_audited_and_no_entry_holds_the_password(
     async with console(emulator, tmp_path) as (app, pilot):
         # A form with a preview: create a hosted service.
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         await fill(pilot, dialog, "service_name", created)
         await pilot.press("ctrl+s")
         await wait_screen(pilot, app, RequestPreviewDialog)
@@ -63,7 +64,7 @@ async def test_every_action_kind_is_audited_and_no_entry_holds_the_password(
 
         # A name someone else takes while the dialog is open: refused (409), audited with its error.
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         clash = unique("clash")
         async with connection_for(emulator).create_client(audit=False) as other:
             assert (await other.create_hosted_service(clash, {"Location": "West US"})).is_successful
@@ -80,7 +81,7 @@ async def test_every_action_kind_is_audited_and_no_entry_holds_the_password(
         await open_row(pilot, app, f"service/{service}")
         await open_row(pilot, app, f"deployment/{service}/{dep}")
         await pilot.press("c")
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         await fill(pilot, builder, "role_name", "win1")
         await fill(pilot, builder, "image_filter", "Windows-Server-2012")
         builder.field("os_disk.source_image_name").control.focus()
@@ -153,7 +154,7 @@ async def test_copy_as_curl_and_python_send_the_same_request(emulator: Any, tmp_
     by_curl, by_python = unique("curl"), unique("py")
     async with console(emulator, tmp_path) as (app, pilot):
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         await fill(pilot, dialog, "service_name", by_curl)
         await pilot.press("ctrl+s")
         preview = await wait_screen(pilot, app, RequestPreviewDialog)
@@ -162,7 +163,7 @@ async def test_copy_as_curl_and_python_send_the_same_request(emulator: Any, tmp_
         await pilot.press("y")
         python = preview.last_copy
         await pilot.press("escape")  # nothing sent from the console
-        await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         await pilot.press("escape")
     conn = app.connection
     assert curl is not None and python is not None
@@ -201,7 +202,7 @@ async def test_copies_mask_the_password_until_revealed(emulator: Any, tmp_path: 
         await open_row(pilot, app, f"service/{service}")
         await open_row(pilot, app, f"deployment/{service}/{dep}")
         await pilot.press("c")
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         await fill(pilot, builder, "role_name", "lin2")
         await fill(pilot, builder, "image_filter", "Ubuntu-14_04")
         builder.field("os_disk.source_image_name").control.focus()

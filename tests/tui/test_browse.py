@@ -7,17 +7,7 @@ from typing import Any
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.details_pane import DetailsPane
 from smtui.tui.widgets.filter_bar import FilterBar
-from tests.tui.conftest import wait_for
-
-
-def loaded(app: Any, kind: Kind | None = None) -> bool:
-    browse = app.browse
-    if browse is None or app.client is None:
-        return False
-    listing = browse.listings.get(browse.current.key)
-    return (
-        listing is not None and (kind is None or browse.current.kind is kind) and browse.table.row_count > 0
-    )
+from tests.tui.helpers import loaded, wait_for
 
 
 async def test_drill_to_role_instance_and_back(demo_emulator: Any, make_app: Any) -> None:

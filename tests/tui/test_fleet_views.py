@@ -17,7 +17,7 @@ from smtui.tui.nodes import Kind
 from smtui.tui.screens.browse import BrowseScreen
 from smtui.tui.screens.fleet import FleetScreen
 from smtui.tui.table_model import CHANGED, NEW, REMOVED
-from tests.tui.conftest import wait_for
+from tests.tui.helpers import wait_for
 
 pytestmark = pytest.mark.asyncio
 

@@ -22,19 +22,20 @@ from smtui.tui.operations_tracker import SUCCEEDED, StoreWriter
 from smtui.tui.screens.browse import JUMPS
 from smtui.tui.widgets.breadcrumbs import Breadcrumbs
 from smtui.tui.widgets.nav_tree import NavTree
-from tests.tui.conftest import wait_for
-from tests.tui.test_actions import (
-    _dialog,
+from tests.tui.helpers import (
+    assert_footer_fits,
     console,
+    dialog_class,
     fill,
+    footer_keys,
+    loaded,
     operation_done,
     run_client,
     screen_text,
     unique,
+    wait_for,
     wait_screen,
 )
-from tests.tui.test_browse import loaded
-from tests.tui.test_polish import assert_footer_fits, footer_keys
 
 
 async def test_cursor_lands_on_the_created_hosted_service(emulator: Any, tmp_path: Path) -> None:
@@ -43,7 +44,7 @@ async def test_cursor_lands_on_the_created_hosted_service(emulator: Any, tmp_pat
         browse = app.browse
         assert browse is not None
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         await fill(pilot, dialog, "service_name", service)
         await pilot.press("ctrl+s")
         await wait_screen(pilot, app, RequestPreviewDialog)
@@ -76,7 +77,7 @@ async def test_existing_os_disk_hint_is_readable_at_80x24(demo_emulator: Any, ma
         await pilot.press("enter")
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
         await pilot.press("c")
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         await pilot.pause(0.3)
         cut = [
             (f.key, f.control.placeholder, f.control.content_size.width)

@@ -9,9 +9,7 @@ from typing import Any
 
 from smtui.tui.nodes import Kind
 from smtui.tui.screens.help import HelpScreen
-from tests.tui.conftest import wait_for
-from tests.tui.test_browse import loaded
-from tests.tui.test_polish import assert_footer_fits
+from tests.tui.helpers import assert_footer_fits, loaded, wait_for
 
 
 async def to_roles(app: Any, pilot: Any) -> None:

@@ -15,12 +15,11 @@ from smtui.api import models
 from smtui.forms.defaults import free_slot, free_ssh_port
 from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
-from tests.tui.conftest import wait_for
-from tests.tui.test_actions import (
+from tests.tui.helpers import (
     IMAGE,
     SECRET,
-    _dialog,
     console,
+    dialog_class,
     fill,
     open_row,
     operation_done,
@@ -28,6 +27,7 @@ from tests.tui.test_actions import (
     screen_text,
     select_row,
     unique,
+    wait_for,
 )
 
 
@@ -128,7 +128,7 @@ async def test_add_role_defaults_ssh_to_a_free_public_port(emulator: Any, tmp_pa
 
 
 async def wait_screen(pilot: Any, app: Any, name: str) -> Any:
-    kind = _dialog(name) if isinstance(name, str) else name
+    kind = dialog_class(name) if isinstance(name, str) else name
     return await wait_for(pilot, lambda: app.screen if isinstance(app.screen, kind) else None, what=str(name))
 
 

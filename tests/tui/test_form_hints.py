@@ -15,10 +15,8 @@ from smtui.tui.dialogs.images import CaptureDialog, CreateOSImageDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.vm_role import VMRoleBuilder
 from smtui.tui.screens.prompt import PromptScreen
-from tests.tui.conftest import wait_for
+from tests.tui.helpers import IMAGES, ROLE_SIZES, FakePreview, Host, builder, push, screen_text, wait_for
 from tests.tui.keyboard import burst
-from tests.tui.test_actions import screen_text
-from tests.tui.test_dialogs import IMAGES, SIZES, FakePreview, Host, builder, push
 
 SIZES_80_120 = ((80, 24), (120, 40))
 
@@ -34,11 +32,11 @@ FORMS = {
     ),
     "vm-deployment": lambda: builder(preview=lambda m: FakePreview()),
     "add-role": lambda: VMRoleBuilder(
-        "add", images=IMAGES, role_sizes=SIZES, preview=lambda m: FakePreview()
+        "add", images=IMAGES, role_sizes=ROLE_SIZES, preview=lambda m: FakePreview()
     ),
     "modify-role": lambda: VMRoleBuilder(
         "modify",
-        role_sizes=SIZES,
+        role_sizes=ROLE_SIZES,
         values=VMRoleValues(
             role_name="vm0", role_size="Small", endpoints=[EndpointValues("SSH", "tcp", "22", "22")]
         ),

@@ -12,8 +12,7 @@ from smtui.tui import registry
 from smtui.tui.app import SmtuiApp
 from smtui.tui.nodes import Kind
 from smtui.tui.screens.startup_error import StartupErrorScreen
-from tests.tui.conftest import connection_for, wait_for
-from tests.tui.test_browse import loaded
+from tests.tui.helpers import connection_for, loaded, wait_for
 
 CALLS: list[str] = []
 

@@ -8,19 +8,19 @@ from typing import Any
 
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import wait_for
-from tests.tui.screen_text import screen_lines
-from tests.tui.test_actions import (
-    _dialog,
+from tests.tui.helpers import (
     console,
+    dialog_class,
     fill,
     go_to_role,
+    loaded,
     make_vm,
     operation_done,
     run_client,
+    screen_lines,
+    wait_for,
     wait_screen,
 )
-from tests.tui.test_browse import loaded
 
 
 def screen(app: Any) -> str:
@@ -111,7 +111,7 @@ async def test_an_added_data_disk_is_named_after_its_lun_not_like_the_os_disk(
     async with console(emulator, tmp_path) as (app, pilot):
         await go_to_role(pilot, app, service, dep, role)
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("AddDataDiskDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("AddDataDiskDialog"))
         await fill(pilot, dialog, "data_disk.size_gb", "20")
         await pilot.press("ctrl+s")
         await wait_screen(pilot, app, RequestPreviewDialog)

@@ -8,27 +8,7 @@ from smtui.profiles import operations_store
 from smtui.tui.nodes import Kind
 from smtui.tui.operations_tracker import IN_PROGRESS, SUCCEEDED
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
-from tests.tui.conftest import connection_for, wait_for
-from tests.tui.test_browse import loaded
-
-
-async def start_shutdown(emu: Any, role: str) -> str:
-    """Shut a VM down with the client directly (as another tool would) and return the request id."""
-    async with connection_for(emu).create_client() as client:
-        response = await client.shutdown_role_instance("contoso-web", "contoso-web-prod", role, "Stopped")
-    assert response.status_code == 202, response.error
-    assert response.request_id
-    return str(response.request_id)
-
-
-def sidebar_text(app: Any) -> str:
-    sidebar = app.browse.query_one(OpsSidebar)
-    options = sidebar.query_one("OptionList")
-    lines = []
-    for index in range(options.option_count):
-        group = options.get_option_at_index(index).prompt
-        lines.extend(str(renderable) for renderable in group.renderables)
-    return "\n".join(lines)
+from tests.tui.helpers import loaded, sidebar_text, start_shutdown, wait_for
 
 
 async def test_pasted_request_id_goes_in_progress_then_succeeded(

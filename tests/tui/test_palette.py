@@ -7,8 +7,7 @@ from typing import Any
 from textual.command import CommandList, CommandPalette
 
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import wait_for
-from tests.tui.test_browse import loaded
+from tests.tui.helpers import loaded, wait_for
 
 
 def offered(app: Any) -> list[str]:

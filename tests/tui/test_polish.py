@@ -5,39 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from textual.widgets import Button, Input, Static
-from textual.widgets._footer import FooterKey
 
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.big_table import fit_widths
-from smtui.tui.widgets.key_footer import KeyFooter
 from smtui.tui.widgets.nav_tree import NavTree
-from tests.tui.conftest import wait_for
-from tests.tui.test_browse import loaded
-
-
-def footer_keys(app: Any) -> tuple[list[FooterKey], FooterKey] | None:
-    """The footer's keys left to right, and the command-palette key docked on the right
-    (``None`` while the footer is being recomposed)."""
-    keys = list(app.screen.query_one(KeyFooter).query(FooterKey))
-    palette = next((k for k in keys if k.has_class("-command-palette")), None)
-    if palette is None or not palette.region.width:
-        return None
-    return [k for k in keys if k is not palette], palette
-
-
-async def assert_footer_fits(app: Any, pilot: Any, essentials: tuple[str, ...]) -> list[str]:
-    def laid_out() -> tuple[list[FooterKey], FooterKey] | None:
-        # The footer recomposes after the bindings change: wait for it, not for a fixed time.
-        found = footer_keys(app)
-        if found is None or not all(k in [f.key for f in found[0]] for k in essentials):
-            return None
-        return found
-
-    keys, palette = await wait_for(pilot, laid_out, what=f"a footer showing {essentials}")
-    shown = [k.key for k in keys]
-    for key in keys:  # nothing is cut off or hidden under the palette key
-        assert key.region.right <= palette.region.x, f"{key.key} {key.description} does not fit"
-    return shown
+from tests.tui.helpers import assert_footer_fits, loaded, wait_for
 
 
 async def test_footer_keeps_the_essentials_at_80x24(demo_emulator: Any, make_app: Any) -> None:

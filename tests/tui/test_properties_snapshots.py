@@ -5,22 +5,13 @@ Update after a deliberate change with ``pytest tests/tui/test_properties_snapsho
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.property_tree import PropertyTree
-from tests.tui.conftest import wait_for
-from tests.tui.test_snapshots import SIZES, _frozen, loaded, settle
-
-
-@pytest.fixture(scope="module")
-def frozen_emulator(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path) -> Iterator[Any]:
-    """A demo emulator whose clock never moves and whose ids repeat; the tests only read from it."""
-    yield from _frozen(tmp_path_factory, emulator_certs)
+from tests.tui.helpers import SIZES, loaded, settle, wait_for
 
 
 def role_properties(app: Any) -> Any:

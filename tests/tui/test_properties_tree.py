@@ -7,9 +7,7 @@ from typing import Any
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.details_pane import DetailsPane
 from smtui.tui.widgets.property_tree import PropertyTree
-from tests.tui.conftest import connection_for, wait_for
-from tests.tui.screen_text import screen_lines
-from tests.tui.test_browse import loaded
+from tests.tui.helpers import connection_for, loaded, screen_lines, wait_for
 
 
 def paths(app: Any) -> dict[str, str]:

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import connection_for, wait_for
-from tests.tui.test_snapshots import IDS, frozen_emulator_for_changes, settle  # noqa: F401 (fixture)
+from tests.tui.helpers import IDS, connection_for, settle, wait_for
 
 CASES = [
     pytest.param((80, 24), False, id="80x24"),
@@ -21,7 +20,7 @@ CASES = [
 
 @pytest.mark.parametrize(("size", "no_color"), CASES)
 def test_quit_with_pending_operation_prompt(
-    frozen_emulator_for_changes: Any,  # noqa: F811
+    frozen_emulator_for_changes: Any,
     make_app: Any,
     snap_compare: Any,
     size: Any,

@@ -7,88 +7,13 @@ Update after a deliberate UI change with ``pytest tests/tui/test_snapshots.py --
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import random
-import shutil
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import FROZEN_NOW, connection_for, wait_for
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-
-
-class CountingUuid:
-    """Stands in for the ``uuid`` module in the emulator: uuid4() counts instead of drawing."""
-
-    def __init__(self) -> None:
-        self.counter = 0
-
-    def uuid4(self) -> uuid.UUID:
-        self.counter += 1
-        return uuid.UUID(int=0x5EED_0000_0000_0000_0000_0000_0000_0000 + self.counter)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(uuid, name)
-
-
-IDS = CountingUuid()
-
-
-def _frozen(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path) -> Iterator[Any]:
-    from smtui.emulator import Emulator, engine, server
-
-    IDS.counter = 0
-    data_dir = tmp_path_factory.mktemp("snapshot-emulator") / "data"
-    data_dir.mkdir(parents=True)
-    shutil.copytree(emulator_certs, data_dir / "certs", dirs_exist_ok=True)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(server, "Engine", functools.partial(engine.Engine, clock=lambda: FROZEN_NOW))
-        mp.setattr(server, "uuid", IDS)
-        mp.setattr(engine, "uuid", IDS)
-        random.seed(20140101)
-        with Emulator.running(data_dir, seed="demo", speed=1.0) as emu:
-            yield emu
-
-
-@pytest.fixture(scope="module")
-def frozen_emulator(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path) -> Iterator[Any]:
-    """A demo emulator whose clock never moves and whose ids repeat; the tests only read from it."""
-    yield from _frozen(tmp_path_factory, emulator_certs)
-
-
-@pytest.fixture
-def frozen_emulator_for_changes(
-    tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path
-) -> Iterator[Any]:
-    """Like ``frozen_emulator``, fresh for one test that changes state (operations stay InProgress)."""
-    yield from _frozen(tmp_path_factory, emulator_certs)
-
-
-def settle(app: Any) -> Any:
-    """``run_before`` step: wait for the first list, then pin the endpoint shown in the header."""
-
-    async def run(pilot: Any) -> None:
-        await wait_for(pilot, lambda: app.client is not None and app.browse.table.row_count > 0)
-        app.connection_info = dataclasses.replace(app.connection_info, host="127.0.0.1:8443")
-        app.update_header()
-        await wait_for(pilot, lambda: bool(app.browse.query_one("DetailsPane").title))
-        await pilot.pause(0.2)
-
-    return run
-
-
-def loaded(app: Any, kind: Kind) -> bool:
-    browse = app.browse
-    return (
-        browse.current.kind is kind and browse.current.key in browse.listings and browse.table.row_count > 0
-    )
+from tests.tui.helpers import FROZEN_NOW, IDS, SIZES, connection_for, loaded, settle, wait_for
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import wait_for
-from tests.tui.test_browse import loaded
+from tests.tui.helpers import loaded, wait_for
 
 
 async def _go_to(pilot: Any, title: str) -> None:

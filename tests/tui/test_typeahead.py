@@ -7,8 +7,7 @@ from typing import Any
 from textual import events
 
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import wait_for
-from tests.tui.test_browse import loaded
+from tests.tui.helpers import loaded, wait_for
 
 SLOW = 1.0
 """Seconds the emulator waits before each answer: the keys arrive while the next list loads."""
