@@ -1,13 +1,26 @@
-"""The console driven like a user, against the emulator: drill down and back, filter, raw XML."""
+"""The console driven like a user, against the emulator: drill down and back, breadcrumbs, filter,
+raw XML, zoomed details, the cursor after a create."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind
+from smtui.tui.widgets.breadcrumbs import Breadcrumbs
 from smtui.tui.widgets.details_pane import DetailsPane
 from smtui.tui.widgets.filter_bar import FilterBar
-from tests.tui.helpers import loaded, wait_for
+from tests.tui.helpers import (
+    console,
+    dialog_class,
+    fill,
+    loaded,
+    operation_done,
+    unique,
+    wait_for,
+    wait_screen,
+)
 
 
 async def test_drill_to_role_instance_and_back(demo_emulator: Any, make_app: Any) -> None:
@@ -141,3 +154,62 @@ async def test_tree_expands_lazily_and_follows_the_table(demo_emulator: Any, mak
         await wait_for(pilot, lambda: any(c.data is not None for c in service_node.children))
         labels = [str(c.label) for c in service_node.children]
         assert any("contoso-web-prod" in label for label in labels)
+
+
+async def test_zoomed_details_scroll_with_the_keys(demo_emulator: Any, make_app: Any) -> None:
+    """In zoom, arrows scroll the details: they used to move the hidden tree and change the list."""
+    from smtui.tui.widgets.details_pane import DetailsPane
+
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        browse = app.browse
+        where, selected = browse.current, browse.table.cursor_key
+        await pilot.press("x", "z")
+        await pilot.pause()
+        xml = browse.query_one(DetailsPane).query_one("#xml-scroll")
+        assert app.focused is xml
+        await pilot.press("down", "down", "pagedown")
+        await pilot.pause()
+        assert xml.scroll_y > 0
+        assert (browse.current, browse.table.cursor_key) == (where, selected)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert browse.maximized is None and app.focused is browse.table
+        assert browse.current == where
+
+
+async def test_cursor_lands_on_the_created_hosted_service(emulator: Any, tmp_path: Path) -> None:
+    service = unique("zz-new")  # sorts last: the cursor would otherwise happen to be there
+    async with console(emulator, tmp_path) as (app, pilot):
+        browse = app.browse
+        assert browse is not None
+        await pilot.press("c")
+        dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
+        await fill(pilot, dialog, "service_name", service)
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, app, RequestPreviewDialog)
+        await pilot.press("enter")
+        op = await operation_done(pilot, app, "CreateHostedService")
+        assert op.status == "Succeeded"
+        key = f"service/{service}"
+        await wait_for(pilot, lambda: key in browse.items, what="the new service listed")
+        await pilot.pause(0.1)
+        assert browse.table.cursor_key == key
+
+
+async def test_breadcrumbs_name_the_deployment_slot_at_80x24(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        for kind in (Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE):
+            await pilot.press("enter")
+            await wait_for(pilot, lambda kind=kind: loaded(app, kind))
+        await pilot.pause()
+        line = app.browse.query_one(Breadcrumbs).render().plain
+        assert line.rstrip().endswith("contoso-web › contoso-web-prod (Production) › web01"), line
+        assert len(line) <= 78

@@ -4,18 +4,34 @@ validation messages, no toast over a modal."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
-from textual.widgets import Checkbox
+from rich.cells import cell_len
+from textual.widgets import Checkbox, Input
 
 from smtui.forms.values import DataDiskValues, EndpointValues, VMRoleValues
+from smtui.tui.dialogs._fields import FormField
 from smtui.tui.dialogs.data_disk import AddDataDiskDialog, ModifyDataDiskDialog
 from smtui.tui.dialogs.hosted_service import CreateHostedServiceDialog
 from smtui.tui.dialogs.images import CaptureDialog, CreateOSImageDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.vm_role import VMRoleBuilder
+from smtui.tui.nodes import Kind
 from smtui.tui.screens.prompt import PromptScreen
-from tests.tui.helpers import IMAGES, ROLE_SIZES, FakePreview, Host, builder, push, screen_text, wait_for
+from tests.tui.helpers import (
+    IMAGES,
+    ROLE_SIZES,
+    FakePreview,
+    Host,
+    builder,
+    dialog_class,
+    loaded,
+    push,
+    screen_text,
+    wait_for,
+    wait_screen,
+)
 from tests.tui.keyboard import burst
 
 SIZES_80_120 = ((80, 24), (120, 40))
@@ -139,3 +155,30 @@ async def test_a_modal_opening_clears_the_toasts(modal: str) -> None:
         await push(pilot, FORMS["hosted-service"]() if modal == "form" else PromptScreen("Track"))
         await pilot.pause()
         assert "succeeded" not in screen_text(pilot.app)
+
+
+async def test_existing_os_disk_hint_is_readable_at_80x24(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
+        await pilot.press("c")
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
+        await pilot.pause(0.3)
+        cut = [
+            (f.key, f.control.placeholder, f.control.content_size.width)
+            for f in builder.query(FormField)
+            if isinstance(f.control, Input) and cell_len(f.control.placeholder) > f.control.content_size.width
+        ]
+        assert not cut, cut
+        target = builder.field("os_disk.disk_name").control
+        for _ in range(20):  # tab down to the field, as a user would
+            if app.focused is target:
+                break
+            await pilot.press("tab")
+        assert app.focused is target
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "or the name of a registered OS disk" in text
+        assert "boots as it is: no image, no provisioning set" in text

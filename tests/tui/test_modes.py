@@ -1,4 +1,4 @@
-"""Read-only mode, start-up errors, help, palette and the profile screen."""
+"""Read-only mode, actions that apply where they belong, start-up errors, copy, the profile screen."""
 
 from __future__ import annotations
 
@@ -114,20 +114,6 @@ async def test_foreign_certificate_is_refused(emulator: Any, tmp_path: Path) -> 
         await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen))
         assert app.screen.error_title == "The service refused the management certificate"
         assert "ForbiddenError" in app.screen.detail
-
-
-async def test_help_lists_the_keys_of_the_focused_view(demo_emulator: Any, make_app: Any) -> None:
-    app = make_app(demo_emulator)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.press("question_mark")
-        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "focus: List" in text
-        described = {description for _group, _keys, description in app.screen.entries}
-        for words in ("Filter", "Refresh", "Back", "Sort", "Copy name", "Quit", "Help"):
-            assert words in described
-        await pilot.press("escape")
-        assert app.screen is app.browse
 
 
 async def test_copy_name_uses_osc52(demo_emulator: Any, make_app: Any) -> None:

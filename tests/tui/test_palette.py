@@ -34,3 +34,17 @@ async def test_keys_offers_storage_account_keys_before_textuals_keys_panel(
         builtin = [i for i, t in enumerate(titles) if t.startswith("Keys")]
         assert builtin and ours[0] < builtin[0], titles
         await pilot.press("escape")
+
+
+async def test_palette_explains_an_action_that_does_not_apply(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"Add role")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("deployment" in n.message for n in app._notifications))
+        (note,) = [n for n in app._notifications if "deployment" in n.message]
+        assert note.title == "Add role" and "Open a deployment first" in note.message
