@@ -61,9 +61,31 @@ async def wait_for(pilot: Any, condition: Callable[[], Any], timeout: float = 10
         await pilot.pause(0.02)
 
 
+async def at_rest(pilot: Any, app: Any, timeout: float = 10.0) -> None:
+    """Wait until the screen stops changing: the same picture twice, each after the app went idle.
+
+    For what a step draws a moment after the condition it waited for (a footer recomposed after the
+    bindings changed, a tab switched): snapshots take the picture only once it is final.
+    """
+    deadline = time.monotonic() + timeout
+    previous = None
+    while True:
+        await pilot.wait_for_scheduled_animations()
+        picture = app.export_screenshot()
+        if picture == previous:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the screen to stop changing")
+        previous = picture
+        await pilot.pause()
+
+
 async def wait_screen(pilot: Any, app: SmtuiApp, kind: type) -> Any:
+    """Wait until a ``kind`` screen is on top and composed (its fields exist); return it."""
     return await wait_for(
-        pilot, lambda: app.screen if isinstance(app.screen, kind) else None, what=kind.__name__
+        pilot,
+        lambda: app.screen if isinstance(app.screen, kind) and app.screen.is_mounted else None,
+        what=kind.__name__,
     )
 
 
@@ -347,7 +369,8 @@ def settle(app: Any) -> Any:
         app.connection_info = dataclasses.replace(app.connection_info, host="127.0.0.1:8443")
         app.update_header()
         await wait_for(pilot, lambda: bool(app.browse.query_one("DetailsPane").title))
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: footer_keys(app), what="the footer laid out")
+        await at_rest(pilot, app)
 
     return run
 

@@ -92,9 +92,8 @@ async def test_raw_xml_and_request_of_the_selected_object(demo_emulator: Any, ma
         await pilot.press("enter")
         await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
         await pilot.press("x")  # details: properties → XML
-        await pilot.pause(0.1)
         details = app.browse.query_one(DetailsPane)
-        assert details.active_tab == "xml"
+        await wait_for(pilot, lambda: details.active_tab == "xml", what="the XML tab")
         assert details.raw.startswith("<Role") and "<RoleName>web01</RoleName>" in details.raw
         assert "<RoleList" not in details.raw  # only this role's element, not the whole deployment
         await pilot.press("z")  # zoom the details full screen
@@ -102,7 +101,7 @@ async def test_raw_xml_and_request_of_the_selected_object(demo_emulator: Any, ma
         await pilot.press("escape")
         assert app.browse.maximized is None
         await pilot.press("x")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: details.active_tab == "request", what="the Request tab")
         rows = {row.cells[0]: row.cells[1] for row in details.query_one("#req").model.view}
         assert rows["method"] == "GET"
         assert rows["url"].endswith("/services/hostedservices/contoso-web/deployments/contoso-web-prod")
@@ -123,7 +122,7 @@ async def test_storage_keys_have_one_way_in_masked_until_revealed(demo_emulator:
         details = browse.query_one(DetailsPane)
         for key in ("v", "ctrl+k"):  # the old second paths are gone
             await pilot.press(key)
-            await pilot.pause(0.1)
+            await pilot.pause()  # one frame: a screen it opened would be on top now
             assert app.screen is browse
         await pilot.press("K")
         await wait_for(pilot, lambda: isinstance(app.screen, StorageKeysDialog))
@@ -198,8 +197,7 @@ async def test_cursor_lands_on_the_created_hosted_service(emulator: Any, tmp_pat
         assert op.status == "Succeeded"
         key = f"service/{service}"
         await wait_for(pilot, lambda: key in browse.items, what="the new service listed")
-        await pilot.pause(0.1)
-        assert browse.table.cursor_key == key
+        await wait_for(pilot, lambda: browse.table.cursor_key == key, what="the cursor on the new service")
 
 
 async def test_breadcrumbs_name_the_deployment_slot_at_80x24(demo_emulator: Any, make_app: Any) -> None:

@@ -18,7 +18,7 @@ async def open_location_dropdown(app: Any, pilot: Any) -> list[str]:
     dialog.query(Select).first().focus()
     await pilot.press("enter")
     await wait_for(pilot, lambda: dialog.query(Select).first().expanded, what="the dropdown open")
-    await pilot.pause(0.1)
+    await wait_for(pilot, lambda: any("│East US " in line for line in screen_lines(app)), what="the list")
     return screen_lines(app)
 
 

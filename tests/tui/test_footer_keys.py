@@ -12,6 +12,7 @@ from smtui.tui.nodes import Kind
 from smtui.tui.screens.help import HelpScreen
 from tests.tui.helpers import (
     assert_footer_fits,
+    drill,
     footer_keys,
     loaded,
     wait_for,
@@ -73,13 +74,11 @@ async def test_footer_shows_more_keys_when_the_terminal_is_wider(demo_emulator: 
     app = make_app(demo_emulator)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        for _ in range(3):
-            await pilot.press("enter")
-            await pilot.pause(0.3)
-        await wait_for(pilot, lambda: loaded(app, Kind.ROLE))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE)
         narrow = await assert_footer_fits(app, pilot, ("q", "question_mark", "o"))
         await pilot.resize_terminal(140, 40)
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: (keys := footer_keys(app)) and len(keys[0]) > len(narrow),
+                       what="more keys in the footer at 140 columns")  # fmt: skip
         wide = await assert_footer_fits(app, pilot, ("q", "question_mark", "o"))
         assert len(wide) > len(narrow)
 

@@ -24,6 +24,7 @@ from tests.tui.helpers import (
     ROLE_SIZES,
     FakePreview,
     Host,
+    at_rest,
     builder,
     dialog_class,
     loaded,
@@ -165,7 +166,9 @@ async def test_existing_os_disk_hint_is_readable_at_80x24(demo_emulator: Any, ma
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
         await pilot.press("c")
         builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
-        await pilot.pause(0.3)
+        name = builder.field("role_name").control
+        await wait_for(pilot, lambda: name.content_size.width > 0, what="the form laid out")
+        await at_rest(pilot, app)
         cut = [
             (f.key, f.control.placeholder, f.control.content_size.width)
             for f in builder.query(FormField)
@@ -178,7 +181,7 @@ async def test_existing_os_disk_hint_is_readable_at_80x24(demo_emulator: Any, ma
                 break
             await pilot.press("tab")
         assert app.focused is target
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: "registered OS disk" in screen_text(app), what="the OS disk hint")
         text = screen_text(app)
         assert "or the name of a registered OS disk" in text
         assert "boots as it is: no image, no provisioning set" in text

@@ -34,21 +34,19 @@ async def open_service(pilot: Any, app: Any, name: str) -> None:
     await pilot.press("enter")
     key = f"service/{name}"
     await wait_for(pilot, lambda: browse.current.key == key and key in browse.listings, what=f"{name} listed")
-    await pilot.pause(0.05)
 
 
 async def test_one_item_is_counted_in_the_singular(demo_emulator: Any, make_app: Any) -> None:
     app = make_app(demo_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.pause(0.05)
-        assert "5 hosted services" in screen(app)
+        await wait_for(pilot, lambda: "5 hosted services" in screen(app), what="5 hosted services")
         await open_service(pilot, app, "contoso-web")
-        assert "2 deployments" in screen(app)
+        await wait_for(pilot, lambda: "2 deployments" in screen(app), what="2 deployments")
         await pilot.press("j", "enter")  # the staging deployment has one role
         await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT), what="the staging roles")
-        await pilot.pause(0.05)
         assert app.browse.table.row_count == 1
+        await wait_for(pilot, lambda: "1 role" in screen(app), what="1 role")
         text = screen(app)
         assert "1 role" in text and "1 roles" not in text and "1 items" not in text
 
@@ -94,14 +92,13 @@ async def test_a_filter_on_a_missing_column_names_the_columns(demo_emulator: Any
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
         await pilot.press("slash", *"nosuchcol:x", "enter")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: "no column" in screen(app), what="the message")
         text = screen(app)
         assert 'no column "nosuchcol"; columns: name, location, status' in text
         assert "No rows match" not in text
         await pilot.press("escape")
         await pilot.press("slash", *"name:zzz", "enter")  # a real column: the plain message
-        await pilot.pause(0.1)
-        assert "No rows match the filter" in screen(app)
+        await wait_for(pilot, lambda: "No rows match the filter" in screen(app), what="the plain message")
 
 
 async def test_an_added_data_disk_is_named_after_its_lun_not_like_the_os_disk(

@@ -9,6 +9,7 @@ from textual.geometry import Region
 
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.nav_tree import NavTree
+from smtui.tui.widgets.ops_sidebar import OpsSidebar
 from tests.tui.helpers import (
     loaded,
     wait_for,
@@ -31,15 +32,17 @@ async def test_tree_grows_with_the_terminal_so_deployment_names_fit(
         await pilot.press("enter")
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
         await pilot.resize_terminal(120, 40)
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: tree.outer_size.width > 24, what="the tree grown at 120 columns")
         assert 24 < tree.outer_size.width <= 120 // 2
         lines = tree_lines(app)
         for label in ("contoso-web-prod (Production) ●", "contoso-web-staging (Staging) ●"):
             assert any(label in line for line in lines), lines
+        sidebar = app.browse.query_one(OpsSidebar)
         await pilot.press("o")  # the operations sidebar takes its room back from the tree
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: sidebar.region.width > 0, what="the sidebar laid out")
         assert tree.outer_size.width == 24
         await pilot.resize_terminal(200, 50)
         await pilot.press("o")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.size.width == 200 and sidebar.region.width == 0
+                       and tree.outer_size.width > 24, what="the tree alone at 200 columns")  # fmt: skip
         assert tree.outer_size.width <= 50  # a wide terminal goes to the list

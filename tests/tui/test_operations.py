@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from smtui.profiles import operations_store
 from smtui.tui.nodes import Kind
@@ -17,33 +18,41 @@ from smtui.tui.widgets.nav_tree import NavTree
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
 from tests.tui.helpers import (
     loaded,
+    notified,
     run_client,
     sidebar_text,
     start_shutdown,
     unique,
     wait_for,
 )
+from tests.tui.keyboard import paste
 
 
 async def test_pasted_request_id_goes_in_progress_then_succeeded(
     emulator_factory: Any, make_app: Any
 ) -> None:
-    emu = emulator_factory(seed="demo", speed=2.0)  # a shutdown takes 1.5 s
+    # A shutdown takes 6 s: the first poll, 1 s after the id is pasted, finds it still running even
+    # on a loaded machine (the id is pasted in one event: typed key by key it could take longer).
+    emu = emulator_factory(seed="demo", speed=0.5)
     app = make_app(emu)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
         request_id = await start_shutdown(emu, "web02")
         await pilot.press("T")
-        await pilot.press(*request_id, "enter")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input), what="the request id prompt")
+        await paste(pilot, request_id)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: request_id in app.tracker.operations, what="the pasted id tracked")
         sidebar = app.browse.query_one(OpsSidebar)
         assert sidebar.has_class("-visible")  # shown automatically on a wide terminal
         op = app.tracker.operations[request_id]
-        assert op.status == IN_PROGRESS
+        # What the service answered, not the tracker's starting state: the first poll says InProgress.
+        await wait_for(pilot, lambda: op.polls >= 1, what="the first poll")
+        assert op.status == IN_PROGRESS and op.finished is None and op.error_code is None
         assert "InProgress" in sidebar_text(app) and request_id in sidebar_text(app)
-        await wait_for(pilot, lambda: op.status == SUCCEEDED, timeout=15)
-        await pilot.pause(0.1)
-        assert "Succeeded" in sidebar_text(app)
-        assert any("succeeded" in str(n.message) for n in app._notifications)
+        await wait_for(pilot, lambda: op.status == SUCCEEDED, timeout=30)
+        await wait_for(pilot, lambda: "Succeeded" in sidebar_text(app), what="Succeeded in the sidebar")
+        await wait_for(pilot, lambda: notified(app, "succeeded"), what="a toast saying it succeeded")
         assert app.tracker.flush()  # the store is written on its own thread
         stored = {o.request_id: o for o in operations_store.load_operations(app.operations_file)}
         assert stored[request_id].status == SUCCEEDED
@@ -58,7 +67,7 @@ async def test_pending_operation_is_resumed_after_restart(emulator_factory: Any,
         await wait_for(pilot, lambda: loaded(first, Kind.SERVICES))
         request_id = await start_shutdown(emu, "web01")
         first.track_operation(request_id, "ShutdownRoleInstance", "contoso-web/contoso-web-prod/web01")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: request_id in sidebar_text(first), what="the operation in the sidebar")
         assert first.tracker.operations[request_id].status == IN_PROGRESS
     assert [op.request_id for op in operations_store.pending_operations(first.operations_file)] == [
         request_id
@@ -85,7 +94,7 @@ async def test_narrow_terminal_says_an_operation_started(emulator_factory: Any, 
         request_id = await start_shutdown(emu, "web02")
         await pilot.press("T")
         await pilot.press(*request_id, "enter")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: notified(app, "press o"), what="a toast saying it started")
         sidebar = app.browse.query_one(OpsSidebar)
         assert not sidebar.has_class("-visible")
         started = [str(n.message) for n in app._notifications if "press o" in str(n.message)]

@@ -11,7 +11,7 @@ import pytest
 
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.property_tree import PropertyTree
-from tests.tui.helpers import SIZES, loaded, settle, wait_for
+from tests.tui.helpers import SIZES, at_rest, loaded, settle, wait_for
 
 
 def role_properties(app: Any) -> Any:
@@ -31,7 +31,7 @@ def role_properties(app: Any) -> Any:
             if node is not None and node.data is not None and node.data.name.startswith("http "):
                 break
             await pilot.press("down")
-        await pilot.pause(0.2)
+        await at_rest(pilot, app)
 
     return run
 

@@ -7,7 +7,7 @@ from typing import Any
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.details_pane import DetailsPane
 from smtui.tui.widgets.property_tree import PropertyTree
-from tests.tui.helpers import connection_for, loaded, screen_lines, wait_for
+from tests.tui.helpers import at_rest, connection_for, loaded, screen_lines, wait_for
 
 
 def paths(app: Any) -> dict[str, str]:
@@ -29,8 +29,7 @@ def paths(app: Any) -> dict[str, str]:
 async def shown(pilot: Any, app: Any, title: str) -> dict[str, str]:
     details = app.browse.query_one(DetailsPane)
     await wait_for(pilot, lambda: details.title == title, what=f"the details of {title}")
-    await pilot.pause(0.05)
-    return paths(app)
+    return paths(app)  # the tree is filled in the same call that sets the title
 
 
 async def focus_properties(pilot: Any, app: Any) -> PropertyTree:
@@ -146,7 +145,7 @@ async def test_zoom_shows_a_300_character_value_whole(demo_emulator: Any, make_a
         await pilot.press("enter")  # Enter on a value zooms
         details = app.browse.query_one(DetailsPane)
         await wait_for(pilot, lambda: app.browse.maximized is details, what="the zoomed details")
-        await pilot.pause(0.05)
+        await at_rest(pilot, app)
         text = " ".join(line.strip(" │├└─") for line in screen_lines(app))
         on_screen = [w for w in text.split() if w.startswith("word")]
         assert on_screen == description.split(), on_screen
@@ -180,7 +179,9 @@ async def test_y_copies_the_value_and_a_refresh_keeps_folds_and_cursor(
         app.browse.refresh_current()  # what auto-refresh does
         await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is not label,
                        what="the tree rebuilt")
-        await pilot.pause(0.05)
+        # The cursor is put back after the next refresh.
+        await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is not None
+                       and tree.cursor_node.data.name == "DiskLabel", what="the cursor put back")  # fmt: skip
         folded = next(n for n in tree.root.children if n.data and n.data.name == "ConfigurationSets")
         assert not folded.is_expanded
         assert tree.cursor_node.data is not None and tree.cursor_node.data.name == "DiskLabel"

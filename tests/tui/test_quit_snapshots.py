@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.helpers import IDS, connection_for, settle, wait_for
+from tests.tui.helpers import IDS, at_rest, connection_for, settle, wait_for
 
 CASES = [
     pytest.param((80, 24), False, id="80x24"),
@@ -39,10 +39,10 @@ def test_quit_with_pending_operation_prompt(
             response = await client.shutdown_role_instance("fabrikam-api", "fabrikam-api", "api01", "Stopped")
         assert response.status_code == 202, response.error
         app.track_operation(response.request_id, "ShutdownRoleInstance", "fabrikam-api/fabrikam-api/api01")
-        await pilot.pause(0.2)
+        await at_rest(pilot, app)
         await pilot.press("q")
         await wait_for(pilot, lambda: app.screen.id == "quit-pending", what="the quit prompt")
         app.clear_notifications()
-        await pilot.pause(0.2)
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)

@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from smtui.tui.nodes import Kind
 from tests.tui.helpers import (
+    at_rest,
     console,
     dialog_class,
     loaded,
@@ -46,7 +47,8 @@ async def test_modify_role_has_no_block_of_empty_lines(emulator: Any, tmp_path: 
         await select_row(pilot, app, f"role/{service}/{dep}/{role}")
         await pilot.press("e")
         await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: any("Modify role" in line for line in screen_lines(app)), what="form")
+        await at_rest(pilot, app)
         lines = screen_lines(app)
         assert any("Modify role" in line for line in lines)
         assert longest_blank_run_in_box(lines) <= 2, "\n".join(lines)

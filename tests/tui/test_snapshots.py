@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from smtui.tui.nodes import Kind
-from tests.tui.helpers import FROZEN_NOW, IDS, SIZES, connection_for, loaded, settle, wait_for
+from tests.tui.helpers import FROZEN_NOW, IDS, SIZES, at_rest, connection_for, loaded, settle, wait_for
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -34,7 +34,9 @@ def test_role_details_raw_xml(frozen_emulator: Any, make_app: Any, snap_compare:
             await pilot.press("enter")
             await wait_for(pilot, lambda kind=kind: loaded(app, kind))
         await pilot.press("down", "x")
-        await pilot.pause(0.2)
+        details = app.browse.query_one("DetailsPane")
+        await wait_for(pilot, lambda: details.active_tab == "xml" and details.title.startswith("os-disk:"))
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
 
@@ -55,7 +57,8 @@ def test_operations_sidebar_with_pending_operation(
         app.track_operation(response.request_id, "ShutdownRoleInstance", "fabrikam-api/fabrikam-api/api01")
         app.query_one("OpsSidebar").add_class("-visible")
         app._redraw_operations()
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.query_one("OpsSidebar").region.width > 0, what="the sidebar")
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
 
@@ -76,7 +79,7 @@ def test_profiles_screen(frozen_emulator: Any, make_app: Any, snap_compare: Any,
             pilot, lambda: app.screen.query("BigTable") and app.screen.query_one("BigTable").row_count == 2
         )
         app.update_header()
-        await pilot.pause(0.1)
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
 
@@ -97,7 +100,8 @@ def test_filtered_image_list(frozen_emulator: Any, make_app: Any, snap_compare: 
         await wait_for(pilot, lambda: loaded(app, Kind.IMAGES))
         app.browse.query_one("FilterBar").cursor_blink = False
         await pilot.press("slash", *"windows", "enter")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.browse.table.model.filter_text == "windows", what="the filter")
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
 
@@ -120,6 +124,6 @@ def test_startup_error_screen(emulator: Any, tmp_path: Path, snap_compare: Any, 
 
     async def run(pilot: Any) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen))
-        await pilot.pause(0.1)
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
