@@ -14,6 +14,7 @@ from smtui.tui.widgets.filter_bar import FilterBar
 from tests.tui.helpers import (
     console,
     dialog_class,
+    drill,
     fill,
     loaded,
     operation_done,
@@ -87,10 +88,7 @@ async def test_raw_xml_and_request_of_the_selected_object(demo_emulator: Any, ma
     app = make_app(demo_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT)
         await pilot.press("x")  # details: properties → XML
         details = app.browse.query_one(DetailsPane)
         await wait_for(pilot, lambda: details.active_tab == "xml", what="the XML tab")
@@ -162,10 +160,7 @@ async def test_zoomed_details_scroll_with_the_keys(demo_emulator: Any, make_app:
     app = make_app(demo_emulator)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT)
         browse = app.browse
         where, selected = browse.current, browse.table.cursor_key
         await pilot.press("x", "z")
@@ -204,9 +199,7 @@ async def test_breadcrumbs_name_the_deployment_slot_at_80x24(demo_emulator: Any,
     app = make_app(demo_emulator)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        for kind in (Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE):
-            await pilot.press("enter")
-            await wait_for(pilot, lambda kind=kind: loaded(app, kind))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE)
         await pilot.pause()
         line = app.browse.query_one(Breadcrumbs).render().plain
         assert line.rstrip().endswith("contoso-web › contoso-web-prod (Production) › web01"), line

@@ -87,7 +87,7 @@ async def test_unreachable_host_shows_a_clear_screen(emulator: Any, tmp_path: Pa
     conn = Connection(**{**conn.__dict__, "host": "127.0.0.1:9"})  # nothing listens on the discard port
     app = SmtuiApp(connection=conn, refresh_interval=0, operations_file=tmp_path / "ops.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), timeout=30)  # retries first
         screen = app.screen
         assert screen.error_title == "Cannot reach 127.0.0.1:9"
         assert "ConnectError" in screen.detail
@@ -101,7 +101,7 @@ async def test_bad_certificate_shows_what_to_fix(emulator: Any, tmp_path: Path) 
     conn = Connection(**{**conn.__dict__, "cert_path": str(bad), "key_path": str(bad)})
     app = SmtuiApp(connection=conn, refresh_interval=0, operations_file=tmp_path / "ops.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), timeout=30)  # retries first
         assert app.screen.error_title == "The management certificate could not be loaded"
         assert str(bad) in app.screen.detail
 
@@ -111,7 +111,7 @@ async def test_foreign_certificate_is_refused(emulator: Any, tmp_path: Path) -> 
     conn = Connection(**{**conn.__dict__, "subscription_id": emulator.foreign_subscription_id})
     app = SmtuiApp(connection=conn, refresh_interval=0, operations_file=tmp_path / "ops.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), timeout=30)  # retries first
         assert app.screen.error_title == "The service refused the management certificate"
         assert "ForbiddenError" in app.screen.detail
 

@@ -11,7 +11,7 @@ import pytest
 
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.property_tree import PropertyTree
-from tests.tui.helpers import SIZES, at_rest, loaded, settle, wait_for
+from tests.tui.helpers import SIZES, at_rest, drill, settle, wait_for
 
 
 def role_properties(app: Any) -> Any:
@@ -19,9 +19,7 @@ def role_properties(app: Any) -> Any:
 
     async def run(pilot: Any) -> None:
         await settle(app)(pilot)
-        for kind in (Kind.SERVICE, Kind.DEPLOYMENT):
-            await pilot.press("enter")
-            await wait_for(pilot, lambda kind=kind: loaded(app, kind))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT)
         await wait_for(pilot, lambda: app.browse.query_one("DetailsPane").title == "role: web01")
         tree = app.browse.query_one(PropertyTree)
         while app.focused is not tree:

@@ -7,7 +7,7 @@ from typing import Any
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.details_pane import DetailsPane
 from smtui.tui.widgets.property_tree import PropertyTree
-from tests.tui.helpers import at_rest, connection_for, loaded, screen_lines, wait_for
+from tests.tui.helpers import at_rest, connection_for, drill, loaded, screen_lines, wait_for
 
 
 def paths(app: Any) -> dict[str, str]:
@@ -81,10 +81,7 @@ async def test_role_with_endpoints_and_disks(demo_emulator: Any, make_app: Any) 
     app = make_app(demo_emulator, frozen=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT)
         props = await shown(pilot, app, "role: web01")
         assert props["RoleName"] == "web01" and props["RoleSize"] == "Medium"
         endpoint = "ConfigurationSets › NetworkConfiguration › InputEndpoints › http (tcp 80 → 80)"
@@ -159,10 +156,7 @@ async def test_y_copies_the_value_and_a_refresh_keeps_folds_and_cursor(
     app = make_app(demo_emulator, frozen=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT)
         await shown(pilot, app, "role: web01")
         tree = await focus_properties(pilot, app)
         await move_to(pilot, tree, "ConfigurationSets")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from smtui.tui.nodes import Kind
-from tests.tui.helpers import FROZEN_NOW, IDS, SIZES, at_rest, connection_for, loaded, settle, wait_for
+from tests.tui.helpers import FROZEN_NOW, IDS, SIZES, at_rest, connection_for, drill, loaded, settle, wait_for
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -30,9 +30,7 @@ def test_role_details_raw_xml(frozen_emulator: Any, make_app: Any, snap_compare:
 
     async def run(pilot: Any) -> None:
         await settle(app)(pilot)
-        for kind in (Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE):
-            await pilot.press("enter")
-            await wait_for(pilot, lambda kind=kind: loaded(app, kind))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE)
         await pilot.press("down", "x")
         details = app.browse.query_one("DetailsPane")
         await wait_for(pilot, lambda: details.active_tab == "xml" and details.title.startswith("os-disk:"))
@@ -123,7 +121,7 @@ def test_startup_error_screen(emulator: Any, tmp_path: Path, snap_compare: Any, 
     )
 
     async def run(pilot: Any) -> None:
-        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), timeout=30)  # retries first
         await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
