@@ -12,12 +12,11 @@ import pytest
 from smtui.profiles.connection import Connection
 from smtui.tui.app import SmtuiApp
 from smtui.tui.dialogs.hosted_service import CreateHostedServiceDialog
-from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind, category
 from smtui.tui.operations_tracker import UNKNOWN
 from smtui.tui.screens.prompt import DiscardChangesScreen
 from tests.hostile.lossy_proxy import LossyProxy
-from tests.tui.helpers import fill, screen_text, unique, wait_for, wait_screen
+from tests.tui.helpers import fill, open_preview, screen_text, unique, wait_for, wait_screen
 
 
 @pytest.fixture(autouse=True)
@@ -50,8 +49,7 @@ async def test_a_lost_create_is_shown_as_unknown_and_never_re_sent(
         await pilot.press("c")
         dialog = await wait_screen(pilot, app, CreateHostedServiceDialog)
         await fill(pilot, dialog, "service_name", service)
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
 
         assert app.tracker is not None

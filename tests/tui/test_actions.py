@@ -11,16 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from smtui.tui.dialogs.confirm import ConfirmDialog
-from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind
 from tests.tui.helpers import (
     IMAGE,
     SECRET,
     console,
     dialog_class,
+    discard_changes,
     fill,
     go_to_role,
     make_vm,
+    open_preview,
     open_row,
     operation_done,
     run_client,
@@ -43,8 +44,7 @@ async def test_sample_flow_entirely_through_the_ui(emulator: Any, tmp_path: Path
         await fill(pilot, dialog, "service_name", service)
         # Where the demo has a storage account: VHDs must be in the service's region.
         dialog.field("location").value = "West US"
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert preview.request_line.endswith("/services/hostedservices")
         await pilot.press("enter")
         op = await operation_done(pilot, app, "CreateHostedService")
@@ -67,8 +67,7 @@ async def test_sample_flow_entirely_through_the_ui(emulator: Any, tmp_path: Path
         await pilot.pause()
         assert builder.value("data_disks.0.lun") == "0"
         assert [e.name for e in builder.role_values().endpoints] == ["SSH"]
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         body = preview.body_text
         assert "<AdminPassword>" not in body and "<UserPassword>********</UserPassword>" in body
         assert SECRET not in preview.text
@@ -122,8 +121,7 @@ async def test_add_modify_remove_data_disk(emulator: Any, tmp_path: Path) -> Non
         assert dialog.value("data_disk.lun") == "0"
         await fill(pilot, dialog, "data_disk.size_gb", "20")
         await fill(pilot, dialog, "data_disk.label", "logs")
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert preview.request_line.endswith(f"/roles/{role}/DataDisks")
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "AddDataDisk")).status == "Succeeded"
@@ -138,8 +136,7 @@ async def test_add_modify_remove_data_disk(emulator: Any, tmp_path: Path) -> Non
         await pilot.press("enter", "down", "enter")  # None, ReadOnly, [ReadWrite]
         await pilot.pause()
         assert dialog.value("host_caching") == "ReadWrite"
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "ModifyDataDisk")).status == "Succeeded"
         got = await run_client(emulator, lambda c: c.get_role(service, dep, role))
@@ -214,11 +211,7 @@ async def test_capture_then_the_image_is_listed(emulator: Any, tmp_path: Path) -
         await pilot.pause()
         assert "must be stopped first" in dialog.field("shutdown_first").error
         assert app.screen is dialog and dialog.value("target_image_name") == image
-        await pilot.press("escape")  # the form has changes: "Discard changes?" first
-        from smtui.tui.screens.prompt import DiscardChangesScreen
-
-        await wait_screen(pilot, app, DiscardChangesScreen)
-        await pilot.press("y")
+        await discard_changes(pilot, app)  # the form has changes: "Discard changes?" first
 
         await select_row(pilot, app, instance)
         await pilot.press("H")
@@ -231,8 +224,7 @@ async def test_capture_then_the_image_is_listed(emulator: Any, tmp_path: Path) -
         assert not dialog.query("#capture-running")  # stopped: nothing to offer
         await pilot.press("enter", "down", "enter")  # After capture: (blank) → Delete
         await fill(pilot, dialog, "target_image_name", image)
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert "<PostCaptureAction>Delete</PostCaptureAction>" in preview.body_text
         await pilot.press("enter")
         confirm = await wait_screen(pilot, app, ConfirmDialog)  # Delete removes the VM: asked again
@@ -312,8 +304,7 @@ async def test_admin_password_never_logged_rendered_or_stored(
         await fill(pilot, builder, "endpoints.0.local_port", "3389")
         await fill(pilot, builder, "endpoints.0.name", "RDP")
         screens.append(app.export_screenshot())
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert "<AdminPassword>********</AdminPassword>" in preview.body_text
         screens.append(app.export_screenshot())
         await pilot.press("enter")
@@ -367,8 +358,7 @@ async def test_409_from_a_concurrent_operation_is_shown_in_the_form(
         builder.query_one("#add-endpoint").focus()
         await pilot.press("enter")
         await pilot.press(*"web", "tab", "tab", "8", "0", "tab", "8", "0")
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
         message = await wait_for(pilot, lambda: builder.service_error, what="the 409 in the form")
         assert message.startswith("409 ConflictError: ") and "exclusive access" in message
@@ -452,8 +442,7 @@ async def test_modify_role_size_and_endpoints(emulator: Any, tmp_path: Path) -> 
         builder.query_one("#add-endpoint").focus()
         await pilot.press("enter")
         await pilot.press(*"web", "tab", "tab", "8", "0", "tab", "8", "0")
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert preview.request_line.startswith("PUT ") and preview.request_line.endswith(f"/roles/{role}")
         assert "ProvisioningConfiguration" not in preview.body_text
         await pilot.press("enter")
@@ -479,8 +468,7 @@ async def test_create_os_image_and_delete_hosted_service(emulator: Any, tmp_path
         await fill(
             pilot, dialog, "media_link", f"https://contosoportalvhds.blob.core.windows.net/vhds/{image}.vhd"
         )
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert f"<Name>{image}</Name>" in preview.body_text
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "CreateOSImage")).status == "Succeeded"
@@ -525,11 +513,7 @@ async def test_vm_builder_suggests_a_vhd_in_the_service_region_or_says_there_is_
             "https://fabrikamdata.blob.core.windows.net/vhds/fabrikam-api-api09-os.vhd"
         )
         assert not builder.query("#media-note")
-        await pilot.press("escape")  # the form has changes: "Discard changes?" first
-        from smtui.tui.screens.prompt import DiscardChangesScreen
-
-        await wait_screen(pilot, app, DiscardChangesScreen)
-        await pilot.press("y")
+        await discard_changes(pilot, app)  # the form has changes: "Discard changes?" first
         await pilot.press("escape", "escape")
         await open_row(pilot, app, "service/adventure-works")  # Southeast Asia: no account there
         await pilot.press("c")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.breadcrumbs import Breadcrumbs
 from smtui.tui.widgets.details_pane import DetailsPane
@@ -17,6 +16,7 @@ from tests.tui.helpers import (
     drill,
     fill,
     loaded,
+    open_preview,
     operation_done,
     unique,
     wait_for,
@@ -185,8 +185,7 @@ async def test_cursor_lands_on_the_created_hosted_service(emulator: Any, tmp_pat
         await pilot.press("c")
         dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         await fill(pilot, dialog, "service_name", service)
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
         op = await operation_done(pilot, app, "CreateHostedService")
         assert op.status == "Succeeded"

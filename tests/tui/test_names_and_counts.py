@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind
 from tests.tui.helpers import (
     console,
@@ -15,6 +14,7 @@ from tests.tui.helpers import (
     go_to_role,
     loaded,
     make_vm,
+    open_preview,
     operation_done,
     run_client,
     screen_lines,
@@ -110,8 +110,7 @@ async def test_an_added_data_disk_is_named_after_its_lun_not_like_the_os_disk(
         await pilot.press("c")
         dialog = await wait_screen(pilot, app, dialog_class("AddDataDiskDialog"))
         await fill(pilot, dialog, "data_disk.size_gb", "20")
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "AddDataDisk")).status == "Succeeded"
     got = await run_client(emulator, lambda c: c.get_role(service, dep, role))
