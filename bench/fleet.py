@@ -13,8 +13,10 @@ once with the emulator's latency fault at ``--latency`` (default 0.1 s, a realis
 the real service) and once with none. Optionally (``--throttle 0.2``) a fan-out against the
 ``503=0.2`` fault: its time and how many 503s it met.
 
-Run: ``pip install -e '.[bench]' && python bench/fleet.py [--scale 500] [--repeat 1] [--throttle 0.2]``;
-``--baseline DIR`` also runs each point of the curve with another smtui tree (before/after).
+Run: ``pip install -e '.[bench]' && python bench/fleet.py [--scale 500] [--repeat 3] [--throttle 0.2]``;
+``--baseline DIR`` also runs each point of the curve and the ``smtui ls`` process with another smtui
+tree (before/after), interleaved with this tree's runs. Every figure is the median of ``--repeat``
+interleaved runs (the SDK loop runs once).
 Goals (issue 14): ``smtui ls`` ≥ 30× faster than the SDK loop at 0.1 s; 64 in flight at least as
 fast as 16, 128 within 10 % of 64.
 """
@@ -28,8 +30,10 @@ import json
 import logging
 import os
 import re
+import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -173,20 +177,39 @@ def tree_fan_out(server: Server, names: list[str], tree: Path, limit: int) -> Ru
     return Run(float(seconds), float(cpu), cpu_seconds(server.pid) - server0, int(ok), len(names) - int(ok))
 
 
-def ls_all(server: Server, env: dict[str, str], expected: int) -> Run:
-    """The whole ``smtui ls deployments --all`` process, default settings."""
+def ls_all(server: Server, env: dict[str, str], expected: int, tree: Path | None = None) -> Run:
+    """The whole ``smtui ls deployments --all`` process, default settings (``tree``: another smtui)."""
+    if tree is not None:
+        env = dict(env, PYTHONPATH=str(tree))
     server0 = 0.0, cpu_seconds(server.pid)
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "smtui", "ls", "deployments", "--all", "--profile", "bench"],
-        capture_output=True, text=True, env=env, timeout=600,
+        capture_output=True, text=True, env=env, timeout=600, cwd=tree or Path.cwd(),
     )
     seconds = time.perf_counter() - started
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    process_cpu = (children1.ru_utime - children0.ru_utime) + (children1.ru_stime - children0.ru_stime)
     if proc.returncode != 0:
         raise RuntimeError(f"smtui ls deployments --all failed ({proc.returncode}): {proc.stderr[-2000:]}")
     rows = json.loads(proc.stdout)
     failed = {row["service"] for row in rows if "error" in row}
-    return Run(seconds, 0.0, cpu_seconds(server.pid) - server0[1], expected - len(failed), len(failed))
+    emulator_cpu = cpu_seconds(server.pid) - server0[1]
+    return Run(seconds, process_cpu, emulator_cpu, expected - len(failed), len(failed))
+
+
+def median_run(runs: list[Run]) -> Run:
+    """Each figure's median over repeated runs (the machine is shared: one run says little)."""
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.client_cpu for r in runs),
+        statistics.median(r.server_cpu for r in runs),
+        min(r.answered for r in runs),
+        max(r.failed for r in runs),
+        max(r.cuts for r in runs),
+        max(r.peak for r in runs),
+    )
 
 
 def sdk_loop(server: Server, names: list[str]) -> Run | None:
@@ -234,9 +257,9 @@ def add_profile(work: Path, server: Server) -> dict[str, str]:
     return env
 
 
-def line(label: str, run: Run, per: int) -> str:
+def line(label: str, run: Run, per: int, who: str = "client CPU") -> str:
     ms = lambda cpu: cpu / max(per, 1) * 1000  # noqa: E731
-    cpu = f"client CPU {run.client_cpu:5.2f} s ({ms(run.client_cpu):4.2f} ms/req)  " if run.client_cpu else ""
+    cpu = f"{who} {run.client_cpu:5.2f} s ({ms(run.client_cpu):4.2f} ms/req)  " if run.client_cpu else ""
     return (
         f"  {label:<34} {run.seconds:7.2f} s  {cpu}emulator CPU {run.server_cpu:5.2f} s "
         f"({ms(run.server_cpu):4.2f} ms/req)  answered {run.answered}"
@@ -252,34 +275,56 @@ def measure(args: argparse.Namespace, work: Path, latency: float) -> None:
     with emulator(work / "emu", "--seed", "demo", "--scale", str(args.scale), *extra) as server:
         names = asyncio.run(service_names(server))
         print(f"  {len(names)} hosted services")
+        # Each point runs --repeat times, the points (and the baseline tree's) interleaved, so load
+        # from other processes falls on all of them alike; medians are shown.
+        runs: dict[tuple[str, int], list[Run]] = collections.defaultdict(list)
+        for _ in range(args.repeat):
+            for limit in args.concurrency:
+                runs["this", limit].append(
+                    asyncio.run(fan_out(server, names, max_in_flight=limit, adaptive=False))
+                )
+                if args.baseline:
+                    runs["base", limit].append(tree_fan_out(server, names, args.baseline, limit))
         curve: dict[int, float] = {}
+        base_curve: dict[int, float] = {}
         for limit in args.concurrency:
-            best: Run | None = None
-            for _ in range(args.repeat):
-                run = asyncio.run(fan_out(server, names, max_in_flight=limit, adaptive=False))
-                best = run if best is None or run.seconds < best.seconds else best
-            assert best is not None
-            curve[limit] = best.seconds
-            print(line(f"library, {limit} in flight (fixed)", best, len(names)), flush=True)
+            run = median_run(runs["this", limit])
+            curve[limit] = run.seconds
+            print(line(f"library, {limit} in flight (fixed)", run, len(names)), flush=True)
             if args.baseline:
-                base = tree_fan_out(server, names, args.baseline, limit)
+                base = median_run(runs["base", limit])
+                base_curve[limit] = base.seconds
                 print(line(f"  baseline tree, {limit} in flight", base, len(names)), flush=True)
-        default = asyncio.run(fan_out(server, names))
+        default = median_run([asyncio.run(fan_out(server, names)) for _ in range(args.repeat)])
         print(line("library, default settings", default, len(names)), flush=True)
         env = add_profile(work, server)
         ls_all(server, env, len(names))  # warm: bytecode cache, page cache
-        cli = min((ls_all(server, env, len(names)) for _ in range(args.repeat)), key=lambda r: r.seconds)
-        print(line("smtui ls deployments --all (process)", cli, len(names)), flush=True)
+        ls_runs: list[Run] = []
+        base_ls_runs: list[Run] = []
+        if args.baseline:
+            ls_all(server, env, len(names), args.baseline)
+        for _ in range(args.repeat):
+            ls_runs.append(ls_all(server, env, len(names)))
+            if args.baseline:
+                base_ls_runs.append(ls_all(server, env, len(names), args.baseline))
+        cli = median_run(ls_runs)
+        print(line("smtui ls deployments --all (process)", cli, len(names), "process CPU"), flush=True)
+        base_cli = median_run(base_ls_runs) if base_ls_runs else None
+        if base_cli is not None:
+            print(line("  baseline tree, smtui ls --all", base_cli, len(names), "process CPU"), flush=True)
         sdk = None if args.skip_sdk else sdk_loop(server, names)
         if sdk is not None:
             print(line("Python SDK sequential loop", sdk, len(names)), flush=True)
-        print("  ratios:")
+        print("  ratios (medians):")
         if sdk is not None:
             print(f"    SDK loop / smtui ls --all process   {sdk.seconds / cli.seconds:6.1f}x")
-        if 16 in curve and 64 in curve:
-            print(f"    16 / 64 in flight (>= 1 is flat)     {curve[16] / curve[64]:6.2f}")
-        if 64 in curve and 128 in curve:
-            print(f"    128 / 64 in flight (<= 1.10)         {curve[128] / curve[64]:6.2f}")
+            if base_cli is not None:
+                print(f"    SDK loop / baseline smtui ls --all  {sdk.seconds / base_cli.seconds:6.1f}x")
+        for label, points in (("", curve), ("baseline ", base_curve)):
+            if 16 in points and 64 in points:
+                print(f"    {label}16 / 64 in flight (>= 1 is flat)  {points[16] / points[64]:6.2f}")
+            if 64 in points and 128 in points:
+                print(f"    {label}128 / 64 in flight (<= 1.10)      {points[128] / points[64]:6.2f}")
 
 
 class StatusCounter(logging.Handler):
@@ -332,7 +377,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")],
                         default=[8, 16, 32, 64, 128])
-    parser.add_argument("--repeat", type=int, default=1, help="runs per point (the best is shown)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per point, interleaved (medians shown)")
     parser.add_argument("--skip-sdk", action="store_true", help="leave out the SDK loop (a minute at 0.1 s)")
     parser.add_argument("--no-zero", action="store_true", help="leave out the run without latency")
     parser.add_argument("--throttle", type=float, default=0.0, help="also run against 503=RATE")

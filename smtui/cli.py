@@ -1,6 +1,7 @@
 """The ``smtui`` command: the console, the emulator, and scriptable subcommands.
 
-Subcommands that do not open the console must not import Textual, so they start fast.
+Subcommands that do not open the console must not import Textual, so they start fast. The
+console is composed in :mod:`smtui.session` (the composition root), imported only on that path.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from smtui import __version__
 from smtui.commands import register as register_commands
 from smtui.emulator.cli import register as register_emulator
+from smtui.profiles.paths import emulator_data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-only", action="store_true", help="hide every action that changes something")
     subcommands = parser.add_subparsers(dest="command")
     register_commands(subcommands)
-    register_emulator(subcommands)
+    # The emulator does not know smtui's data dir: `smtui emulator` shares the console's.
+    register_emulator(subcommands, default_data_dir=emulator_data_dir)
     return parser
 
 
@@ -35,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        from smtui.tui.run import run_console  # Textual is imported on this path only
+        from smtui.session import run_console  # Textual is imported on this path only
 
         return run_console(args.profile, read_only=args.read_only)
     handler = getattr(args, "handler", None)

@@ -175,7 +175,12 @@ def _check(key: _Found, cert: _Found) -> ClientCertificate:
             f"the management key from {key.source} is encrypted; give an unencrypted PEM key"
         )
     try:
-        private_key: PrivateKeyTypes = serialization.load_pem_private_key(key_blocks[0], password=None)
+        # Skipping RSA's consistency check (100+ ms of every launch) is safe here: the key is the
+        # user's own file, Python never signs with it, and OpenSSL checks it again when the TLS
+        # context loads it; the match with the certificate below is still checked.
+        private_key: PrivateKeyTypes = serialization.load_pem_private_key(
+            key_blocks[0], password=None, unsafe_skip_rsa_key_validation=True
+        )
     except (ValueError, TypeError) as exc:
         raise CertificateError(f"the management key from {key.source} cannot be loaded: {exc}") from None
 

@@ -85,14 +85,3 @@ class OperationFailedError(SmError):
 class OperationTimeoutError(SmError):
     """Waiting for a long-running operation took longer than the timeout given."""
 
-
-class ProfileError(SmError):
-    """A connection profile is missing, invalid, or could not be stored (smtui.profiles)."""
-
-
-class CredentialStoreError(ProfileError):
-    """The keyring (or its file fallback) could not store or return certificate paths."""
-
-
-class PublishSettingsError(ProfileError):
-    """A ``.publishsettings`` file could not be read or its management certificate converted."""

@@ -56,7 +56,8 @@ class InFlightLimit:
 
     Args:
         ceiling: Hard maximum of requests in flight.
-        initial: Starting limit (default: ``min(16, ceiling)``); ignored without ``adaptive``.
+        initial: Starting limit (default: half the ceiling, at least ``min(16, ceiling)``);
+            ignored without ``adaptive``.
         floor: Lowest the limit is cut to (at most ``ceiling``). Not 1: against a service that
             throttles a share of requests whatever the load, halving on every 503 would otherwise
             settle near one request per round trip, slower than a sequential loop.
@@ -81,7 +82,10 @@ class InFlightLimit:
         self.ceiling = ceiling
         self.floor = max(1, min(floor, ceiling))
         self.adaptive = adaptive
-        start = ceiling if not adaptive else (initial if initial is not None else min(16, ceiling))
+        # Half the ceiling (at least 16): one round trip of slow start fewer than from 16 on a
+        # fan-out, and still only half of what the caller allowed before the first answer.
+        default = max(min(16, ceiling), ceiling // 2)
+        start = ceiling if not adaptive else (initial if initial is not None else default)
         self._limit = float(max(self.floor, min(start, ceiling)))
         self._threshold = float(ceiling)  # slow start until the first cut
         self._epoch = 0

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 import httpcore
 import httpx
 
+from smtui.api.resumption import ResumingBackend
+
 __all__ = ["LinearPoolMixin", "build_transport", "uses_linear_pool"]
 
 
@@ -135,7 +137,11 @@ _LINEAR: dict[type, type] = {
 
 
 def build_transport(
-    ssl_context: ssl.SSLContext, *, proxy_url: str | None, max_connections: int
+    ssl_context: ssl.SSLContext,
+    *,
+    proxy_url: str | None,
+    max_connections: int,
+    resume_sessions: bool = True,
 ) -> httpx.AsyncHTTPTransport:
     """An httpx transport over a linear pool of at most ``max_connections`` keep-alive connections.
 
@@ -146,6 +152,7 @@ def build_transport(
         ssl_context: Client TLS context (certificate, server verification).
         proxy_url: HTTP CONNECT proxy URL, or ``None`` for direct connections.
         max_connections: Pool size (also the number of connections kept alive).
+        resume_sessions: Resume TLS sessions across connections (:mod:`smtui.api.resumption`).
     """
     transport = httpx.AsyncHTTPTransport(
         verify=ssl_context,
@@ -163,6 +170,9 @@ def build_transport(
         # Same instance layout plus two bookkeeping attributes: only the examination changes.
         pool.__class__ = linear
         pool._linear_init()
+    backend = getattr(pool, "_network_backend", None)
+    if pool is not None and isinstance(backend, httpcore.AsyncNetworkBackend) and resume_sessions:
+        pool._network_backend = ResumingBackend(backend)  # one full TLS handshake per server
     return transport
 
 

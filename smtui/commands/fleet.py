@@ -162,7 +162,7 @@ async def _fetch_all(
 def run_fleet(args: argparse.Namespace, kind: str) -> int:
     """``smtui ls deployments|instances --all [--profile N …|--all-profiles] [--output table]``."""
     from smtui.api.errors import SmError
-    from smtui.profiles import resolve_connection
+    from smtui.session import resolve_connection
 
     names = profile_names(args)
     results: list[ProfileResult] = []

@@ -1,6 +1,6 @@
 """``smtui ls …``: read-only listings as JSON, for scripts.
 
-Each listing is one client call on the connection :func:`smtui.profiles.resolve_connection`
+Each listing is one client call on the connection :func:`smtui.session.resolve_connection`
 picks (``--profile``, the default profile, or the embedded emulator). Models are printed
 with :func:`smtui.api.codec.to_json`: the service's element names as keys and wire values,
 exactly what the API's JSON serialization carries. ``ls operations`` reads the pending
@@ -153,7 +153,7 @@ def _hint(code: str, message: str) -> str | None:
 def run_listing(args: argparse.Namespace) -> int:
     """``smtui ls KIND …`` against the resolved connection."""
     from smtui.api.errors import ValidationError
-    from smtui.profiles import resolve_connection
+    from smtui.session import resolve_connection
 
     listing = LISTINGS[args.listing]
     positional = [getattr(args, name) for name in listing.args]

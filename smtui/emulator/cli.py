@@ -6,14 +6,22 @@ import argparse
 import signal
 import sys
 import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from smtui.emulator.server import Emulator
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``emulator`` subcommand to ``smtui``'s subparsers."""
+def register(subparsers: Any, *, default_data_dir: Callable[[], Path]) -> argparse.ArgumentParser:
+    """Add the ``emulator`` subcommand to ``smtui``'s subparsers.
+
+    Args:
+        subparsers: ``smtui``'s subparsers.
+        default_data_dir: Where the state lives without ``--data-dir`` (the caller's data dir: the
+            emulator does not know smtui's profiles or paths); called only when the command runs.
+    """
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "emulator",
         help="run the local Service Management emulator (HTTPS + client certificate)",
@@ -40,7 +48,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="fault injection, e.g. latency=0.2,503=0.1,drop=0.05,redirect,retry-after=1; "
         "lost=0.1 applies a change and drops its answer, op-latency=2 delays operation status only",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, default_data_dir=default_data_dir)
     return parser
 
 
@@ -67,6 +75,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def data_dir_of(args: argparse.Namespace) -> Path:
+    """``--data-dir``, or the default the command was registered with."""
+    return Path(args.data_dir) if args.data_dir is not None else Path(args.default_data_dir())
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the emulator and serve until interrupted."""
     from smtui.emulator.dirlock import DataDirBusy
@@ -79,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"smtui emulator: {exc}", file=sys.stderr)
         return 2
     emu = Emulator(
-        args.data_dir,
+        data_dir_of(args),
         seed=args.seed,
         speed=args.speed,
         port=args.port,

@@ -31,17 +31,10 @@ LISTEN_BACKLOG = 1024
 """Pending connections the kernel queues: a CLI fanning out opens ~500 at once."""
 
 
-def default_data_dir() -> Path:
-    """``<smtui data dir>/emulator`` (``$SMTUI_DATA_DIR/emulator`` when set), as the console uses."""
-    from smtui.profiles.paths import emulator_data_dir
-
-    return emulator_data_dir()
-
-
 class Emulator:
     """A local Azure Service Management endpoint over HTTPS with client-certificate authentication.
 
-    Use ``with Emulator.running(seed="demo", speed=100) as emu:`` in-process, or
+    Use ``with Emulator.running(data_dir, seed="demo", speed=100) as emu:`` in-process, or
     :meth:`serve_forever` from the command line.
 
     Attributes:
@@ -52,7 +45,7 @@ class Emulator:
 
     def __init__(
         self,
-        data_dir: str | Path | None = None,
+        data_dir: str | Path,
         *,
         seed: str = "demo",
         speed: float = 1.0,
@@ -64,7 +57,7 @@ class Emulator:
     ) -> None:
         if seed not in ("demo", "empty"):
             raise ValueError(f"seed must be 'demo' or 'empty', not {seed!r}")
-        self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        self.data_dir = Path(data_dir)
         self.seed = seed
         self.speed = speed
         self.requested_port = port
@@ -237,15 +230,17 @@ class Emulator:
             sock.setblocking(False)
             self._sockets.append(sock)
         self.app.redirect_port = self.redirect_port
-        self._lock.record(
-            RunningEmulator(
-                pid=os.getpid(),
-                host=self.host,
-                subscription_id=self.subscription_id,
-                client_cert=os.fspath(self.client_cert),
-                client_key=os.fspath(self.client_key),
-                ca_file=os.fspath(self.ca_file),
-            )
+        self._lock.record(self.running_info())
+
+    def running_info(self) -> RunningEmulator:
+        """What a client needs to connect to this emulator (once bound)."""
+        return RunningEmulator(
+            pid=os.getpid(),
+            host=self.host,
+            subscription_id=self.subscription_id,
+            client_cert=os.fspath(self.client_cert),
+            client_key=os.fspath(self.client_key),
+            ca_file=os.fspath(self.ca_file),
         )
 
     def _close_sockets(self) -> None:
@@ -277,23 +272,28 @@ class Emulator:
         c.write_publishsettings(self.publishsettings, entries, self.base_url)
         marker.write_text(self.base_url)
 
-    def start(self) -> Emulator:
+    def start(self, *, publishsettings: bool = True) -> Emulator:
         """Start serving in a background thread; returns once the port accepts connections.
+
+        Args:
+            publishsettings: Also (re)write :attr:`publishsettings` for the port first; a caller in
+                a hurry (the console's child emulator) calls :meth:`write_publishsettings` later.
 
         Raises:
             smtui.emulator.dirlock.DataDirBusy: Another emulator runs on this data directory.
         """
         try:
-            self._start()
+            self._start(publishsettings)
         except BaseException:
             self.stop()
             raise
         return self
 
-    def _start(self) -> None:
+    def _start(self, publishsettings: bool) -> None:
         self.prepare()
         self.bind()
-        self.write_publishsettings()
+        if publishsettings:
+            self.write_publishsettings()
         self._server = self._make_server()
         server = self._server
         self._thread = threading.Thread(
@@ -352,7 +352,7 @@ class Emulator:
 
     @classmethod
     @contextmanager
-    def running(cls, data_dir: str | Path | None = None, **options: Any) -> Iterator[Emulator]:
+    def running(cls, data_dir: str | Path, **options: Any) -> Iterator[Emulator]:
         """Run an emulator for the duration of a ``with`` block."""
         emu = cls(data_dir, **options)
         emu.start()

@@ -2,7 +2,9 @@
 
 No Textual or Rich here: the CLI and the TUI share it. The TUI's entry points:
 
-* :func:`resolve_connection` / :func:`aresolve_connection` — what to connect to;
+* :class:`Connection`, :func:`profile_connection`, :func:`wanted_profile` — what a profile
+  connects to (the embedded emulator is started by the composition root, :mod:`smtui.session`);
+* :class:`ProfileError`, :class:`CredentialStoreError`, :class:`PublishSettingsError` — the errors;
 * :func:`list_profiles`, :func:`get_profile`, :func:`save_profile`, :func:`remove_profile`,
   :func:`default_profile_name`, :func:`set_default_profile` — the profile screen;
 * :func:`import_publishsettings` — the import dialog;
@@ -21,7 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from smtui.profiles.blocking import call_with_timeout, run_off_loop
-    from smtui.profiles.connection import Connection, aresolve_connection, resolve_connection
+    from smtui.profiles.connection import (
+        Connection,
+        ConnectionResolver,
+        profile_connection,
+        profiles_only,
+        wanted_profile,
+    )
     from smtui.profiles.credentials import (
         CertPaths,
         KeyringStatus,
@@ -29,6 +37,7 @@ if TYPE_CHECKING:
         mark_keyring_notice_shown,
         pending_keyring_notice,
     )
+    from smtui.profiles.errors import CredentialStoreError, ProfileError, PublishSettingsError
     from smtui.profiles.model import EMULATOR_PROFILE, Profile
     from smtui.profiles.paths import config_dir, data_dir
     from smtui.profiles.publishsettings import (
@@ -51,12 +60,15 @@ _EXPORTS: dict[str, str] = {
     "EMULATOR_PROFILE": "smtui.profiles.model",
     "CertPaths": "smtui.profiles.credentials",
     "Connection": "smtui.profiles.connection",
+    "ConnectionResolver": "smtui.profiles.connection",
+    "CredentialStoreError": "smtui.profiles.errors",
+    "ProfileError": "smtui.profiles.errors",
+    "PublishSettingsError": "smtui.profiles.errors",
     "ImportResult": "smtui.profiles.publishsettings",
     "KeyringStatus": "smtui.profiles.credentials",
     "Profile": "smtui.profiles.model",
     "PublishSettings": "smtui.profiles.publishsettings",
     "PublishSubscription": "smtui.profiles.publishsettings",
-    "aresolve_connection": "smtui.profiles.connection",
     "call_with_timeout": "smtui.profiles.blocking",
     "config_dir": "smtui.profiles.paths",
     "data_dir": "smtui.profiles.paths",
@@ -69,7 +81,9 @@ _EXPORTS: dict[str, str] = {
     "parse_publishsettings": "smtui.profiles.publishsettings",
     "pending_keyring_notice": "smtui.profiles.credentials",
     "remove_profile": "smtui.profiles.store",
-    "resolve_connection": "smtui.profiles.connection",
+    "profile_connection": "smtui.profiles.connection",
+    "profiles_only": "smtui.profiles.connection",
+    "wanted_profile": "smtui.profiles.connection",
     "run_off_loop": "smtui.profiles.blocking",
     "save_profile": "smtui.profiles.store",
     "set_default_profile": "smtui.profiles.store",
@@ -80,12 +94,15 @@ __all__ = [
     "EMULATOR_PROFILE",
     "CertPaths",
     "Connection",
+    "ConnectionResolver",
+    "CredentialStoreError",
     "ImportResult",
     "KeyringStatus",
     "Profile",
+    "ProfileError",
+    "PublishSettingsError",
     "PublishSettings",
     "PublishSubscription",
-    "aresolve_connection",
     "call_with_timeout",
     "config_dir",
     "data_dir",
@@ -98,10 +115,12 @@ __all__ = [
     "parse_publishsettings",
     "pending_keyring_notice",
     "remove_profile",
-    "resolve_connection",
+    "profile_connection",
+    "profiles_only",
     "run_off_loop",
     "save_profile",
     "set_default_profile",
+    "wanted_profile",
 ]
 
 

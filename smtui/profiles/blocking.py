@@ -55,7 +55,7 @@ async def run_off_loop(fn: Callable[..., T], /, *args: Any, timeout: float | Non
     """Await ``fn(*args)`` run in a daemon thread, so the event loop (the UI) never blocks.
 
     This is the async wrapper the TUI uses for every profile, keyring and import call,
-    e.g. ``await run_off_loop(resolve_connection, "prod", timeout=30)``.
+    e.g. ``await run_off_loop(profile_connection, "prod", timeout=30)``.
 
     Args:
         fn: The blocking callable.

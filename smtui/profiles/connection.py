@@ -1,35 +1,30 @@
-"""Which subscription, endpoint and certificate smtui connects to — one answer for TUI and CLI.
+"""Which subscription, endpoint and certificate smtui connects to — the profiles' half of the answer.
 
-:func:`resolve_connection` turns ``--profile NAME`` (or nothing) into a :class:`Connection`:
+* :func:`wanted_profile` turns ``--profile NAME`` (or nothing) into a profile name, or None for
+  the embedded emulator (no ``--profile`` and no default profile, or ``--profile emulator``);
+* :func:`profile_connection` turns a profile into a :class:`Connection`, certificate paths from
+  the keyring.
 
-* a named profile → that profile, with its certificate paths from the keyring;
-* ``"emulator"`` → the embedded emulator, always;
-* nothing → the default profile if one is configured, otherwise the embedded emulator
-  (demo seed, state kept in ``<data dir>/emulator`` between runs).
-
-The emulator is started in-process and stopped by :meth:`Connection.close` (or leaving the
-``with`` block). Resolution may wait for the keyring and the emulator's start: the TUI runs
-it in a thread worker, or ``await aresolve_connection(...)``.
+Profiles never start the emulator: the composition root (:mod:`smtui.session`) does, and hands
+the console a :class:`ConnectionResolver` that does both halves.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from smtui.api.errors import ProfileError
-from smtui.profiles import paths, store
-from smtui.profiles.blocking import run_off_loop
+from smtui.profiles import store
+from smtui.profiles.errors import ProfileError
 from smtui.profiles.model import DEFAULT_API_VERSION, EMULATOR_PROFILE
 
 if TYPE_CHECKING:
     from smtui.api.client import ServiceManagementClient
-
-EMULATOR_SEED = "demo"
 
 
 @dataclass
@@ -48,7 +43,8 @@ class Connection:
         is_emulator: True for the embedded emulator (the header shows an EMULATOR badge).
         profile_name: The profile used, or None for the emulator.
         subscription_name: Display name, if known.
-        emulator: The running ``smtui.emulator.Emulator`` (fault injection, speed) or None.
+        emulator: The running ``smtui.emulator.Emulator`` (fault injection, speed) when this process
+            runs it, else None. Typed ``Any`` because profiles must not import the emulator.
         redirect_hosts: Extra hosts redirects may go to (the profile's option).
     """
 
@@ -144,6 +140,10 @@ class Connection:
             on_mutation=observer,
         )
 
+    def close_with(self, closer: Callable[[], object]) -> None:
+        """Call ``closer`` when this connection closes (e.g. to stop the emulator it started)."""
+        self._stack.callback(closer)
+
     def close(self) -> None:
         """Stop the embedded emulator, if this connection started it. Idempotent."""
         self._stack.close()
@@ -158,50 +158,15 @@ class Connection:
         self.close()
 
 
-def _emulator_connection(read_only: bool, seed: str, data_dir: Path | None) -> Connection:
-    try:
-        from smtui.emulator import Emulator  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as exc:  # only while the emulator is being built
-        raise ProfileError(f"the embedded emulator is not available: {exc}") from None
-    from smtui.emulator.dirlock import DataDirBusy
+def profile_connection(name: str, *, read_only: bool = False) -> Connection:
+    """A connection to the named profile, its certificate paths read from the keyring.
 
-    stack = contextlib.ExitStack()
-    directory = data_dir or paths.emulator_data_dir()
-    paths.ensure_private_dir(directory)
-    try:
-        emu = stack.enter_context(Emulator.running(data_dir=directory, seed=seed))
-    except DataDirBusy as busy:
-        stack.close()
-        return _running_emulator_connection(busy, read_only)
-    except BaseException:
-        stack.close()
-        raise
-    conn = Connection.to_emulator(emu, read_only=read_only)
-    conn._stack = stack  # this connection started the emulator, so closing it stops the emulator
-    return conn
+    Blocking: may wait for the keyring (bounded by its timeout).
 
-
-def _running_emulator_connection(busy: Any, read_only: bool) -> Connection:
-    """A connection to the emulator another process runs on the same data directory (``smtui
-    emulator`` in another terminal, or a second console): share it rather than fail."""
-    from smtui.emulator.dirlock import wait_for_holder
-
-    holder = wait_for_holder(busy.data_dir)
-    if holder is None or not holder.port or not holder.subscription_id:
-        raise ProfileError(str(busy)) from None
-    return Connection(
-        subscription_id=holder.subscription_id,
-        host=holder.host,
-        cert_path=holder.client_cert,
-        key_path=holder.client_key,
-        ca_file=holder.ca_file,
-        read_only=read_only,
-        is_emulator=True,
-        subscription_name=f"smtui emulator (pid {holder.pid})",
-    )
-
-
-def _profile_connection(name: str, read_only: bool) -> Connection:
+    Raises:
+        ProfileError: Unknown profile, no certificate, or missing certificate files.
+        CredentialStoreError: The keyring failed.
+    """
     profile = store.get_profile(name, with_credentials=True)
     if not profile.has_credentials:
         raise ProfileError(
@@ -230,46 +195,43 @@ def _profile_connection(name: str, read_only: bool) -> Connection:
     )
 
 
-def resolve_connection(
-    profile_name: str | None = None,
-    *,
-    read_only: bool = False,
-    emulator_seed: str = EMULATOR_SEED,
-    emulator_data: Path | None = None,
-) -> Connection:
-    """Decide what to connect to (see the module docstring) and prepare it.
+def wanted_profile(profile_name: str | None) -> str | None:
+    """The profile ``--profile profile_name`` (or nothing) means, or None for the embedded emulator.
 
-    Blocking: may wait for the keyring (bounded by its timeout) and for the emulator to start.
-
-    Args:
-        profile_name: ``--profile`` value; None means the default profile or the emulator.
-        read_only: ``--read-only``; a read-only profile is read-only regardless.
-        emulator_seed: Seed of a freshly created emulator state.
-        emulator_data: Emulator state directory (default ``<data dir>/emulator``).
-
-    Returns:
-        The connection; close it (or use ``with``) to stop an emulator it started.
+    No ``--profile`` means the default profile if one is configured; ``emulator`` (any case)
+    always means the embedded emulator, which only the composition root (:mod:`smtui.session`)
+    can start.
 
     Raises:
-        ProfileError: Unknown profile, no certificate, or missing certificate files.
-        CredentialStoreError: The keyring failed.
+        ProfileError: The config file is broken.
     """
     name = profile_name if profile_name is not None else store.default_profile_name()
     if name is None or name.lower() == EMULATOR_PROFILE:
-        return _emulator_connection(read_only, emulator_seed, emulator_data)
-    return _profile_connection(name, read_only)
+        return None
+    return name
 
 
-async def aresolve_connection(
-    profile_name: str | None = None, *, read_only: bool = False, timeout: float | None = 60.0
-) -> Connection:
-    """:func:`resolve_connection` in a daemon thread, for the event loop.
+class ConnectionResolver(Protocol):
+    """What the console is handed to (re)connect: ``resolve(profile_name, read_only=...)``.
 
-    Raises:
-        TimeoutError: Resolution took longer than ``timeout`` seconds.
+    ``None`` or ``"emulator"`` may start the embedded emulator, so it may block for seconds;
+    call it off the event loop (:func:`smtui.profiles.blocking.run_off_loop`). The caller closes
+    the returned connection (which stops an emulator it started).
     """
 
-    def resolve() -> Connection:
-        return resolve_connection(profile_name, read_only=read_only)
+    def __call__(self, profile_name: str | None, /, *, read_only: bool = False) -> Connection: ...
 
-    return await run_off_loop(resolve, timeout=timeout)
+
+def profiles_only(profile_name: str | None, /, *, read_only: bool = False) -> Connection:
+    """A :class:`ConnectionResolver` for named profiles only (no embedded emulator in reach).
+
+    Raises:
+        ProfileError: The emulator was asked for, or the profile cannot be used.
+    """
+    name = wanted_profile(profile_name)
+    if name is None:
+        raise ProfileError(
+            "the embedded emulator is not available here: start the console with `smtui`, "
+            "or pass a connection resolver (smtui.session.connection_resolver())"
+        )
+    return profile_connection(name, read_only=read_only)

@@ -29,9 +29,9 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail, null
 
-from smtui.api.errors import CredentialStoreError
 from smtui.profiles import paths
 from smtui.profiles.blocking import call_with_timeout
+from smtui.profiles.errors import CredentialStoreError
 
 SERVICE = "smtui"
 """Keyring service name under which smtui stores entries."""

@@ -100,7 +100,7 @@ _warnings: list[str] = []
 
 
 def take_warnings() -> list[str]:
-    """Warnings about the operations file since the last call (a corrupt file set aside)."""
+    """Warnings of the last :func:`load_operations` (a corrupt file set aside), once."""
     taken = list(_warnings)
     _warnings.clear()
     return taken
@@ -128,6 +128,9 @@ def load_operations(path: Path | None = None) -> list[PendingOperation]:
     skipped. A damaged file must not stop the TUI from starting.
     """
     target = path or operations_file()
+    # Only this read's warnings: one nobody took (a caller that ignores them) must not be
+    # reported later as if it were about another file.
+    _warnings.clear()
     try:
         data = paths.read_json(target, [])
     except ValueError as exc:

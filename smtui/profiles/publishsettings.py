@@ -35,9 +35,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from smtui.api.errors import PublishSettingsError, SmError
+from smtui.api.errors import SmError
 from smtui.api.xml import local_name, parse_xml
 from smtui.profiles import paths, store
+from smtui.profiles.errors import PublishSettingsError
 from smtui.profiles.model import (
     DEFAULT_API_VERSION,
     DEFAULT_HOST,

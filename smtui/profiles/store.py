@@ -19,8 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from smtui.api.errors import ProfileError
 from smtui.profiles import credentials, paths
+from smtui.profiles.errors import ProfileError
 from smtui.profiles.model import EMULATOR_PROFILE, Profile
 
 CONFIG_FILE = "profiles.json"

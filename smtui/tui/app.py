@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -26,6 +26,9 @@ from smtui.tui.palette import ConsoleCommands
 from smtui.tui.screens.browse import JUMPS, UNKEYED_LISTS, BrowseScreen, read_only_reason
 from smtui.tui.widgets.header_bar import ConnectionInfo, HeaderBar
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
+
+if TYPE_CHECKING:
+    from smtui.profiles.connection import ConnectionResolver
 
 DEFAULT_REFRESH_INTERVAL = 15.0
 """Seconds between automatic reloads of the list on screen."""
@@ -52,8 +55,10 @@ class SmtuiApp(App[None]):
         user_host: Override ``user@host`` (snapshots).
         refresh_interval: Auto-refresh period in seconds (0 disables it).
         operations_file: Where pending operations are persisted (default: the data dir's).
-        emulator_data: State directory of the embedded emulator (default: the data dir's).
-        connection_future: A connection being resolved already (``smtui.tui.run`` starts it
+        resolver: Resolves ``profile`` (and the profiles the user switches to) into a connection;
+            the composition root (``smtui.session``) hands one that can start the embedded
+            emulator. Default: named profiles only.
+        connection_future: A connection being resolved already (``smtui.session`` starts it
             before importing Textual); used instead of resolving ``profile`` again.
     """
 
@@ -93,7 +98,7 @@ class SmtuiApp(App[None]):
         user_host: str | None = None,
         refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
         operations_file: Path | None = None,
-        emulator_data: Path | None = None,
+        resolver: ConnectionResolver | None = None,
         connection_future: Future[Any] | None = None,
     ) -> None:
         super().__init__()
@@ -106,7 +111,7 @@ class SmtuiApp(App[None]):
         self.user_host = user_host or default_user_host()
         self.refresh_interval = refresh_interval
         self.operations_file = operations_file
-        self.emulator_data = emulator_data
+        self.resolver = resolver
         self.client: Any = None
         self.connection_info: ConnectionInfo | None = None
         self.tracker: OperationsTracker | None = None
@@ -156,12 +161,12 @@ class SmtuiApp(App[None]):
             self.connection = conn
         if conn is None:
             from smtui.profiles.blocking import run_off_loop
-            from smtui.profiles.connection import resolve_connection
+            from smtui.profiles.connection import profiles_only
 
-            name, read_only, data = self.profile, self.read_only, self.emulator_data
+            name, read_only, resolver = self.profile, self.read_only, self.resolver or profiles_only
 
             def resolve() -> Any:
-                return resolve_connection(name, read_only=read_only, emulator_data=data)
+                return resolver(name, read_only=read_only)
 
             try:
                 conn = await run_off_loop(resolve, timeout=60.0)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from smtui.api.errors import CertificateError, CredentialStoreError, ProfileError, SmError
+from smtui.api.errors import CertificateError, SmError
+from smtui.profiles.errors import CredentialStoreError, ProfileError
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ def test_registering_the_subcommand_does_not_load_the_server() -> None:
     code = (
         "import sys, argparse\n"
         "from smtui.emulator.cli import register\n"
-        "register(argparse.ArgumentParser().add_subparsers())\n"
+        "from pathlib import Path\n"
+        "register(argparse.ArgumentParser().add_subparsers(), default_data_dir=Path.cwd)\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('uvicorn', 'starlette'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -292,7 +292,7 @@ def test_a_profile_can_allow_redirect_hosts(
     assert "redirect_hosts" in bad.err
 
     from smtui.profiles import credentials
-    from smtui.profiles.connection import resolve_connection
+    from smtui.session import resolve_connection
 
     monkeypatch.setenv("HOME", str(home))
     for name in ENV_DROPPED:

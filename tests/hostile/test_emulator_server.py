@@ -383,7 +383,7 @@ def test_second_emulator_on_one_data_dir_names_the_running_one(emulator_factory:
 
 
 def test_embedded_console_emulator_reuses_the_running_one(emulator_factory: Any, tmp_path: Path) -> None:
-    from smtui.profiles.connection import resolve_connection
+    from smtui.session import resolve_connection
 
     running = emulator_factory(data_dir=tmp_path / "shared")
     with resolve_connection("emulator", emulator_data=tmp_path / "shared") as conn:

@@ -1,4 +1,5 @@
-"""resolve_connection: the one answer to "what do I connect to", for the TUI and the CLI.
+"""resolve_connection (the composition root, smtui.session): the one answer to "what do I
+connect to", for the TUI and the CLI.
 
 Positive paths run against the real emulator over mutual TLS.
 """
@@ -13,16 +14,10 @@ from typing import Any
 import pytest
 from smtui_profile_support import MemoryKeyring
 
-from smtui.api.errors import ProfileError
-from smtui.profiles import (
-    Profile,
-    aresolve_connection,
-    get_profile,
-    import_publishsettings,
-    resolve_connection,
-    save_profile,
-)
+from smtui.profiles import Profile, get_profile, import_publishsettings, save_profile
+from smtui.profiles.errors import ProfileError
 from smtui.profiles.paths import emulator_data_dir
+from smtui.session import aresolve_connection, resolve_connection
 
 
 @pytest.fixture
@@ -131,3 +126,23 @@ async def test_async_resolution_runs_off_the_event_loop(
     conn = await aresolve_connection("p", read_only=True)
 
     assert conn.profile_name == "p" and conn.read_only
+
+
+def test_the_emulator_child_writes_its_publishsettings_once_it_answers(
+    memory_keyring: MemoryKeyring, embedded_certs: Path
+) -> None:
+    """The console's child emulator answers first and writes the .publishsettings for its new port
+    right after: importing it gives a profile that reaches the same emulator."""
+    import time
+
+    with resolve_connection("emulator", emulator_process=True) as conn:
+        settings = emulator_data_dir() / "emulator.publishsettings"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (
+            settings.is_file() and f"https://{conn.host}" in settings.read_text(encoding="utf-8")
+        ):
+            time.sleep(0.05)
+        result = import_publishsettings(settings, ca_file=conn.ca_file)
+        with resolve_connection(result.created[0]) as imported:
+            assert imported.host == conn.host and imported.subscription_id == conn.subscription_id
+            assert not imported.is_emulator

@@ -15,7 +15,6 @@ import pytest
 from keyring.backends import chainer, null
 from smtui_profile_support import MemoryKeyring
 
-from smtui.api.errors import CredentialStoreError
 from smtui.profiles import (
     Profile,
     credentials,
@@ -27,6 +26,7 @@ from smtui.profiles import (
     save_profile,
 )
 from smtui.profiles.credentials import CertPaths, load_cert_paths, store_cert_paths
+from smtui.profiles.errors import CredentialStoreError
 from smtui.profiles.store import config_file
 
 SUB = "11111111-2222-3333-4444-555555555555"

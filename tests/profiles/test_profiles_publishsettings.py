@@ -23,8 +23,9 @@ from smtui_profile_support import (
     publishsettings_v2,
 )
 
-from smtui.api.errors import PublishSettingsError, UnsafeXmlError
+from smtui.api.errors import UnsafeXmlError
 from smtui.profiles import get_profile, import_publishsettings, list_profiles, parse_publishsettings
+from smtui.profiles.errors import PublishSettingsError
 from smtui.profiles.publishsettings import convert_management_certificate
 from smtui.profiles.store import config_file
 from tests.reference import EXAMPLES, RECORDINGS

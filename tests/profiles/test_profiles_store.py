@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from smtui_profile_support import MemoryKeyring
 
-from smtui.api.errors import ProfileError, ValidationError
+from smtui.api.errors import ValidationError
 from smtui.profiles import (
     Profile,
     default_profile_name,
@@ -19,6 +19,7 @@ from smtui.profiles import (
     save_profile,
     set_default_profile,
 )
+from smtui.profiles.errors import ProfileError
 from smtui.profiles.store import config_file
 
 SUB = "11111111-2222-3333-4444-555555555555"

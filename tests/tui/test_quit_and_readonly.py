@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from smtui.session import connection_resolver
 from smtui.tui.app import SmtuiApp
 from smtui.tui.nodes import Kind, category
 from smtui.tui.screens.prompt import ConfirmScreen
@@ -85,7 +86,12 @@ async def test_quit_in_embedded_emulator_mode_says_the_emulator_stops(
 ) -> None:
     data = tmp_path / "embedded"
     shutil.copytree(emulator_certs, data / "certs")  # no key generation in the test
-    app = SmtuiApp("emulator", emulator_data=data, refresh_interval=0, operations_file=tmp_path / "ops.json")
+    app = SmtuiApp(
+        "emulator",
+        resolver=connection_resolver(emulator_data=data),
+        refresh_interval=0,
+        operations_file=tmp_path / "ops.json",
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         services = category(Kind.SERVICES).key
         await wait_for(

@@ -197,12 +197,14 @@ class FleetScreen(Screen[None]):
         if source.connection is not None or source.error is not None:
             return
         from smtui.profiles.blocking import run_off_loop
-        from smtui.profiles.connection import resolve_connection
+        from smtui.profiles.connection import profile_connection
 
         name = source.profile
+        if name is None:  # only the console's own connection has no profile, and it is resolved
+            return
 
         def resolve() -> Any:
-            return resolve_connection(name, read_only=True)
+            return profile_connection(name, read_only=True)
 
         try:
             source.connection = await run_off_loop(resolve, timeout=30.0)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -16,6 +15,9 @@ from smtui.tui.properties import Prop, property_tree, raw_text, request_rows
 from smtui.tui.table_model import Column, TableRow
 from smtui.tui.widgets.big_table import BigTable
 from smtui.tui.widgets.property_tree import PropertyTree, rich_tree
+
+if TYPE_CHECKING:
+    from rich.syntax import Syntax
 
 TABS = ("properties", "xml", "request")
 
@@ -122,6 +124,8 @@ class DetailsPane(Vertical):
         self.query_one(PropertyTree).show(props, identity or title)
         if self.zoomed:
             self._render_full()
+        from rich.syntax import Syntax  # pygments: 0.1 s that the first frame does not need
+
         raw, lexer = raw_text(source)
         self.raw = raw
         body: Syntax | Text = (
