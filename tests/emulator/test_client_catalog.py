@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.emulator.test_client_e2e import make_client
+from tests.emulator.clients import make_client
 
 
 async def test_list_vm_images(emulator: Any) -> None:

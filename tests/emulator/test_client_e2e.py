@@ -11,18 +11,8 @@ from typing import Any
 import pytest
 
 from smtui.api import ServiceManagementClient, ValidationError
+from tests.emulator.clients import make_client
 from tests.emulator.wire import UBUNTU
-
-
-def make_client(emu: Any, *, foreign: bool = False, **options: Any) -> ServiceManagementClient:
-    cert, key = (emu.foreign_cert, emu.foreign_key) if foreign else (emu.client_cert, emu.client_key)
-    client = ServiceManagementClient(
-        emu.subscription_id,
-        {"certfile": str(cert), "keyfile": str(key)},
-        {"host": emu.host, "ca_bundle": str(emu.ca_file), **options},
-    )
-    client.set_proxy_url(None)
-    return client
 
 
 def linux_role(name: str, port: int, media: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import pytest
 
 from smtui.emulator.handlers_services import PAGE_SIZE
 from tests.emulator import wire
-from tests.emulator.test_client_e2e import make_client
+from tests.emulator.clients import make_client
 from tests.emulator.wire import NS
 
 COUNT = 2 * PAGE_SIZE + 100

@@ -149,6 +149,7 @@ INVALID_XML = "The request body's XML was invalid or not correctly specified"
         (b"", f"{INVALID_XML}."),
         (b"<not xml", f"{INVALID_XML}."),
         (b'<!DOCTYPE x [<!ENTITY a "b">]><CreateHostedService/>', f"{INVALID_XML}."),
+        (b"<!DOCTYPE CreateHostedService><CreateHostedService/>", f"{INVALID_XML}."),  # no entity
         (b"<Wrong/>", f"{INVALID_XML}: unexpected root element Wrong (expected CreateHostedService)."),
         (b"{json", f"{INVALID_XML}."),
     ],

@@ -12,12 +12,11 @@ import pytest
 from smtui.profiles.connection import Connection
 from smtui.tui.app import SmtuiApp
 from smtui.tui.dialogs.hosted_service import CreateHostedServiceDialog
-from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind, category
 from smtui.tui.operations_tracker import UNKNOWN
+from smtui.tui.screens.prompt import DiscardChangesScreen
 from tests.hostile.lossy_proxy import LossyProxy
-from tests.tui.conftest import wait_for
-from tests.tui.test_actions import fill, screen_text, unique, wait_screen
+from tests.tui.helpers import fill, open_preview, screen_text, unique, wait_for, wait_screen
 
 
 @pytest.fixture(autouse=True)
@@ -50,8 +49,7 @@ async def test_a_lost_create_is_shown_as_unknown_and_never_re_sent(
         await pilot.press("c")
         dialog = await wait_screen(pilot, app, CreateHostedServiceDialog)
         await fill(pilot, dialog, "service_name", service)
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
 
         assert app.tracker is not None
@@ -71,7 +69,12 @@ async def test_a_lost_create_is_shown_as_unknown_and_never_re_sent(
         assert "may or may not have been applied" in screen_text(app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: "answer lost" in screen_text(app), what="the sidebar entry")
-        for _ in range(10):
-            await pilot.pause(0.05)
+        # A refresh after closing the form is a barrier: a re-send started before it is seen before it.
+        await wait_screen(pilot, app, DiscardChangesScreen)
+        gets = sum(1 for seen in proxy.seen if seen[0] == "GET")
+        await pilot.press("y")  # "Discard changes?": the form closes
+        await wait_for(pilot, lambda: app.screen is browse, what="back on the list")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: sum(1 for s in proxy.seen if s[0] == "GET") > gets, what="a refresh")
         posts = [seen for seen in proxy.seen if seen[0] == "POST"]
         assert len(posts) == 1, posts

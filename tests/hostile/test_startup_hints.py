@@ -13,7 +13,7 @@ import pytest
 from smtui.profiles.connection import Connection
 from smtui.tui.app import SmtuiApp
 from smtui.tui.screens.startup_error import StartupErrorScreen
-from tests.tui.conftest import wait_for
+from tests.tui.helpers import wait_for
 
 
 @pytest.fixture(autouse=True)

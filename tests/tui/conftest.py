@@ -1,11 +1,14 @@
-"""Fixtures of the console tests: isolated config/data dirs, connections to the emulator, app factory.
+"""Fixtures of the console tests: isolated config/data dirs, emulators (demo, frozen), app factory.
 
 Apps are driven with Pilot like a user (keys), against the real emulator over mTLS.
-``frozen`` apps use a fixed clock and ``user@host`` so screens are reproducible.
+``frozen`` apps use a fixed clock and ``user@host`` so screens are reproducible. Fixtures only:
+what tests call lives in ``tests/tui/helpers.py``.
 """
 
 from __future__ import annotations
 
+import functools
+import random
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,10 +16,7 @@ from typing import Any
 
 import pytest
 
-from smtui.profiles.connection import Connection
-
-FROZEN_NOW = 1_800_000_000.0
-"""The wall clock of frozen apps (so "updated 0s ago" and elapsed times never change)."""
+from tests.tui.helpers import FROZEN_NOW, IDS, connection_for
 
 
 @pytest.fixture(autouse=True)
@@ -24,11 +24,6 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMTUI_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("SMTUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
-
-
-def connection_for(emu: Any, *, read_only: bool = False) -> Connection:
-    """A :class:`Connection` to a running emulator (the app does not own or stop it)."""
-    return Connection.to_emulator(emu, read_only=read_only)
 
 
 @pytest.fixture(scope="module")
@@ -59,19 +54,31 @@ def make_app(tmp_path: Path) -> Callable[..., Any]:
     return make
 
 
-async def wait_for(pilot: Any, condition: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
-    """Let the app run until ``condition()`` is truthy (workers load in the background); return it.
+def _frozen(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path) -> Iterator[Any]:
+    from smtui.emulator import Emulator, engine, server
 
-    Args:
-        what: Named in the failure message instead of the condition's repr.
-    """
-    import time
+    IDS.counter = 0
+    data_dir = tmp_path_factory.mktemp("snapshot-emulator") / "data"
+    data_dir.mkdir(parents=True)
+    shutil.copytree(emulator_certs, data_dir / "certs", dirs_exist_ok=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(server, "Engine", functools.partial(engine.Engine, clock=lambda: FROZEN_NOW))
+        mp.setattr(server, "uuid", IDS)
+        mp.setattr(engine, "uuid", IDS)
+        random.seed(20140101)
+        with Emulator.running(data_dir, seed="demo", speed=1.0) as emu:
+            yield emu
 
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        await pilot.pause(0.02)
+
+@pytest.fixture(scope="module")
+def frozen_emulator(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path) -> Iterator[Any]:
+    """A demo emulator whose clock never moves and whose ids repeat; the tests only read from it."""
+    yield from _frozen(tmp_path_factory, emulator_certs)
+
+
+@pytest.fixture
+def frozen_emulator_for_changes(
+    tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path
+) -> Iterator[Any]:
+    """Like ``frozen_emulator``, fresh for one test that changes state (operations stay InProgress)."""
+    yield from _frozen(tmp_path_factory, emulator_certs)

@@ -7,150 +7,30 @@ both on screen and through the client.
 
 from __future__ import annotations
 
-import html
-import re
-import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input
-
-from smtui.tui.app import SmtuiApp
 from smtui.tui.dialogs.confirm import ConfirmDialog
-from smtui.tui.dialogs.preview import RequestPreviewDialog
-from smtui.tui.nodes import Kind, category
-from tests.tui.conftest import connection_for, wait_for
-
-SECRET = "Zq9!secret-PW"
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:6]}"
-
-
-@asynccontextmanager
-async def console(emulator: Any, tmp_path: Path, **kw: Any) -> AsyncIterator[tuple[SmtuiApp, Any]]:
-    app = SmtuiApp(
-        connection=connection_for(emulator), refresh_interval=0, operations_file=tmp_path / "ops.json",
-        user_host="test@host", **kw,
-    )  # fmt: skip
-    async with app.run_test(size=(120, 40)) as pilot:
-        services = category(Kind.SERVICES).key
-        await wait_for(
-            pilot, lambda: app.browse is not None and services in app.browse.listings, what="services"
-        )
-        yield app, pilot
-
-
-async def open_row(pilot: Any, app: SmtuiApp, key: str) -> None:
-    """Put the cursor on the row ``key`` and press Enter (drill down)."""
-    browse = app.browse
-    assert browse is not None
-    await wait_for(pilot, lambda: key in browse.items, what=f"row {key}")
-    browse.table.focus()
-    browse.table.move_cursor_to_key(key)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: browse.current.key == key and key in browse.listings, what=f"listing {key}")
-
-
-async def select_row(pilot: Any, app: SmtuiApp, key: str) -> None:
-    browse = app.browse
-    assert browse is not None
-    await wait_for(pilot, lambda: key in browse.items, what=f"row {key}")
-    browse.table.focus()
-    browse.table.move_cursor_to_key(key)
-    await pilot.pause()
-
-
-async def wait_screen(pilot: Any, app: SmtuiApp, kind: type) -> Any:
-    return await wait_for(
-        pilot, lambda: app.screen if isinstance(app.screen, kind) else None, what=kind.__name__
-    )
-
-
-async def fill(pilot: Any, dialog: Any, key: str, text: str) -> None:
-    control = dialog.field(key).control
-    assert isinstance(control, Input)
-    control.value = text[:-4] if len(text) > 8 else ""
-    control.focus()
-    await pilot.pause()
-    await pilot.press("end", *(text[-4:] if len(text) > 8 else text))
-
-
-async def operation_done(pilot: Any, app: SmtuiApp, operation: str, timeout: float = 15.0) -> Any:
-    """Wait until the sidebar's newest ``operation`` is final; return it."""
-
-    def final() -> Any:
-        assert app.tracker is not None
-        ops = [op for op in app.tracker.operations.values() if op.operation == operation]
-        return ops[-1] if ops and not ops[-1].is_pending else None
-
-    return await wait_for(pilot, final, timeout, what=f"{operation} to finish")
-
-
-async def run_client(emulator: Any, call: Callable[[Any], Any]) -> Any:
-    client = connection_for(emulator).create_client()
-    try:
-        return await call(client)
-    finally:
-        await client.aclose()
-
-
-async def make_vm(emulator: Any, *, roles: int = 1) -> tuple[str, str, list[str]]:
-    """A hosted service with a Linux VM deployment (made through the client, not the UI)."""
-    from smtui.api import models
-
-    service = unique("t")
-    names = [f"vm{i}" for i in range(roles)]
-
-    def role(name: str, port: int) -> models.VMRole:
-        return models.VMRole(
-            role_name=name,
-            role_size="Small",
-            configuration_sets=[
-                models.LinuxProvisioningConfiguration(
-                    host_name=name,
-                    user_name="azureuser",
-                    user_password=SECRET,
-                    disable_ssh_password_authentication=False,
-                ),
-                models.NetworkConfiguration(
-                    input_endpoints=[
-                        models.InputEndpoint(local_port=22, name="SSH", port=port, protocol="tcp")
-                    ]
-                ),
-            ],
-            os_virtual_hard_disk=models.OSDisk(
-                source_image_name=IMAGE,
-                media_link=f"https://contosoportalvhds.blob.core.windows.net/vhds/{service}-{name}.vhd",
-            ),
-        )
-
-    async def create(client: Any) -> None:
-        r = await client.create_hosted_service(service, {"Location": "West US"})
-        assert r.is_successful, r.error
-        r = await client.create_deployment(service, service, role(names[0], 22))
-        assert r.is_successful, r.error
-        await client.wait_for_operation(r.request_id, interval=0.02, timeout=10)
-        for i, name in enumerate(names[1:], start=1):
-            r = await client.add_role(service, service, role(name, 22 + i * 1000))
-            assert r.is_successful, r.error
-            await client.wait_for_operation(r.request_id, interval=0.02, timeout=10)
-
-    await run_client(emulator, create)
-    return service, service, names
-
-
-IMAGE = "b39f27a8b8c64d52b05eac6a62ebad85__Ubuntu-14_04-LTS-amd64-server-20140414-en-us-30GB"
-
-
-async def go_to_role(pilot: Any, app: SmtuiApp, service: str, deployment: str, role: str) -> None:
-    await open_row(pilot, app, f"service/{service}")
-    await open_row(pilot, app, f"deployment/{service}/{deployment}")
-    await open_row(pilot, app, f"role/{service}/{deployment}/{role}")
-
+from smtui.tui.nodes import Kind
+from tests.tui.helpers import (
+    IMAGE,
+    SECRET,
+    console,
+    dialog_class,
+    discard_changes,
+    fill,
+    go_to_role,
+    make_vm,
+    open_preview,
+    open_row,
+    operation_done,
+    run_client,
+    screen_text,
+    select_row,
+    unique,
+    wait_for,
+    wait_screen,
+)
 
 # ----------------------------------------------------------------------------- the seed's sample flow
 
@@ -160,12 +40,11 @@ async def test_sample_flow_entirely_through_the_ui(emulator: Any, tmp_path: Path
     async with console(emulator, tmp_path) as (app, pilot):
         # 1. Create the hosted service.
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         await fill(pilot, dialog, "service_name", service)
         # Where the demo has a storage account: VHDs must be in the service's region.
         dialog.field("location").value = "West US"
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert preview.request_line.endswith("/services/hostedservices")
         await pilot.press("enter")
         op = await operation_done(pilot, app, "CreateHostedService")
@@ -175,7 +54,7 @@ async def test_sample_flow_entirely_through_the_ui(emulator: Any, tmp_path: Path
         #    provisioning set, network set with an endpoint).
         await open_row(pilot, app, f"service/{service}")
         await pilot.press("c")
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         await fill(pilot, builder, "role_name", "web1")
         await fill(pilot, builder, "image_filter", "Ubuntu-14_04")
         builder.field("os_disk.source_image_name").control.focus()
@@ -188,8 +67,7 @@ async def test_sample_flow_entirely_through_the_ui(emulator: Any, tmp_path: Path
         await pilot.pause()
         assert builder.value("data_disks.0.lun") == "0"
         assert [e.name for e in builder.role_values().endpoints] == ["SSH"]
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         body = preview.body_text
         assert "<AdminPassword>" not in body and "<UserPassword>********</UserPassword>" in body
         assert SECRET not in preview.text
@@ -230,22 +108,6 @@ async def test_sample_flow_entirely_through_the_ui(emulator: Any, tmp_path: Path
     assert [(e.name, e.port) for e in role.network_configuration.input_endpoints] == [("SSH", 22)]
 
 
-def _dialog(name: str) -> type:
-    from smtui.tui.dialogs import data_disk, hosted_service, images, storage_keys, vm_role
-
-    for module in (data_disk, hosted_service, images, storage_keys, vm_role):
-        if hasattr(module, name):
-            return getattr(module, name)  # type: ignore[no-any-return]
-    raise KeyError(name)
-
-
-def screen_text(app: Any) -> str:
-    """Everything on screen now, as plain text (from the SVG screenshot)."""
-    svg = app.export_screenshot()
-    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg)
-    return html.unescape("".join(parts)).replace("\xa0", " ")
-
-
 # ----------------------------------------------------------------------------- data disks
 
 
@@ -255,12 +117,11 @@ async def test_add_modify_remove_data_disk(emulator: Any, tmp_path: Path) -> Non
         await go_to_role(pilot, app, service, dep, role)
         # Add: a new empty 20 GB disk at the first free LUN.
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("AddDataDiskDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("AddDataDiskDialog"))
         assert dialog.value("data_disk.lun") == "0"
         await fill(pilot, dialog, "data_disk.size_gb", "20")
         await fill(pilot, dialog, "data_disk.label", "logs")
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert preview.request_line.endswith(f"/roles/{role}/DataDisks")
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "AddDataDisk")).status == "Succeeded"
@@ -270,13 +131,12 @@ async def test_add_modify_remove_data_disk(emulator: Any, tmp_path: Path) -> Non
         # Modify: caching ReadOnly -> ReadWrite.
         await select_row(pilot, app, disk_key)
         await pilot.press("e")
-        dialog = await wait_screen(pilot, app, _dialog("ModifyDataDiskDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("ModifyDataDiskDialog"))
         dialog.field("host_caching").control.focus()
         await pilot.press("enter", "down", "enter")  # None, ReadOnly, [ReadWrite]
         await pilot.pause()
         assert dialog.value("host_caching") == "ReadWrite"
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "ModifyDataDisk")).status == "Succeeded"
         got = await run_client(emulator, lambda c: c.get_role(service, dep, role))
@@ -345,17 +205,13 @@ async def test_capture_then_the_image_is_listed(emulator: Any, tmp_path: Path) -
         await select_row(pilot, app, instance)
         # The service captures only a stopped VM; the form says so before anything is sent.
         await pilot.press("C")
-        dialog = await wait_screen(pilot, app, _dialog("CaptureDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CaptureDialog"))
         await fill(pilot, dialog, "target_image_name", image)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "must be stopped first" in dialog.field("shutdown_first").error
         assert app.screen is dialog and dialog.value("target_image_name") == image
-        await pilot.press("escape")  # the form has changes: "Discard changes?" first
-        from smtui.tui.screens.prompt import DiscardChangesScreen
-
-        await wait_screen(pilot, app, DiscardChangesScreen)
-        await pilot.press("y")
+        await discard_changes(pilot, app)  # the form has changes: "Discard changes?" first
 
         await select_row(pilot, app, instance)
         await pilot.press("H")
@@ -364,12 +220,11 @@ async def test_capture_then_the_image_is_listed(emulator: Any, tmp_path: Path) -
         assert (await operation_done(pilot, app, "ShutdownRoleInstance")).status == "Succeeded"
         await select_row(pilot, app, instance)
         await pilot.press("C")
-        dialog = await wait_screen(pilot, app, _dialog("CaptureDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CaptureDialog"))
         assert not dialog.query("#capture-running")  # stopped: nothing to offer
         await pilot.press("enter", "down", "enter")  # After capture: (blank) → Delete
         await fill(pilot, dialog, "target_image_name", image)
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert "<PostCaptureAction>Delete</PostCaptureAction>" in preview.body_text
         await pilot.press("enter")
         confirm = await wait_screen(pilot, app, ConfirmDialog)  # Delete removes the VM: asked again
@@ -435,7 +290,7 @@ async def test_admin_password_never_logged_rendered_or_stored(
         await open_row(pilot, app, f"service/{service}")
         await open_row(pilot, app, f"deployment/{service}/{dep}")
         await pilot.press("c")  # Add role
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         await fill(pilot, builder, "role_name", "win1")
         await fill(pilot, builder, "image_filter", "Windows-Server-2012")
         builder.field("os_disk.source_image_name").control.focus()
@@ -449,8 +304,7 @@ async def test_admin_password_never_logged_rendered_or_stored(
         await fill(pilot, builder, "endpoints.0.local_port", "3389")
         await fill(pilot, builder, "endpoints.0.name", "RDP")
         screens.append(app.export_screenshot())
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert "<AdminPassword>********</AdminPassword>" in preview.body_text
         screens.append(app.export_screenshot())
         await pilot.press("enter")
@@ -500,12 +354,11 @@ async def test_409_from_a_concurrent_operation_is_shown_in_the_form(
         await open_row(pilot, app, f"deployment/{service}/{dep}")
         await select_row(pilot, app, f"role/{service}/{dep}/{role}")
         await pilot.press("e")
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         builder.query_one("#add-endpoint").focus()
         await pilot.press("enter")
         await pilot.press(*"web", "tab", "tab", "8", "0", "tab", "8", "0")
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
         message = await wait_for(pilot, lambda: builder.service_error, what="the 409 in the form")
         assert message.startswith("409 ConflictError: ") and "exclusive access" in message
@@ -583,14 +436,13 @@ async def test_modify_role_size_and_endpoints(emulator: Any, tmp_path: Path) -> 
         await open_row(pilot, app, f"deployment/{service}/{dep}")
         await select_row(pilot, app, f"role/{service}/{dep}/{role}")
         await pilot.press("e")
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         assert builder.value("endpoints.0.public_port") == "22"
         builder.field("role_size").control.value = "Medium"
         builder.query_one("#add-endpoint").focus()
         await pilot.press("enter")
         await pilot.press(*"web", "tab", "tab", "8", "0", "tab", "8", "0")
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert preview.request_line.startswith("PUT ") and preview.request_line.endswith(f"/roles/{role}")
         assert "ProvisioningConfiguration" not in preview.body_text
         await pilot.press("enter")
@@ -611,13 +463,12 @@ async def test_create_os_image_and_delete_hosted_service(emulator: Any, tmp_path
         await pilot.press("2")  # OS images
         await wait_for(pilot, lambda: app.browse.current.kind is Kind.IMAGES and app.browse.items)  # type: ignore[union-attr]
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("CreateOSImageDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CreateOSImageDialog"))
         await fill(pilot, dialog, "name", image)
         await fill(
             pilot, dialog, "media_link", f"https://contosoportalvhds.blob.core.windows.net/vhds/{image}.vhd"
         )
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert f"<Name>{image}</Name>" in preview.body_text
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "CreateOSImage")).status == "Succeeded"
@@ -640,7 +491,7 @@ async def test_storage_keys_dialog_masks_and_copies(emulator: Any, tmp_path: Pat
         await pilot.press("4")  # storage accounts
         await select_row(pilot, app, "storage-account/contosoportalvhds")
         await pilot.press("K")
-        dialog = await wait_screen(pilot, app, _dialog("StorageKeysDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("StorageKeysDialog"))
         primary = dialog._keys["primary"]
         assert len(primary) == 88 and primary not in screen_text(app)
         await pilot.press("c")
@@ -656,21 +507,17 @@ async def test_vm_builder_suggests_a_vhd_in_the_service_region_or_says_there_is_
         await open_row(pilot, app, "service/fabrikam-api")  # North Europe: fabrikamdata
         await open_row(pilot, app, "deployment/fabrikam-api/fabrikam-api")
         await pilot.press("c")  # Add role
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         await fill(pilot, builder, "role_name", "api09")
         assert builder.value("os_disk.media_link") == (
             "https://fabrikamdata.blob.core.windows.net/vhds/fabrikam-api-api09-os.vhd"
         )
         assert not builder.query("#media-note")
-        await pilot.press("escape")  # the form has changes: "Discard changes?" first
-        from smtui.tui.screens.prompt import DiscardChangesScreen
-
-        await wait_screen(pilot, app, DiscardChangesScreen)
-        await pilot.press("y")
+        await discard_changes(pilot, app)  # the form has changes: "Discard changes?" first
         await pilot.press("escape", "escape")
         await open_row(pilot, app, "service/adventure-works")  # Southeast Asia: no account there
         await pilot.press("c")
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         await fill(pilot, builder, "role_name", "aw1")
         assert builder.value("os_disk.media_link") == ""
         note = str(builder.query_one("#media-note").render())

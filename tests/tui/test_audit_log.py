@@ -19,22 +19,23 @@ import pytest
 
 from smtui.profiles import audit
 from smtui.tui.dialogs.confirm import ConfirmDialog
-from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.screens.audit_log import AuditLogScreen
 from smtui.tui.screens.browse import BrowseScreen
-from smtui.tui.screens.prompt import DiscardChangesScreen
-from tests.tui.conftest import connection_for, wait_for
-from tests.tui.test_actions import (
+from tests.tui.helpers import (
     SECRET,
-    _dialog,
+    connection_for,
     console,
+    dialog_class,
+    discard_changes,
     fill,
     make_vm,
+    open_preview,
     open_row,
     operation_done,
     run_client,
     select_row,
     unique,
+    wait_for,
     wait_screen,
 )
 
@@ -54,33 +55,29 @@ async def test_every_action_kind_is_audited_and_no_entry_holds_the_password(
     async with console(emulator, tmp_path) as (app, pilot):
         # A form with a preview: create a hosted service.
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         await fill(pilot, dialog, "service_name", created)
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "CreateHostedService")).status == "Succeeded"
 
         # A name someone else takes while the dialog is open: refused (409), audited with its error.
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         clash = unique("clash")
         async with connection_for(emulator).create_client(audit=False) as other:
             assert (await other.create_hosted_service(clash, {"Location": "West US"})).is_successful
         await fill(pilot, dialog, "service_name", clash)
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
         await wait_for(pilot, lambda: dialog.service_error, what="409 in the dialog")
-        await pilot.press("escape")  # the form has changes: "Discard changes?" first
-        await wait_screen(pilot, app, DiscardChangesScreen)
-        await pilot.press("y")
+        await discard_changes(pilot, app)  # the form has changes: "Discard changes?" first
 
         # A form holding an admin password: add a Windows role.
         await open_row(pilot, app, f"service/{service}")
         await open_row(pilot, app, f"deployment/{service}/{dep}")
         await pilot.press("c")
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         await fill(pilot, builder, "role_name", "win1")
         await fill(pilot, builder, "image_filter", "Windows-Server-2012")
         builder.field("os_disk.source_image_name").control.focus()
@@ -91,8 +88,7 @@ async def test_every_action_kind_is_audited_and_no_entry_holds_the_password(
         await fill(pilot, builder, "endpoints.0.public_port", "3389")
         await fill(pilot, builder, "endpoints.0.local_port", "3389")
         await fill(pilot, builder, "endpoints.0.name", "RDP")
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "AddRole")).status == "Succeeded"
 
@@ -153,16 +149,15 @@ async def test_copy_as_curl_and_python_send_the_same_request(emulator: Any, tmp_
     by_curl, by_python = unique("curl"), unique("py")
     async with console(emulator, tmp_path) as (app, pilot):
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         await fill(pilot, dialog, "service_name", by_curl)
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         await pilot.press("c")
         curl = preview.last_copy
         await pilot.press("y")
         python = preview.last_copy
         await pilot.press("escape")  # nothing sent from the console
-        await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+        await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
         await pilot.press("escape")
     conn = app.connection
     assert curl is not None and python is not None
@@ -201,7 +196,7 @@ async def test_copies_mask_the_password_until_revealed(emulator: Any, tmp_path: 
         await open_row(pilot, app, f"service/{service}")
         await open_row(pilot, app, f"deployment/{service}/{dep}")
         await pilot.press("c")
-        builder = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         await fill(pilot, builder, "role_name", "lin2")
         await fill(pilot, builder, "image_filter", "Ubuntu-14_04")
         builder.field("os_disk.source_image_name").control.focus()
@@ -210,8 +205,7 @@ async def test_copies_mask_the_password_until_revealed(emulator: Any, tmp_path: 
         await fill(pilot, builder, "provisioning.user_name", "azureuser")
         await fill(pilot, builder, "provisioning.password", SECRET)
         await fill(pilot, builder, "endpoints.0.public_port", "2222")
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         for key in ("c", "y"):
             await pilot.press(key)
             assert preview.last_copy is not None

@@ -1,23 +1,27 @@
-"""The console driven like a user, against the emulator: drill down and back, filter, raw XML."""
+"""The console driven like a user, against the emulator: drill down and back, breadcrumbs, filter,
+raw XML, zoomed details, the cursor after a create."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from smtui.tui.nodes import Kind
+from smtui.tui.widgets.breadcrumbs import Breadcrumbs
 from smtui.tui.widgets.details_pane import DetailsPane
 from smtui.tui.widgets.filter_bar import FilterBar
-from tests.tui.conftest import wait_for
-
-
-def loaded(app: Any, kind: Kind | None = None) -> bool:
-    browse = app.browse
-    if browse is None or app.client is None:
-        return False
-    listing = browse.listings.get(browse.current.key)
-    return (
-        listing is not None and (kind is None or browse.current.kind is kind) and browse.table.row_count > 0
-    )
+from tests.tui.helpers import (
+    console,
+    dialog_class,
+    drill,
+    fill,
+    loaded,
+    open_preview,
+    operation_done,
+    unique,
+    wait_for,
+    wait_screen,
+)
 
 
 async def test_drill_to_role_instance_and_back(demo_emulator: Any, make_app: Any) -> None:
@@ -84,14 +88,10 @@ async def test_raw_xml_and_request_of_the_selected_object(demo_emulator: Any, ma
     app = make_app(demo_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT)
         await pilot.press("x")  # details: properties → XML
-        await pilot.pause(0.1)
         details = app.browse.query_one(DetailsPane)
-        assert details.active_tab == "xml"
+        await wait_for(pilot, lambda: details.active_tab == "xml", what="the XML tab")
         assert details.raw.startswith("<Role") and "<RoleName>web01</RoleName>" in details.raw
         assert "<RoleList" not in details.raw  # only this role's element, not the whole deployment
         await pilot.press("z")  # zoom the details full screen
@@ -99,7 +99,7 @@ async def test_raw_xml_and_request_of_the_selected_object(demo_emulator: Any, ma
         await pilot.press("escape")
         assert app.browse.maximized is None
         await pilot.press("x")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: details.active_tab == "request", what="the Request tab")
         rows = {row.cells[0]: row.cells[1] for row in details.query_one("#req").model.view}
         assert rows["method"] == "GET"
         assert rows["url"].endswith("/services/hostedservices/contoso-web/deployments/contoso-web-prod")
@@ -120,7 +120,7 @@ async def test_storage_keys_have_one_way_in_masked_until_revealed(demo_emulator:
         details = browse.query_one(DetailsPane)
         for key in ("v", "ctrl+k"):  # the old second paths are gone
             await pilot.press(key)
-            await pilot.pause(0.1)
+            await pilot.pause()  # one frame: a screen it opened would be on top now
             assert app.screen is browse
         await pilot.press("K")
         await wait_for(pilot, lambda: isinstance(app.screen, StorageKeysDialog))
@@ -151,3 +151,55 @@ async def test_tree_expands_lazily_and_follows_the_table(demo_emulator: Any, mak
         await wait_for(pilot, lambda: any(c.data is not None for c in service_node.children))
         labels = [str(c.label) for c in service_node.children]
         assert any("contoso-web-prod" in label for label in labels)
+
+
+async def test_zoomed_details_scroll_with_the_keys(demo_emulator: Any, make_app: Any) -> None:
+    """In zoom, arrows scroll the details: they used to move the hidden tree and change the list."""
+    from smtui.tui.widgets.details_pane import DetailsPane
+
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT)
+        browse = app.browse
+        where, selected = browse.current, browse.table.cursor_key
+        await pilot.press("x", "z")
+        await pilot.pause()
+        xml = browse.query_one(DetailsPane).query_one("#xml-scroll")
+        assert app.focused is xml
+        await pilot.press("down", "down", "pagedown")
+        await pilot.pause()
+        assert xml.scroll_y > 0
+        assert (browse.current, browse.table.cursor_key) == (where, selected)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert browse.maximized is None and app.focused is browse.table
+        assert browse.current == where
+
+
+async def test_cursor_lands_on_the_created_hosted_service(emulator: Any, tmp_path: Path) -> None:
+    service = unique("zz-new")  # sorts last: the cursor would otherwise happen to be there
+    async with console(emulator, tmp_path) as (app, pilot):
+        browse = app.browse
+        assert browse is not None
+        await pilot.press("c")
+        dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
+        await fill(pilot, dialog, "service_name", service)
+        await open_preview(pilot, app)
+        await pilot.press("enter")
+        op = await operation_done(pilot, app, "CreateHostedService")
+        assert op.status == "Succeeded"
+        key = f"service/{service}"
+        await wait_for(pilot, lambda: key in browse.items, what="the new service listed")
+        await wait_for(pilot, lambda: browse.table.cursor_key == key, what="the cursor on the new service")
+
+
+async def test_breadcrumbs_name_the_deployment_slot_at_80x24(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE)
+        await pilot.pause()
+        line = app.browse.query_one(Breadcrumbs).render().plain
+        assert line.rstrip().endswith("contoso-web › contoso-web-prod (Production) › web01"), line
+        assert len(line) <= 78

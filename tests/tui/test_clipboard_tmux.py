@@ -24,7 +24,7 @@ import pytest
 
 from smtui.tui import clipboard
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import wait_for
+from tests.tui.helpers import wait_for
 
 PAYLOAD = base64.b64encode(b"contoso-web").decode()
 BARE = f"\x1b]52;c;{PAYLOAD}\a"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from textual.app import App
 from textual.widgets import Button, Input
 
 from smtui.api import models
@@ -15,25 +13,8 @@ from smtui.tui.dialogs.data_disk import AddDataDiskDialog
 from smtui.tui.dialogs.hosted_service import CreateHostedServiceDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.storage_keys import MASK, StorageKeysDialog
-from smtui.tui.dialogs.vm_role import ImageChoice, VMRoleBuilder
-
-SECRET = "Zq9!secret-PW"
-IMAGES = [ImageChoice("ubuntu-14_04-LTS", "Linux"), ImageChoice("win-2012-R2", "Windows")]
-SIZES = [("Small (1 core)", "Small"), ("Medium (2 cores)", "Medium")]
-
-
-class Host(App[None]):
-    """An empty app to push dialogs on."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.results: list[Any] = []
-
-
-async def push(pilot: Any, screen: Any) -> Any:
-    pilot.app.push_screen(screen, pilot.app.results.append)
-    await pilot.pause()
-    return screen
+from smtui.tui.dialogs.vm_role import VMRoleBuilder
+from tests.tui.helpers import SECRET, FakeError, FakePreview, FakeResponse, Host, builder, push
 
 
 async def fill(pilot: Any, dialog: Any, key: str, text: str) -> None:
@@ -50,30 +31,6 @@ async def fill(pilot: Any, dialog: Any, key: str, text: str) -> None:
     await pilot.press("end", *(text[-4:] if len(text) > 8 else text))
     if not text:
         await pilot.press("x", "backspace")
-
-
-@dataclass
-class FakeResponse:
-    is_successful: bool
-    status_code: int
-    request_id: str | None = "abc123"
-    error: Any = None
-
-
-@dataclass
-class FakeError:
-    code: str
-    message: str
-
-
-@dataclass
-class FakePreview:
-    method: str = "POST"
-    url: str = "https://127.0.0.1:1/sub/services/hostedservices/svc/deployments"
-    headers: Any = None
-    body: str | None = (
-        "<Deployment xmlns='http://schemas.microsoft.com/windowsazure'><Name>svc</Name></Deployment>"
-    )
 
 
 # ----------------------------------------------------------------------------- confirmation
@@ -129,14 +86,6 @@ async def test_confirm_requires_the_typed_name() -> None:
 
 
 # ----------------------------------------------------------------------------- VMRole builder
-
-
-def builder(**kw: Any) -> VMRoleBuilder:
-    kw.setdefault("images", IMAGES)
-    kw.setdefault("role_sizes", SIZES)
-    kw.setdefault("service_name", "svc")
-    kw.setdefault("media_base", "https://acct.blob.core.windows.net/vhds")
-    return VMRoleBuilder("deployment", **kw)
 
 
 async def fill_valid_role(pilot: Any, dialog: VMRoleBuilder) -> None:

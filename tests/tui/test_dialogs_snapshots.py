@@ -6,12 +6,7 @@ of these dialogs come from the console itself (``scripts/screenshots.py``), not 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-from textual.app import App
-from textual.screen import Screen
-from textual.widgets import Input, Static
 
 from smtui.api import operations_compute as compute
 from smtui.api.client import RequestPreview
@@ -27,6 +22,7 @@ from smtui.forms.values import (
 from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.vm_role import ImageChoice, VMRoleBuilder
+from tests.tui.helpers import DialogApp
 
 SUB = "00000000-0000-0000-0000-000000000000"
 HOST = "https://127.0.0.1:8443"
@@ -78,27 +74,6 @@ def confirm() -> ConfirmDialog:
         lambda o: "DELETE " + path + ("?comp=media" if o.get("media") else ""),
         options={"media": ("Also delete its OS and data disks and their VHD blobs (comp=media)", False)},
     )
-
-
-class Backdrop(Screen[None]):
-    def compose(self) -> Any:
-        yield Static("smtui — dialogs over the console", id="backdrop")
-
-
-class DialogApp(App[None]):
-    """Shows one dialog over a plain screen, with the input cursors frozen for stable snapshots."""
-
-    def __init__(self, make: Callable[[], Screen[Any]]) -> None:
-        super().__init__()
-        self.make = make
-
-    def get_default_screen(self) -> Screen[Any]:
-        return Backdrop()
-
-    async def on_mount(self) -> None:
-        await self.push_screen(self.make())
-        for field in self.screen.query(Input):
-            field.cursor_blink = False
 
 
 def test_vm_role_builder_80x24(snap_compare: Any) -> None:

@@ -8,21 +8,18 @@ import pytest
 from textual.widgets import Select
 
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import wait_for
-from tests.tui.screen_text import screen_lines
-from tests.tui.test_actions import _dialog, wait_screen
-from tests.tui.test_browse import loaded
+from tests.tui.helpers import dialog_class, loaded, screen_lines, wait_for, wait_screen
 
 
 async def open_location_dropdown(app: Any, pilot: Any) -> list[str]:
     await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
     await pilot.press("c")
-    dialog = await wait_screen(pilot, app, _dialog("CreateHostedServiceDialog"))
+    dialog = await wait_screen(pilot, app, dialog_class("CreateHostedServiceDialog"))
     dialog.query(Select).first().focus()
     # Space, not Enter: Location is the form's last field, where Enter opens the preview.
     await pilot.press("space")
     await wait_for(pilot, lambda: dialog.query(Select).first().expanded, what="the dropdown open")
-    await pilot.pause(0.1)
+    await wait_for(pilot, lambda: any("│East US " in line for line in screen_lines(app)), what="the list")
     return screen_lines(app)
 
 

@@ -6,24 +6,16 @@ had bubbled up to the app, after the letters behind it had reached the list as c
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from textual import events
 
 from smtui.tui.nodes import Kind, category
+from tests.tui.helpers import wait_for
 
 CHARS = {"enter": "\r", "slash": "/", "escape": "\x1b"}
 
 
-async def wait_for(pilot: Any, condition: Any, what: str, timeout: float = 15.0) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (value := condition()):
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-    return value
 
 
 async def burst(pilot: Any, *keys: str) -> None:

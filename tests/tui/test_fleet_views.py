@@ -12,12 +12,12 @@ import pytest
 
 from smtui.profiles import store
 from smtui.profiles.model import Profile
-from smtui.tui.fleet_data import ERROR_STATUS
+from smtui.tui.fleet_data import ERROR_STATUS, table_rows
 from smtui.tui.nodes import Kind
 from smtui.tui.screens.browse import BrowseScreen
 from smtui.tui.screens.fleet import FleetScreen
 from smtui.tui.table_model import CHANGED, NEW, REMOVED
-from tests.tui.conftest import wait_for
+from tests.tui.helpers import wait_for
 
 pytestmark = pytest.mark.asyncio
 
@@ -49,6 +49,12 @@ def _rows_of(screen: FleetScreen, label: str) -> list[tuple[str, ...]]:
     return [row.cells for row in screen.table.model.view if row.cells[0] == label]
 
 
+def drawn(screen: Any) -> bool:
+    """The load is done and the table shows every answer (the table is redrawn at most every 0.1 s)."""
+    shown = screen.table.model.live_rows
+    return screen.load_status == "done" and shown == table_rows(screen.state, screen.view)
+
+
 async def test_all_deployments_over_two_subscriptions_and_a_failing_profile(
     demo_emulator: Any, second: Any, make_app: Any
 ) -> None:
@@ -60,8 +66,7 @@ async def test_all_deployments_over_two_subscriptions_and_a_failing_profile(
         await wait_for(pilot, lambda: app.client is not None, what="connection")
         await pilot.press("7")
         screen = _fleet(app)
-        await wait_for(pilot, lambda: screen.load_status == "done", what="fleet load")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: drawn(screen), what="fleet load")
         labels = {row.cells[0] for row in screen.table.model.view}
         assert labels == {"EMULATOR", "second", "refused"}
         assert len(_rows_of(screen, "second")) == len(_rows_of(screen, "EMULATOR"))
@@ -108,8 +113,7 @@ async def test_enter_drills_into_the_deployment(demo_emulator: Any, make_app: An
         await wait_for(pilot, lambda: app.client is not None, what="connection")
         await pilot.press("7")
         screen = _fleet(app)
-        await wait_for(pilot, lambda: screen.load_status == "done", what="fleet load")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: drawn(screen), what="fleet load")
         await pilot.press("slash", *"contoso-web", "enter")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), what="browser")
@@ -125,7 +129,7 @@ async def test_progress_then_leaving_cancels(
     app = make_app(demo_emulator)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: app.client is not None, what="connection")
-        demo_emulator.faults.latency = 0.5  # answers far apart: leaving lands mid-load on a busy machine too
+        demo_emulator.faults.latency = 2.0  # answers far apart: leaving lands mid-load on a busy machine too
         try:
             await pilot.press("7")
             screen = _fleet(app)
@@ -141,7 +145,9 @@ async def test_progress_then_leaving_cancels(
             await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), what="back in browser")
             await wait_for(pilot, lambda: screen.load_status == "cancelled", what="load cancelled")
             done = screen.state.done
-            await pilot.pause(0.7)
+            # Once the load's worker has ended no answer can arrive any more.
+            ended = lambda: not any(w.group == "fleet-load" for w in app.workers)  # noqa: E731
+            await wait_for(pilot, ended, what="the load's worker ended")
             assert screen.state.done == done < screen.state.total  # nothing more arrived
         finally:
             demo_emulator.faults.latency = 0.0
@@ -155,8 +161,7 @@ async def test_refresh_marks_changed_cells(demo_emulator: Any, make_app: Any) ->
         await wait_for(pilot, lambda: app.client is not None, what="connection")
         await pilot.press("8")
         screen = _fleet(app)
-        await wait_for(pilot, lambda: screen.load_status == "done", what="first load")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: drawn(screen), what="first load")
         model = screen.table.model
         running = next(r for r in model.view if r.cells[5] == "ReadyRole")
         service, deployment, instance = running.cells[1], running.cells[2], running.cells[4]
@@ -165,8 +170,7 @@ async def test_refresh_marks_changed_cells(demo_emulator: Any, make_app: Any) ->
             assert response.is_successful, response.error
             await client.wait_for_operation(response.request_id)
         await pilot.press("r")
-        await wait_for(pilot, lambda: screen.load_status == "done" and model.changes.marks, what="refresh")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: drawn(screen) and model.changes.marks, what="refresh")
         assert model.mark_of(running.key) == CHANGED
         changed = model.changes.cells[running.key]
         assert 5 in changed or 6 in changed  # instance status / power state
@@ -223,7 +227,7 @@ async def test_a_service_that_fails_shows_its_error_in_its_row(
             await wait_for(pilot, lambda: screen.load_status == "done", timeout=30, what="fleet load")
         finally:
             demo_emulator.faults.latency = 0.0
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: drawn(screen), what="the rows drawn")
         model = screen.table.model
         index = model.index_of("EMULATOR/zz-vanishing/!error")
         assert index is not None
@@ -260,16 +264,12 @@ async def test_choosing_the_subscriptions(demo_emulator: Any, make_app: Any) -> 
         await wait_for(pilot, lambda: app.client is not None, what="connection")
         await pilot.press("7")
         screen = _fleet(app)
-        await wait_for(pilot, lambda: screen.load_status == "done", what="fleet load")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: drawn(screen), what="fleet load")
         assert {row.cells[0] for row in screen.table.model.view} == {"EMULATOR", "refused"}
         await pilot.press("c")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ProfilePicker", what="picker")
         await pilot.press("down", "space", "ctrl+s")  # untick "refused"
         await wait_for(pilot, lambda: app.screen is screen, what="back on the fleet view")
-        await wait_for(
-            pilot, lambda: screen.load_status == "done" and screen.chosen == {"EMULATOR"}, what="reload"
-        )
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: drawn(screen) and screen.chosen == {"EMULATOR"}, what="reload")
         assert {row.cells[0] for row in screen.table.model.view} == {"EMULATOR"}
         assert "subscriptions" not in str(screen.query_one("#fleet-progress-text").render())

@@ -14,20 +14,20 @@ import pytest
 from smtui.api import models
 from smtui.forms.defaults import free_slot, free_ssh_port
 from smtui.tui.dialogs.confirm import ConfirmDialog
-from smtui.tui.dialogs.preview import RequestPreviewDialog
-from tests.tui.conftest import wait_for
-from tests.tui.test_actions import (
+from tests.tui.helpers import (
     IMAGE,
     SECRET,
-    _dialog,
     console,
+    dialog_class,
     fill,
+    open_preview,
     open_row,
     operation_done,
     run_client,
     screen_text,
     select_row,
     unique,
+    wait_for,
 )
 
 
@@ -114,8 +114,7 @@ async def test_add_role_defaults_ssh_to_a_free_public_port(emulator: Any, tmp_pa
         await pick_image_and_user(pilot, builder, "vm2")
         errors = builder.revalidate()
         assert not any(key.startswith("endpoints.") for key in errors), errors
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert "<Port>2223</Port>" in preview.body_text and "<LocalPort>22</LocalPort>" in preview.body_text
         await pilot.press("enter")
         op = await operation_done(pilot, app, "AddRole")
@@ -128,7 +127,7 @@ async def test_add_role_defaults_ssh_to_a_free_public_port(emulator: Any, tmp_pa
 
 
 async def wait_screen(pilot: Any, app: Any, name: str) -> Any:
-    kind = _dialog(name) if isinstance(name, str) else name
+    kind = dialog_class(name) if isinstance(name, str) else name
     return await wait_for(pilot, lambda: app.screen if isinstance(app.screen, kind) else None, what=str(name))
 
 
@@ -142,8 +141,7 @@ async def test_new_deployment_defaults_to_the_free_slot(emulator: Any, tmp_path:
         assert not builder.query("#slots-taken")
         await fill(pilot, builder, "name", f"{service}-stage")
         await pick_image_and_user(pilot, builder, "web")
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert "<DeploymentSlot>Staging</DeploymentSlot>" in preview.body_text
         await pilot.press("enter")
         op = await operation_done(pilot, app, "CreateDeployment")
@@ -247,8 +245,7 @@ async def test_capture_of_a_running_vm_shuts_it_down_first_in_one_flow(emulator:
         await fill(pilot, dialog, "target_image_name", image)
         await fill(pilot, dialog, "provisioning.user_name", "azureuser")
         await fill(pilot, dialog, "provisioning.password", SECRET)
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         body = preview.body_text
         assert "<PostCaptureAction>Reprovision</PostCaptureAction>" in body
         assert "<HostName>vm1-host</HostName>" in body
@@ -290,8 +287,7 @@ async def test_empty_description_shows_the_default_it_sends(emulator: Any, tmp_p
         await pilot.press(*service)
         await pilot.pause()
         assert "empty: sends 'Service host'" in screen_text(app)
-        await pilot.press("ctrl+s")
-        preview = await wait_screen(pilot, app, RequestPreviewDialog)
+        preview = await open_preview(pilot, app)
         assert "<Description>Service host</Description>" in preview.body_text
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "CreateHostedService")).status == "Succeeded"

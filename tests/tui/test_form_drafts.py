@@ -12,9 +12,8 @@ from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.vm_role import EndpointRow
 from smtui.tui.screens.profile_form import ProfileForm
 from smtui.tui.screens.prompt import DiscardChangesScreen
-from tests.tui.conftest import wait_for
+from tests.tui.helpers import SECRET, FakePreview, FakeResponse, Host, builder, push, wait_for
 from tests.tui.keyboard import burst
-from tests.tui.test_dialogs import SECRET, FakePreview, FakeResponse, Host, builder, push
 
 
 def hosted(**kw: Any) -> CreateHostedServiceDialog:
@@ -136,7 +135,7 @@ async def test_a_successful_send_starts_the_next_form_fresh() -> None:
 
 async def test_a_failed_send_keeps_everything_and_still_asks_before_discarding() -> None:
     async def submit(model: Any) -> Any:
-        from tests.tui.test_dialogs import FakeError
+        from tests.tui.helpers import FakeError
 
         return FakeResponse(False, 409, error=FakeError("ConflictError", "The name is taken."))
 

@@ -8,7 +8,6 @@ request the form builds — the preview's body.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from smtui.tui.dialogs.images import CreateOSImageDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.vm_role import ImageChoice, VMRoleBuilder
 from smtui.tui.screens.profile_form import ProfileForm
+from tests.tui.helpers import wait_for
 
 IMAGE = "ubuntu-14_04-LTS"
 IMAGES = [ImageChoice(IMAGE, "Linux"), ImageChoice("win-2012-R2", "Windows")]
@@ -65,14 +65,6 @@ class Host(App[None]):
         self.results: list[Any] = []
 
 
-async def wait_for(pilot: Any, condition: Any, what: str, timeout: float = 10.0) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (value := condition()):
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-    return value
 
 
 async def burst(pilot: Any, *keys: str) -> None:

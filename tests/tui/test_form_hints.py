@@ -4,21 +4,36 @@ validation messages, no toast over a modal."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
-from textual.widgets import Checkbox
+from rich.cells import cell_len
+from textual.widgets import Checkbox, Input
 
 from smtui.forms.values import DataDiskValues, EndpointValues, VMRoleValues
+from smtui.tui.dialogs._fields import FormField
 from smtui.tui.dialogs.data_disk import AddDataDiskDialog, ModifyDataDiskDialog
 from smtui.tui.dialogs.hosted_service import CreateHostedServiceDialog
 from smtui.tui.dialogs.images import CaptureDialog, CreateOSImageDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.vm_role import VMRoleBuilder
+from smtui.tui.nodes import Kind
 from smtui.tui.screens.prompt import PromptScreen
-from tests.tui.conftest import wait_for
+from tests.tui.helpers import (
+    IMAGES,
+    ROLE_SIZES,
+    FakePreview,
+    Host,
+    at_rest,
+    builder,
+    dialog_class,
+    loaded,
+    push,
+    screen_text,
+    wait_for,
+    wait_screen,
+)
 from tests.tui.keyboard import burst
-from tests.tui.test_actions import screen_text
-from tests.tui.test_dialogs import IMAGES, SIZES, FakePreview, Host, builder, push
 
 SIZES_80_120 = ((80, 24), (120, 40))
 
@@ -34,11 +49,11 @@ FORMS = {
     ),
     "vm-deployment": lambda: builder(preview=lambda m: FakePreview()),
     "add-role": lambda: VMRoleBuilder(
-        "add", images=IMAGES, role_sizes=SIZES, preview=lambda m: FakePreview()
+        "add", images=IMAGES, role_sizes=ROLE_SIZES, preview=lambda m: FakePreview()
     ),
     "modify-role": lambda: VMRoleBuilder(
         "modify",
-        role_sizes=SIZES,
+        role_sizes=ROLE_SIZES,
         values=VMRoleValues(
             role_name="vm0", role_size="Small", endpoints=[EndpointValues("SSH", "tcp", "22", "22")]
         ),
@@ -141,3 +156,32 @@ async def test_a_modal_opening_clears_the_toasts(modal: str) -> None:
         await push(pilot, FORMS["hosted-service"]() if modal == "form" else PromptScreen("Track"))
         await pilot.pause()
         assert "succeeded" not in screen_text(pilot.app)
+
+
+async def test_existing_os_disk_hint_is_readable_at_80x24(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
+        await pilot.press("c")
+        builder = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
+        name = builder.field("role_name").control
+        await wait_for(pilot, lambda: name.content_size.width > 0, what="the form laid out")
+        await at_rest(pilot, app)
+        cut = [
+            (f.key, f.control.placeholder, f.control.content_size.width)
+            for f in builder.query(FormField)
+            if isinstance(f.control, Input) and cell_len(f.control.placeholder) > f.control.content_size.width
+        ]
+        assert not cut, cut
+        target = builder.field("os_disk.disk_name").control
+        for _ in range(20):  # tab down to the field, as a user would
+            if app.focused is target:
+                break
+            await pilot.press("tab")
+        assert app.focused is target
+        await wait_for(pilot, lambda: "registered OS disk" in screen_text(app), what="the OS disk hint")
+        text = screen_text(app)
+        assert "or the name of a registered OS disk" in text
+        assert "boots as it is: no image, no provisioning set" in text

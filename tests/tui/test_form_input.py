@@ -38,9 +38,8 @@ from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.vm_role import ImageChoice, VMRoleBuilder
 from smtui.tui.screens.profile_form import ProfileForm
 from smtui.tui.screens.prompt import PromptScreen
-from tests.tui.conftest import connection_for, wait_for
+from tests.tui.helpers import Host, connection_for, push, wait_for
 from tests.tui.keyboard import burst, key_events, paste
-from tests.tui.test_dialogs import Host, push
 
 MODES = ("press", "burst", "paste")
 SECRET = "Zq9!secret-PW"

@@ -13,7 +13,7 @@ import pytest
 from smtui.forms.values import CaptureValues, ProvisioningValues
 from smtui.tui.dialogs.hosted_service import CreateHostedServiceDialog
 from smtui.tui.dialogs.images import CaptureDialog
-from tests.tui.test_dialogs_snapshots import DialogApp
+from tests.tui.helpers import DialogApp
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 

@@ -6,7 +6,6 @@ Checked on the screen, as an operator reads it, at 80 and 120 columns with and w
 
 from __future__ import annotations
 
-import asyncio
 import io
 from typing import Any
 
@@ -15,16 +14,7 @@ from rich.console import Console
 
 from smtui.tui.nodes import Kind, category
 from smtui.tui.widgets.big_table import BigTable
-
-
-async def wait_for(pilot: Any, condition: Any, what: str, timeout: float = 15.0) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (value := condition()):
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-    return value
+from tests.tui.helpers import wait_for
 
 
 def screen_lines(app: Any) -> list[str]:

@@ -7,7 +7,6 @@ shrinks below them, keeping the focused field in view; typing goes on into that 
 
 from __future__ import annotations
 
-import asyncio
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.storage_keys import StorageKeysDialog
 from smtui.tui.dialogs.vm_role import ImageChoice, VMRoleBuilder
 from smtui.tui.screens.prompt import PromptScreen
+from tests.tui.helpers import wait_for
 
 IMAGES = [ImageChoice("ubuntu-14_04-LTS", "Linux"), ImageChoice("win-2012-R2", "Windows")]
 SIZES = [("Small (1 core)", "Small"), ("Medium (2 cores)", "Medium")]
@@ -41,14 +41,6 @@ class Host(App[None]):
     """An empty app to push modals on."""
 
 
-async def wait_for(pilot: Any, condition: Any, what: str, timeout: float = 10.0) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (value := condition()):
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-    return value
 
 
 async def burst(pilot: Any, text: str) -> None:

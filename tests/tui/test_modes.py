@@ -1,4 +1,4 @@
-"""Read-only mode, start-up errors, help, palette and the profile screen."""
+"""Read-only mode, actions that apply where they belong, start-up errors, copy, the profile screen."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from smtui.tui.app import SmtuiApp
 from smtui.tui.nodes import Kind
 from smtui.tui.screens.browse import BrowseScreen
 from smtui.tui.screens.startup_error import StartupErrorScreen
-from tests.tui.conftest import connection_for, wait_for
-from tests.tui.test_browse import loaded
+from tests.tui.helpers import connection_for, loaded, wait_for
 
 CALLS: list[str] = []
 
@@ -91,7 +90,7 @@ async def test_unreachable_host_shows_a_clear_screen(emulator: Any, tmp_path: Pa
     conn = Connection(**{**conn.__dict__, "host": "127.0.0.1:9"})  # nothing listens on the discard port
     app = SmtuiApp(connection=conn, refresh_interval=0, operations_file=tmp_path / "ops.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), timeout=30)  # retries first
         screen = app.screen
         assert screen.error_title == "Cannot reach 127.0.0.1:9"
         assert "ConnectError" in screen.detail
@@ -105,7 +104,7 @@ async def test_bad_certificate_shows_what_to_fix(emulator: Any, tmp_path: Path) 
     conn = Connection(**{**conn.__dict__, "cert_path": str(bad), "key_path": str(bad)})
     app = SmtuiApp(connection=conn, refresh_interval=0, operations_file=tmp_path / "ops.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), timeout=30)  # retries first
         assert app.screen.error_title == "The management certificate could not be loaded"
         assert str(bad) in app.screen.detail
 
@@ -115,23 +114,9 @@ async def test_foreign_certificate_is_refused(emulator: Any, tmp_path: Path) -> 
     conn = Connection(**{**conn.__dict__, "subscription_id": emulator.foreign_subscription_id})
     app = SmtuiApp(connection=conn, refresh_interval=0, operations_file=tmp_path / "ops.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), timeout=30)  # retries first
         assert app.screen.error_title == "The service refused the management certificate"
         assert "ForbiddenError" in app.screen.detail
-
-
-async def test_help_lists_the_keys_of_the_focused_view(demo_emulator: Any, make_app: Any) -> None:
-    app = make_app(demo_emulator)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.press("question_mark")
-        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "focus: List" in text
-        described = {description for _group, _keys, description in app.screen.entries}
-        for words in ("Filter", "Refresh", "Back", "Sort", "Copy name", "Quit", "Help"):
-            assert words in described
-        await pilot.press("escape")
-        assert app.screen is app.browse
 
 
 async def test_copy_name_uses_osc52(demo_emulator: Any, make_app: Any) -> None:

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from textual import events
 
 from smtui.tui.nodes import Kind, category
+from tests.tui.helpers import wait_for
 
 CHARS = {"enter": "\r"}
 
 
-async def wait_for(pilot: Any, condition: Any, what: str, timeout: float = 15.0) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (value := condition()):
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-    return value
 
 
 def burst(app: Any, *keys: str) -> None:
@@ -37,7 +29,7 @@ async def test_j_j_j_enter_in_one_burst_opens_the_fourth_service(demo_emulator: 
         await wait_for(pilot, lambda: app.browse is not None and services in app.browse.listings, what="list")
         await pilot.press("1")
         browse = app.browse
-        await wait_for(pilot, lambda: browse.current.key == services and browse.table.model.view, "shown")
+        await wait_for(pilot, lambda: browse.current.key == services and browse.table.model.view, what="ok")
         fourth = browse.table.model.view[3].key
         burst(app, "j", "j", "j", "enter")
         await wait_for(pilot, lambda: browse.current.kind is Kind.SERVICE, what="a service opened")
@@ -51,7 +43,7 @@ async def test_k_then_enter_in_one_burst_opens_the_row_above(demo_emulator: Any,
         await wait_for(pilot, lambda: app.browse is not None and services in app.browse.listings, what="list")
         await pilot.press("1")
         browse = app.browse
-        await wait_for(pilot, lambda: browse.current.key == services and browse.table.model.view, "shown")
+        await wait_for(pilot, lambda: browse.current.key == services and browse.table.model.view, what="ok")
         await pilot.press("j", "j")
         second = browse.table.model.view[1].key
         burst(app, "k", "enter")

@@ -6,21 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import wait_for
-from tests.tui.screen_text import screen_lines
-from tests.tui.test_actions import (
-    _dialog,
+from tests.tui.helpers import (
     console,
+    dialog_class,
     fill,
     go_to_role,
+    loaded,
     make_vm,
+    open_preview,
     operation_done,
     run_client,
+    screen_lines,
+    wait_for,
     wait_screen,
 )
-from tests.tui.test_browse import loaded
 
 
 def screen(app: Any) -> str:
@@ -34,21 +34,19 @@ async def open_service(pilot: Any, app: Any, name: str) -> None:
     await pilot.press("enter")
     key = f"service/{name}"
     await wait_for(pilot, lambda: browse.current.key == key and key in browse.listings, what=f"{name} listed")
-    await pilot.pause(0.05)
 
 
 async def test_one_item_is_counted_in_the_singular(demo_emulator: Any, make_app: Any) -> None:
     app = make_app(demo_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.pause(0.05)
-        assert "5 hosted services" in screen(app)
+        await wait_for(pilot, lambda: "5 hosted services" in screen(app), what="5 hosted services")
         await open_service(pilot, app, "contoso-web")
-        assert "2 deployments" in screen(app)
+        await wait_for(pilot, lambda: "2 deployments" in screen(app), what="2 deployments")
         await pilot.press("j", "enter")  # the staging deployment has one role
         await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT), what="the staging roles")
-        await pilot.pause(0.05)
         assert app.browse.table.row_count == 1
+        await wait_for(pilot, lambda: "1 role" in screen(app), what="1 role")
         text = screen(app)
         assert "1 role" in text and "1 roles" not in text and "1 items" not in text
 
@@ -94,14 +92,13 @@ async def test_a_filter_on_a_missing_column_names_the_columns(demo_emulator: Any
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
         await pilot.press("slash", *"nosuchcol:x", "enter")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: "no column" in screen(app), what="the message")
         text = screen(app)
         assert 'no column "nosuchcol"; columns: name, location, status' in text
         assert "No rows match" not in text
         await pilot.press("escape")
         await pilot.press("slash", *"name:zzz", "enter")  # a real column: the plain message
-        await pilot.pause(0.1)
-        assert "No rows match the filter" in screen(app)
+        await wait_for(pilot, lambda: "No rows match the filter" in screen(app), what="the plain message")
 
 
 async def test_an_added_data_disk_is_named_after_its_lun_not_like_the_os_disk(
@@ -111,10 +108,9 @@ async def test_an_added_data_disk_is_named_after_its_lun_not_like_the_os_disk(
     async with console(emulator, tmp_path) as (app, pilot):
         await go_to_role(pilot, app, service, dep, role)
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("AddDataDiskDialog"))
+        dialog = await wait_screen(pilot, app, dialog_class("AddDataDiskDialog"))
         await fill(pilot, dialog, "data_disk.size_gb", "20")
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, app, RequestPreviewDialog)
+        await open_preview(pilot, app)
         await pilot.press("enter")
         assert (await operation_done(pilot, app, "AddDataDisk")).status == "Succeeded"
     got = await run_client(emulator, lambda c: c.get_role(service, dep, role))

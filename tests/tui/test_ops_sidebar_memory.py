@@ -7,9 +7,7 @@ from typing import Any
 from smtui.tui.nodes import Kind
 from smtui.tui.operations_tracker import SUCCEEDED
 from smtui.tui.widgets.ops_sidebar import OpsSidebar
-from tests.tui.conftest import wait_for
-from tests.tui.test_browse import loaded
-from tests.tui.test_operations import sidebar_text, start_shutdown
+from tests.tui.helpers import loaded, sidebar_text, start_shutdown, wait_for
 
 
 async def test_closed_with_o_the_sidebar_stays_closed_and_a_toast_says_an_operation_started(
@@ -26,8 +24,9 @@ async def test_closed_with_o_the_sidebar_stays_closed_and_a_toast_says_an_operat
         await pilot.press("o")
         assert not sidebar.has_class("-visible")
         second = await start_shutdown(emu, "web01")
+        toasts = len(app._notifications)
         await pilot.press("T", *second, "enter")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: len(app._notifications) > toasts, what="a toast")
         assert not sidebar.has_class("-visible")  # the user closed it: it stays closed
         messages = [str(n.message) for n in app._notifications]
         assert any("press o" in m for m in messages), messages

@@ -5,22 +5,13 @@ Update after a deliberate change with ``pytest tests/tui/test_properties_snapsho
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.property_tree import PropertyTree
-from tests.tui.conftest import wait_for
-from tests.tui.test_snapshots import SIZES, _frozen, loaded, settle
-
-
-@pytest.fixture(scope="module")
-def frozen_emulator(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path) -> Iterator[Any]:
-    """A demo emulator whose clock never moves and whose ids repeat; the tests only read from it."""
-    yield from _frozen(tmp_path_factory, emulator_certs)
+from tests.tui.helpers import SIZES, at_rest, drill, settle, wait_for
 
 
 def role_properties(app: Any) -> Any:
@@ -28,9 +19,7 @@ def role_properties(app: Any) -> Any:
 
     async def run(pilot: Any) -> None:
         await settle(app)(pilot)
-        for kind in (Kind.SERVICE, Kind.DEPLOYMENT):
-            await pilot.press("enter")
-            await wait_for(pilot, lambda kind=kind: loaded(app, kind))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT)
         await wait_for(pilot, lambda: app.browse.query_one("DetailsPane").title == "role: web01")
         tree = app.browse.query_one(PropertyTree)
         while app.focused is not tree:
@@ -40,7 +29,7 @@ def role_properties(app: Any) -> Any:
             if node is not None and node.data is not None and node.data.name.startswith("http "):
                 break
             await pilot.press("down")
-        await pilot.pause(0.2)
+        await at_rest(pilot, app)
 
     return run
 

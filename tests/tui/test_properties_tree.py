@@ -7,9 +7,7 @@ from typing import Any
 from smtui.tui.nodes import Kind
 from smtui.tui.widgets.details_pane import DetailsPane
 from smtui.tui.widgets.property_tree import PropertyTree
-from tests.tui.conftest import connection_for, wait_for
-from tests.tui.screen_text import screen_lines
-from tests.tui.test_browse import loaded
+from tests.tui.helpers import at_rest, connection_for, drill, loaded, screen_lines, wait_for
 
 
 def paths(app: Any) -> dict[str, str]:
@@ -31,8 +29,7 @@ def paths(app: Any) -> dict[str, str]:
 async def shown(pilot: Any, app: Any, title: str) -> dict[str, str]:
     details = app.browse.query_one(DetailsPane)
     await wait_for(pilot, lambda: details.title == title, what=f"the details of {title}")
-    await pilot.pause(0.05)
-    return paths(app)
+    return paths(app)  # the tree is filled in the same call that sets the title
 
 
 async def focus_properties(pilot: Any, app: Any) -> PropertyTree:
@@ -84,10 +81,7 @@ async def test_role_with_endpoints_and_disks(demo_emulator: Any, make_app: Any) 
     app = make_app(demo_emulator, frozen=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT)
         props = await shown(pilot, app, "role: web01")
         assert props["RoleName"] == "web01" and props["RoleSize"] == "Medium"
         endpoint = "ConfigurationSets › NetworkConfiguration › InputEndpoints › http (tcp 80 → 80)"
@@ -148,7 +142,7 @@ async def test_zoom_shows_a_300_character_value_whole(demo_emulator: Any, make_a
         await pilot.press("enter")  # Enter on a value zooms
         details = app.browse.query_one(DetailsPane)
         await wait_for(pilot, lambda: app.browse.maximized is details, what="the zoomed details")
-        await pilot.pause(0.05)
+        await at_rest(pilot, app)
         text = " ".join(line.strip(" │├└─") for line in screen_lines(app))
         on_screen = [w for w in text.split() if w.startswith("word")]
         assert on_screen == description.split(), on_screen
@@ -162,10 +156,7 @@ async def test_y_copies_the_value_and_a_refresh_keeps_folds_and_cursor(
     app = make_app(demo_emulator, frozen=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.SERVICE))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: loaded(app, Kind.DEPLOYMENT))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT)
         await shown(pilot, app, "role: web01")
         tree = await focus_properties(pilot, app)
         await move_to(pilot, tree, "ConfigurationSets")
@@ -182,7 +173,9 @@ async def test_y_copies_the_value_and_a_refresh_keeps_folds_and_cursor(
         app.browse.refresh_current()  # what auto-refresh does
         await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is not label,
                        what="the tree rebuilt")
-        await pilot.pause(0.05)
+        # The cursor is put back after the next refresh.
+        await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is not None
+                       and tree.cursor_node.data.name == "DiskLabel", what="the cursor put back")  # fmt: skip
         folded = next(n for n in tree.root.children if n.data and n.data.name == "ConfigurationSets")
         assert not folded.is_expanded
         assert tree.cursor_node.data is not None and tree.cursor_node.data.name == "DiskLabel"

@@ -13,8 +13,7 @@ from smtui.session import connection_resolver
 from smtui.tui.app import SmtuiApp
 from smtui.tui.nodes import Kind, category
 from smtui.tui.screens.prompt import ConfirmScreen
-from tests.tui.conftest import connection_for, wait_for
-from tests.tui.test_actions import console, screen_text
+from tests.tui.helpers import connection_for, console, screen_text, wait_for
 
 DEMO_VM = ("fabrikam-api", "fabrikam-api", "api01")
 """A running VM of the demo seed."""

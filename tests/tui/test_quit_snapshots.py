@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import connection_for, wait_for
-from tests.tui.test_snapshots import IDS, frozen_emulator_for_changes, settle  # noqa: F401 (fixture)
+from tests.tui.helpers import IDS, at_rest, connection_for, settle, wait_for
 
 CASES = [
     pytest.param((80, 24), False, id="80x24"),
@@ -21,7 +20,7 @@ CASES = [
 
 @pytest.mark.parametrize(("size", "no_color"), CASES)
 def test_quit_with_pending_operation_prompt(
-    frozen_emulator_for_changes: Any,  # noqa: F811
+    frozen_emulator_for_changes: Any,
     make_app: Any,
     snap_compare: Any,
     size: Any,
@@ -40,10 +39,10 @@ def test_quit_with_pending_operation_prompt(
             response = await client.shutdown_role_instance("fabrikam-api", "fabrikam-api", "api01", "Stopped")
         assert response.status_code == 202, response.error
         app.track_operation(response.request_id, "ShutdownRoleInstance", "fabrikam-api/fabrikam-api/api01")
-        await pilot.pause(0.2)
+        await at_rest(pilot, app)
         await pilot.press("q")
         await wait_for(pilot, lambda: app.screen.id == "quit-pending", what="the quit prompt")
         app.clear_notifications()
-        await pilot.pause(0.2)
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)

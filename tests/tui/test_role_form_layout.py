@@ -8,10 +8,18 @@ from typing import Any
 from textual.widgets import Input
 
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import wait_for
-from tests.tui.screen_text import screen_lines
-from tests.tui.test_actions import _dialog, console, make_vm, open_row, select_row, wait_screen
-from tests.tui.test_browse import loaded
+from tests.tui.helpers import (
+    at_rest,
+    console,
+    dialog_class,
+    loaded,
+    make_vm,
+    open_row,
+    screen_lines,
+    select_row,
+    wait_for,
+    wait_screen,
+)
 
 
 def longest_blank_run_in_box(lines: list[str]) -> int:
@@ -38,8 +46,9 @@ async def test_modify_role_has_no_block_of_empty_lines(emulator: Any, tmp_path: 
         await open_row(pilot, app, f"deployment/{service}/{dep}")
         await select_row(pilot, app, f"role/{service}/{dep}/{role}")
         await pilot.press("e")
-        await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
-        await pilot.pause(0.2)
+        await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
+        await wait_for(pilot, lambda: any("Modify role" in line for line in screen_lines(app)), what="form")
+        await at_rest(pilot, app)
         lines = screen_lines(app)
         assert any("Modify role" in line for line in lines)
         assert longest_blank_run_in_box(lines) <= 2, "\n".join(lines)
@@ -63,7 +72,7 @@ async def test_the_deployment_label_follows_its_name_until_edited(demo_emulator:
         await pilot.press("enter")
         await wait_for(pilot, lambda: browse.current.key == "service/adventure-works", what="adventure-works")
         await pilot.press("c")
-        dialog = await wait_screen(pilot, app, _dialog("VMRoleBuilder"))
+        dialog = await wait_screen(pilot, app, dialog_class("VMRoleBuilder"))
         assert dialog.value("name") == dialog.value("label") == "adventure-works"
         await type_into(pilot, dialog, "name", "-b")
         assert dialog.value("label") == "adventure-works-b"  # follows the name

@@ -12,7 +12,7 @@ from typing import Any
 from smtui.emulator.dirlock import read_holder
 from smtui.session import build_app
 from smtui.tui.nodes import Kind, category
-from tests.tui.conftest import wait_for
+from tests.tui.helpers import wait_for
 
 
 def _alive(pid: int) -> bool:

@@ -7,88 +7,13 @@ Update after a deliberate UI change with ``pytest tests/tui/test_snapshots.py --
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import random
-import shutil
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import FROZEN_NOW, connection_for, wait_for
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-
-
-class CountingUuid:
-    """Stands in for the ``uuid`` module in the emulator: uuid4() counts instead of drawing."""
-
-    def __init__(self) -> None:
-        self.counter = 0
-
-    def uuid4(self) -> uuid.UUID:
-        self.counter += 1
-        return uuid.UUID(int=0x5EED_0000_0000_0000_0000_0000_0000_0000 + self.counter)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(uuid, name)
-
-
-IDS = CountingUuid()
-
-
-def _frozen(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path) -> Iterator[Any]:
-    from smtui.emulator import Emulator, engine, server
-
-    IDS.counter = 0
-    data_dir = tmp_path_factory.mktemp("snapshot-emulator") / "data"
-    data_dir.mkdir(parents=True)
-    shutil.copytree(emulator_certs, data_dir / "certs", dirs_exist_ok=True)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(server, "Engine", functools.partial(engine.Engine, clock=lambda: FROZEN_NOW))
-        mp.setattr(server, "uuid", IDS)
-        mp.setattr(engine, "uuid", IDS)
-        random.seed(20140101)
-        with Emulator.running(data_dir, seed="demo", speed=1.0) as emu:
-            yield emu
-
-
-@pytest.fixture(scope="module")
-def frozen_emulator(tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path) -> Iterator[Any]:
-    """A demo emulator whose clock never moves and whose ids repeat; the tests only read from it."""
-    yield from _frozen(tmp_path_factory, emulator_certs)
-
-
-@pytest.fixture
-def frozen_emulator_for_changes(
-    tmp_path_factory: pytest.TempPathFactory, emulator_certs: Path
-) -> Iterator[Any]:
-    """Like ``frozen_emulator``, fresh for one test that changes state (operations stay InProgress)."""
-    yield from _frozen(tmp_path_factory, emulator_certs)
-
-
-def settle(app: Any) -> Any:
-    """``run_before`` step: wait for the first list, then pin the endpoint shown in the header."""
-
-    async def run(pilot: Any) -> None:
-        await wait_for(pilot, lambda: app.client is not None and app.browse.table.row_count > 0)
-        app.connection_info = dataclasses.replace(app.connection_info, host="127.0.0.1:8443")
-        app.update_header()
-        await wait_for(pilot, lambda: bool(app.browse.query_one("DetailsPane").title))
-        await pilot.pause(0.2)
-
-    return run
-
-
-def loaded(app: Any, kind: Kind) -> bool:
-    browse = app.browse
-    return (
-        browse.current.kind is kind and browse.current.key in browse.listings and browse.table.row_count > 0
-    )
+from tests.tui.helpers import FROZEN_NOW, IDS, SIZES, at_rest, connection_for, drill, loaded, settle, wait_for
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -105,11 +30,11 @@ def test_role_details_raw_xml(frozen_emulator: Any, make_app: Any, snap_compare:
 
     async def run(pilot: Any) -> None:
         await settle(app)(pilot)
-        for kind in (Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE):
-            await pilot.press("enter")
-            await wait_for(pilot, lambda kind=kind: loaded(app, kind))
+        await drill(pilot, app, Kind.SERVICE, Kind.DEPLOYMENT, Kind.ROLE)
         await pilot.press("down", "x")
-        await pilot.pause(0.2)
+        details = app.browse.query_one("DetailsPane")
+        await wait_for(pilot, lambda: details.active_tab == "xml" and details.title.startswith("os-disk:"))
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
 
@@ -130,7 +55,8 @@ def test_operations_sidebar_with_pending_operation(
         app.track_operation(response.request_id, "ShutdownRoleInstance", "fabrikam-api/fabrikam-api/api01")
         app.query_one("OpsSidebar").add_class("-visible")
         app._redraw_operations()
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.query_one("OpsSidebar").region.width > 0, what="the sidebar")
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
 
@@ -151,7 +77,7 @@ def test_profiles_screen(frozen_emulator: Any, make_app: Any, snap_compare: Any,
             pilot, lambda: app.screen.query("BigTable") and app.screen.query_one("BigTable").row_count == 2
         )
         app.update_header()
-        await pilot.pause(0.1)
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
 
@@ -172,7 +98,8 @@ def test_filtered_image_list(frozen_emulator: Any, make_app: Any, snap_compare: 
         await wait_for(pilot, lambda: loaded(app, Kind.IMAGES))
         app.browse.query_one("FilterBar").cursor_blink = False
         await pilot.press("slash", *"windows", "enter")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.browse.table.model.filter_text == "windows", what="the filter")
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
 
@@ -194,7 +121,7 @@ def test_startup_error_screen(emulator: Any, tmp_path: Path, snap_compare: Any, 
     )
 
     async def run(pilot: Any) -> None:
-        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen))
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), timeout=30)  # retries first
+        await at_rest(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run)

@@ -1,12 +1,16 @@
-"""The Subscription node's lists that issue 9 §3 added: VM images, affinity groups, quotas."""
+"""The Subscription node's lists: every top-level list loads named rows; VM images, affinity
+groups, quotas."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import wait_for
-from tests.tui.test_browse import loaded
+from smtui.tui.screens.browse import JUMPS
+from tests.tui.helpers import (
+    loaded,
+    wait_for,
+)
 
 
 async def _go_to(pilot: Any, title: str) -> None:
@@ -41,3 +45,16 @@ async def test_vm_images_affinity_groups_and_quotas_are_listed(demo_emulator: An
         await pilot.press("backspace")
         await wait_for(pilot, lambda: loaded(app, Kind.SUBSCRIPTION), what="subscription")
         assert {"VM images", "Affinity groups", "Quotas"} <= set(_rows(app))
+
+
+async def test_every_top_level_list_loads_named_rows(demo_emulator: Any, make_app: Any) -> None:
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, Kind.SERVICES))
+        for key, kind in JUMPS.items():
+            await pilot.press(key)
+            await wait_for(pilot, lambda kind=kind: loaded(app, kind))
+            for item in app.browse.items.values():
+                # OS images show their label first (names share a publisher prefix), the name second.
+                name_cell = item.cells[1] if kind is Kind.IMAGES else item.cells[0]
+                assert item.ref.parent() == app.browse.current and name_cell == item.ref.name != ""

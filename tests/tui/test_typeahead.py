@@ -7,8 +7,7 @@ from typing import Any
 from textual import events
 
 from smtui.tui.nodes import Kind
-from tests.tui.conftest import wait_for
-from tests.tui.test_browse import loaded
+from tests.tui.helpers import loaded, wait_for
 
 SLOW = 1.0
 """Seconds the emulator waits before each answer: the keys arrive while the next list loads."""
@@ -52,8 +51,8 @@ async def test_moves_typed_ahead_apply_to_the_list_once_shown(demo_emulator: Any
             await wait_for(pilot, lambda: loaded(app, Kind.IMAGES), what="the OS images")
         finally:
             demo_emulator.faults.latency = 0.0
-        await pilot.pause(0.05)
-        assert browse.table.cursor_key == browse.table.model.view[2].key
+        await wait_for(pilot, lambda: browse.table.cursor_key == browse.table.model.view[2].key,
+                       what="the cursor two rows down")  # fmt: skip
 
 
 async def test_a_destructive_key_is_not_replayed_onto_an_unseen_list(
@@ -72,5 +71,5 @@ async def test_a_destructive_key_is_not_replayed_onto_an_unseen_list(
             await wait_for(pilot, lambda: loaded(app, Kind.SERVICE), what="the deployments")
         finally:
             demo_emulator.faults.latency = 0.0
-        await pilot.pause(0.2)
+        await pilot.pause()  # one frame: a confirmation opened by a replayed d would be on top now
         assert app.screen is browse  # no confirmation of a delete was opened
