@@ -6,7 +6,7 @@ from typing import Any
 
 from textual import events
 
-from smtui.tui.nodes import Kind
+from smtui.tui.nodes import Kind, category
 from tests.tui.helpers import loaded, wait_for
 
 SLOW = 1.0
@@ -73,3 +73,19 @@ async def test_a_destructive_key_is_not_replayed_onto_an_unseen_list(
             demo_emulator.faults.latency = 0.0
         await pilot.pause()  # one frame: a confirmation opened by a replayed d would be on top now
         assert app.screen is browse  # no confirmation of a delete was opened
+
+
+async def test_a_jump_typed_before_the_console_is_connected_is_applied(
+    demo_emulator: Any, make_app: Any
+) -> None:
+    """`2` pressed while the console still connects opens the OS images, not the hosted services
+    (the start at the hosted services used to overwrite it)."""
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.browse is not None, what="the browse screen")
+        connected_when_pressed = app.client is not None
+        await pilot.press("2")
+        images = category(Kind.IMAGES).key
+        await wait_for(pilot, lambda: app.browse.current.key == images and images in app.browse.listings,
+                       what="the OS images listed")  # fmt: skip
+        assert not connected_when_pressed, "the key must be typed while the console connects"

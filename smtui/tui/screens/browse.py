@@ -161,6 +161,8 @@ class BrowseScreen(Screen[None]):
         self._awaiting: NodeRef | None = None
         """The node whose list is loading with nothing of it shown yet (keys typed now are queued)."""
         self._typed_ahead: list[str] = []
+        # Where the user went before the console was connected (a jump key typed at start-up).
+        self._chosen_before_connect: tuple[NodeRef, str | None] | None = None
         self._replaying = False
 
     @property
@@ -209,10 +211,13 @@ class BrowseScreen(Screen[None]):
         self.query_one(ResourceList).set_loading(False)  # "connecting…" is over
         if services is not None and services.is_successful:
             self._store(services_listing(category(Kind.SERVICES), services))
-        self.navigate(category(Kind.SERVICES))
+        ref, focus_key = self._chosen_before_connect or (category(Kind.SERVICES), None)
+        self._chosen_before_connect = None
+        self.navigate(ref, focus_key)
 
     def on_connection_reset(self, message: ConnectionReset) -> None:
         """Forget everything loaded (the connection is about to change)."""
+        self._chosen_before_connect = None
         self.workers.cancel_group(self, "listing")
         self._awaiting = None
         self._typed_ahead.clear()
@@ -264,6 +269,9 @@ class BrowseScreen(Screen[None]):
             if parent is None:
                 return
             ref, focus_key = parent, ref.key
+        if self.smtui.client is None:
+            # Applied once connected instead of being dropped by the start at the hosted services.
+            self._chosen_before_connect = (ref, focus_key)
         changed_kind = ref.kind != self.current.kind or not self.listings
         if not self._replaying:
             self._typed_ahead.clear()  # keys typed for a list the user has now left
