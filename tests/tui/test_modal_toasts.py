@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Select
 from textual.widgets._toast import Toast
 
 from smtui.forms.values import DeploymentValues, OSDiskValues, VMRoleValues
+from smtui.tui.dialogs.confirm import ConfirmDialog
 from smtui.tui.dialogs.hosted_service import CreateHostedServiceDialog
 from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.storage_keys import StorageKeysDialog
@@ -105,6 +106,11 @@ MODALS: dict[str, Callable[[], ModalScreen[Any]]] = {
     "prompt": lambda: PromptScreen("Track an operation"),
     "preview": lambda: RequestPreviewDialog(Request()),
     "storage-keys": lambda: StorageKeysDialog("acct", "a" * 88, "b" * 88),
+    "typed-name-confirmation": lambda: ConfirmDialog(
+        "Delete hosted service contoso-web?", "hosted service contoso-web",
+        "DELETE /<subscription>/services/hostedservices/contoso-web?comp=media",
+        options={"media": ("Also delete the disks and their VHDs", True)}, type_to_confirm="contoso-web",
+    ),
 }
 
 

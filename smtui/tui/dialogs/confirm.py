@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from smtui.forms.validation import check_typed_confirmation
-from smtui.tui.dialogs._form_screen import clear_toasts
+from smtui.tui.dialogs._form_screen import clear_toasts, toasts_beside_modal
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,8 @@ class ConfirmDialog(ModalScreen[Confirmed | None]):
         & #confirm-problem { color: $error; height: auto; }
         & #confirm-buttons { height: auto; align-horizontal: right; }
         & #confirm-buttons > Button { margin-left: 1; }
-        & > #textual-toastrack { dock: top; align: right top; }
     }
-    """
+    """ + toasts_beside_modal("ConfirmDialog")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="confirm-cancel"),
