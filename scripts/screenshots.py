@@ -189,9 +189,9 @@ async def capture_dialogs(app: Any, pilot: Any, shot: Callable[..., None]) -> No
 
     await pilot.press("1")
     await wait_for(pilot, lambda: listed(app, "services"))
-    browse.table.move_cursor_to_key("service/adventure-works")
+    browse.table.move_cursor_to_key("service/northwind-db")
     await pilot.press("enter")
-    await wait_for(pilot, lambda: listed_key(app, "adventure-works"))
+    await wait_for(pilot, lambda: listed_key(app, "northwind-db"))
     await pilot.press("c")
     await wait_for(pilot, lambda: type(app.screen).__name__ == "VMRoleBuilder")
     builder = app.screen
