@@ -116,7 +116,11 @@ class DataDiskFields(Vertical):
         """The disk as typed."""
 
         def get(name: str) -> str:
-            return str(self._field(name).value)
+            # A row just added by Enter is revalidated before all its fields are mounted: those read
+            # as the row was created.
+            key = f"{self.prefix}.{name}"
+            found = next((f for f in self.query(FormField) if f.key == key), None)
+            return str(found.value if found is not None else getattr(self.initial, name, "") or "")
 
         mode = get("mode")
         return DataDiskValues(

@@ -98,7 +98,13 @@ class EndpointRow(Vertical):
 
     def values(self) -> EndpointValues:
         """The endpoint as typed."""
-        get = {f.key.rsplit(".", 1)[1]: f.value for f in self.query(FormField)}
+        # A row added by Enter on "+ Add endpoint" is asked for its values (a revalidation) before
+        # all of its fields are mounted: those read as the row was created.
+        v = self.initial
+        get: dict[str, object] = {
+            "name": v.name, "protocol": v.protocol, "public_port": v.public_port, "local_port": v.local_port,
+        }  # fmt: skip
+        get.update({f.key.rsplit(".", 1)[1]: f.value for f in self.query(FormField)})
         return EndpointValues(
             name=str(get["name"]).strip(),
             protocol=str(get["protocol"]),
