@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from lxml import etree
 from rich.syntax import Syntax
@@ -16,23 +15,11 @@ from textual.widgets import Button, Static
 
 from smtui.api.errors import XmlError
 from smtui.api.xml import parse_xml
+from smtui.tui.copy_as import PreviewedRequest
 from smtui.tui.dialogs._form_screen import toasts_beside_modal
 
-
-class PreviewableRequest(Protocol):
-    """What the preview shows: ``smtui.api.client.RequestPreview`` (from ``client.preview(request)``)."""
-
-    @property
-    def method(self) -> str: ...
-
-    @property
-    def url(self) -> str: ...
-
-    @property
-    def headers(self) -> Mapping[str, str]: ...
-
-    @property
-    def body(self) -> str | None: ...
+PreviewableRequest = PreviewedRequest
+"""What the preview shows: ``smtui.api.client.RequestPreview`` (from ``client.preview(request)``)."""
 
 
 def pretty_body(body: str | None) -> str:
