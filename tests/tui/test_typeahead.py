@@ -76,16 +76,17 @@ async def test_a_destructive_key_is_not_replayed_onto_an_unseen_list(
 
 
 async def test_a_jump_typed_before_the_console_is_connected_is_applied(
-    demo_emulator: Any, make_app: Any
+    emulator_factory: Any, make_app: Any
 ) -> None:
     """`2` pressed while the console still connects opens the OS images, not the hosted services
     (the start at the hosted services used to overwrite it)."""
-    app = make_app(demo_emulator)
+    # Every answer takes 0.5 s, so connecting (certificate check + first list) certainly takes
+    # longer than typing one key.
+    slow = emulator_factory(seed="demo", faults="latency=0.5")
+    app = make_app(slow)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.browse is not None, what="the browse screen")
-        connected_when_pressed = app.client is not None
         await pilot.press("2")
         images = category(Kind.IMAGES).key
         await wait_for(pilot, lambda: app.browse.current.key == images and images in app.browse.listings,
-                       what="the OS images listed")  # fmt: skip
-        assert not connected_when_pressed, "the key must be typed while the console connects"
+                       timeout=30, what="the OS images listed")  # fmt: skip

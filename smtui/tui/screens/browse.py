@@ -163,6 +163,7 @@ class BrowseScreen(Screen[None]):
         self._typed_ahead: list[str] = []
         # Where the user went before the console was connected (a jump key typed at start-up).
         self._chosen_before_connect: tuple[NodeRef, str | None] | None = None
+        self._connected_seen = False
         self._replaying = False
 
     @property
@@ -213,11 +214,13 @@ class BrowseScreen(Screen[None]):
             self._store(services_listing(category(Kind.SERVICES), services))
         ref, focus_key = self._chosen_before_connect or (category(Kind.SERVICES), None)
         self._chosen_before_connect = None
+        self._connected_seen = True
         self.navigate(ref, focus_key)
 
     def on_connection_reset(self, message: ConnectionReset) -> None:
         """Forget everything loaded (the connection is about to change)."""
         self._chosen_before_connect = None
+        self._connected_seen = False
         self.workers.cancel_group(self, "listing")
         self._awaiting = None
         self._typed_ahead.clear()
@@ -269,8 +272,9 @@ class BrowseScreen(Screen[None]):
             if parent is None:
                 return
             ref, focus_key = parent, ref.key
-        if self.smtui.client is None:
-            # Applied once connected instead of being dropped by the start at the hosted services.
+        if not self._connected_seen:
+            # Applied once the Connected message is handled instead of being overwritten by the start
+            # at the hosted services (the client may already be set while that message is queued).
             self._chosen_before_connect = (ref, focus_key)
         changed_kind = ref.kind != self.current.kind or not self.listings
         if not self._replaying:
