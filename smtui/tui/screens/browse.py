@@ -386,15 +386,10 @@ class BrowseScreen(Screen[None]):
         text = f"No {noun}{where}"
         for action in registry.actions():
             creates = action.scope == "node" and node.kind in action.kinds and action.key == "c"
-            if creates and self._action_allowed_on(action, node):
+            if creates and self._action_allowed(action, node, None):
                 verb = action.description.split()[0].lower()
                 return f"{text} — press {action.key} to {verb} one"
         return text
-
-    def _action_allowed_on(self, action: registry.ResourceAction, node: NodeRef) -> bool:
-        if action.mutating and self.smtui.read_only:
-            return False
-        return self.smtui.client is not None and registry.applies(action, node, None)
 
     # ------------------------------------------------------------------ typed-ahead keys
 
@@ -679,10 +674,18 @@ class BrowseScreen(Screen[None]):
         verb = "Open" if action.scope == "node" else "Select"
         return f"{verb} {' or '.join(places)} first (key {action.key})."
 
-    def _action_allowed(self, action: registry.ResourceAction) -> bool:
+    def _action_allowed(
+        self,
+        action: registry.ResourceAction,
+        node: NodeRef | None = None,
+        selected: Item | None = None,
+    ) -> bool:
+        """Whether ``action`` may run on ``node``/``selected`` (default: the list shown and its selection)."""
         if action.mutating and self.smtui.read_only:
             return False
-        return self.smtui.client is not None and registry.applies(action, self.current, self.selected)
+        if node is None:
+            node, selected = self.current, self.selected
+        return self.smtui.client is not None and registry.applies(action, node, selected)
 
     def palette_commands(self) -> Iterator[SystemCommand]:
         """This screen's commands for the palette: jumps, list actions and the resource actions."""
