@@ -266,13 +266,15 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         # Platform image names share a 32-hex-digit publisher prefix: the label comes first and
         # the name is cut in the middle (its end tells them apart), so rows stay distinguishable.
         # Both are kept: squeezed to the narrowest width (80 columns with the tree) the name was
-        # cut to "03f55…", its publisher prefix alone, on every row.
+        # cut to "03f55…", its publisher prefix alone, on every row. The other columns give way
+        # to them (beside the tree "Visual Studio Community 2015 RC…" and "… Enterprise 2015 RC…"
+        # read alike when squeezed): OS, size, date and category are in the details pane.
         Column("label", "Label", keep=True),
         Column("name", "Name", keep=True, elide_middle=True),
-        ("os", "OS"),
-        ("category", "Category"),
-        Column("size", "GB", numeric=True),
-        ("published", "Published"),
+        Column("os", "OS", optional=True),
+        Column("category", "Category", optional=True),
+        Column("size", "GB", numeric=True, optional=True),
+        Column("published", "Published", optional=True),
     ),
     Kind.DISKS: _cols(
         ("name", "Name"),

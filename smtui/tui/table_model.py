@@ -42,6 +42,8 @@ class Column:
             apart; every other column is in the details pane anyway).
         elide_middle: Cut in the middle, not at the end, when too wide (names that share a long
             prefix, like platform images' publisher id, differ at their end).
+        optional: Hidden rather than let a ``keep`` column be cut when the table is narrow
+            (what the details pane shows anyway).
     """
 
     key: str
@@ -51,6 +53,7 @@ class Column:
     style: Callable[[str], str | None] | None = field(default=None, compare=False)
     keep: bool = False
     elide_middle: bool = False
+    optional: bool = False
 
 
 @dataclass(frozen=True)

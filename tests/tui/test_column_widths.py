@@ -17,6 +17,20 @@ def test_name_column_is_squeezed_last() -> None:
     assert fit_widths([9, 35, 9, 40], 55, keep=[1]) == [9, 21, 9, 10]
 
 
+def test_optional_columns_are_hidden_before_a_kept_column_is_cut_short() -> None:
+    # OS images beside the tree: label and name (kept) would be squeezed to ~20 cells each.
+    natural = [48, 48, 7, 8, 3, 10]
+    widths = fit_widths(natural, 53, keep=[0, 1], optional=[2, 3, 4, 5])
+    assert widths[2:] == [0, 0, 0, 0] and sum(widths) + 2 <= 53
+    # The rightmost optional column goes first, and only as many as needed.
+    widths = fit_widths(natural, 117, keep=[0, 1], optional=[2, 3, 4, 5])
+    assert all(widths[2:]) and min(widths[:2]) >= 38
+    widths = fit_widths([48, 48, 7, 8, 3, 10], 100, keep=[0, 1], optional=[2, 3, 4, 5])
+    assert widths[5] == 0 and widths[2] > 0
+    # Without optional columns nothing is hidden.
+    assert all(fit_widths(natural, 53, keep=[0, 1]))
+
+
 async def test_names_are_readable_at_80x24(demo_emulator: Any, make_app: Any) -> None:
     app = make_app(demo_emulator)
     async with app.run_test(size=(80, 24)) as pilot:

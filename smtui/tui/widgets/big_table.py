@@ -32,13 +32,36 @@ SHORT_WIDTH = 10
 KEEP_WIDTH = 20
 """A ``keep`` column gives up cells down to this before other columns go below SHORT_WIDTH."""
 
+LEGIBLE_WIDTH = 38
+"""Optional columns are hidden before a ``keep`` column is cut below this (or its own width)."""
 
-def fit_widths(widths: Sequence[int], available: int, keep: Sequence[int] = ()) -> list[int]:
+
+def fit_widths(
+    widths: Sequence[int], available: int, keep: Sequence[int] = (), optional: Sequence[int] = ()
+) -> list[int]:
     """Shrink the widest columns until the row fits ``available`` cells (never below MIN_WIDTH).
 
     Columns whose index is in ``keep`` (the name) are shrunk last: at 80 columns
-    "contoso-web-prod" and "contoso-web-staging" must not both read "contos…".
+    "contoso-web-prod" and "contoso-web-staging" must not both read "contos…". Columns in
+    ``optional`` are hidden instead (width 0), the rightmost first, while a ``keep`` column would
+    otherwise be cut below LEGIBLE_WIDTH: the OS images' labels and names tell rows apart only
+    when shown whole enough; their OS, size and date are in the details pane anyway.
     """
+    hidden: set[int] = set()
+    while True:
+        shown = [i for i in range(len(widths)) if i not in hidden]
+        fitted = _shrink([widths[i] for i in shown], available, [shown.index(i) for i in keep if i in shown])
+        result = [0] * len(widths)
+        for position, index in enumerate(shown):
+            result[index] = fitted[position]
+        cut = any(result[i] < min(widths[i], LEGIBLE_WIDTH) for i in keep)
+        left = [i for i in optional if i not in hidden]
+        if not cut or not left:
+            return result
+        hidden.add(max(left))
+
+
+def _shrink(widths: Sequence[int], available: int, keep: Sequence[int]) -> list[int]:
     result = list(widths)
     excess = sum(result) + GAP * max(len(result) - 1, 0) - available
     others = [i for i in range(len(result)) if i not in keep]
@@ -268,9 +291,11 @@ class BigTable(ScrollView, can_focus=True):
         if len(self.model.view) + 1 > self.size.height:
             available -= self.styles.scrollbar_size_vertical
         keep = [i for i, col in enumerate(self.model.columns) if col.keep]
-        widths = fit_widths(self.model.widths, available - 1, keep)
+        optional = [i for i, col in enumerate(self.model.columns) if col.optional]
+        widths = fit_widths(self.model.widths, available - 1, keep, optional)
         self.widths = widths
-        total_width = sum(widths) + GAP * max(len(widths) - 1, 0) + 1
+        shown = [w for w in widths if w]
+        total_width = sum(shown) + GAP * max(len(shown) - 1, 0) + 1
         self.virtual_size = Size(total_width, len(self.model.view) + 1)
 
     def on_focus(self, event: events.Focus) -> None:
@@ -361,6 +386,8 @@ class BigTable(ScrollView, can_focus=True):
     def _column_at(self, x: int) -> int | None:
         position = 0
         for index, width in enumerate(self.widths):
+            if not width:  # hidden (optional, no room)
+                continue
             if position <= x < position + width + GAP:
                 return index
             position += width + GAP
@@ -411,6 +438,8 @@ class BigTable(ScrollView, can_focus=True):
         model = self.model
         parts: list[Segment] = []
         for index, (col, width) in enumerate(zip(model.columns, self.widths, strict=False)):
+            if not width:  # hidden (optional, no room)
+                continue
             label = col.label
             if index == model.sort_column:
                 label = f"{label} {'▼' if model.sort_reverse else '▲'}"
@@ -434,6 +463,8 @@ class BigTable(ScrollView, can_focus=True):
         parts: list[Segment] = []
         cells = zip(self.model.columns, self.widths, row.cells, strict=False)
         for index, (col, width, text) in enumerate(cells):
+            if not width:  # hidden (optional, no room)
+                continue
             style = base
             if col.style is not None and not is_cursor and mark != REMOVED:
                 extra = col.style(text)
