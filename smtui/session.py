@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,12 +92,22 @@ def emulator_connection(
 
 def _child_emulator_connection(directory: Path, seed: str, read_only: bool) -> Connection:
     """Start ``smtui.emulator.embedded`` as a child process; it stops when its stdin closes."""
-    from smtui.emulator.dirlock import DataDirBusy, RunningEmulator, read_holder
+    return _spawn_child_emulator(directory, seed)(read_only)
+
+
+def _spawn_child_emulator(directory: Path, seed: str) -> Callable[[bool], Connection]:
+    """Start the child emulator now (or find the one serving ``directory``); the returned call
+    waits until it listens and connects (``read_only``), so the caller can do other work meanwhile.
+
+    Raises:
+        OSError: The data directory or the child's log could not be created.
+    """
+    from smtui.emulator.dirlock import DataDirBusy, read_holder
 
     holder = read_holder(directory)
     if holder is not None and holder.port and _alive(holder.pid):
         # An emulator serves this directory already: connect without starting a Python to learn it.
-        return _running_emulator_connection(DataDirBusy(directory, holder), read_only)
+        return functools.partial(_running_emulator_connection, DataDirBusy(directory, holder))
     log = directory / "embedded.log"  # the child's stderr: a Textual screen must not receive it
     with open(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as err:
         command = [sys.executable, "-m", "smtui.emulator.embedded", "--data-dir", os.fspath(directory)]
@@ -107,6 +118,15 @@ def _child_emulator_connection(directory: Path, seed: str, read_only: bool) -> C
             stderr=err,
             start_new_session=True,  # the terminal's Ctrl-C / Ctrl-Z are the console's, not the child's
         )
+    return functools.partial(_await_child_emulator, child, directory, log)
+
+
+def _await_child_emulator(
+    child: subprocess.Popen[bytes], directory: Path, log: Path, read_only: bool
+) -> Connection:
+    """Wait for the child's ``ready`` line and connect to it (stopping it if it failed)."""
+    from smtui.emulator.dirlock import DataDirBusy, RunningEmulator, read_holder
+
     assert child.stdout is not None
     line = _read_line(child.stdout, EMULATOR_START_TIMEOUT)
     word, _, payload = line.decode("utf-8", "replace").strip().partition(" ")
@@ -255,35 +275,37 @@ async def aresolve_connection(
     return await run_off_loop(resolve, timeout=timeout)
 
 
-def resolve_early(resolver: ConnectionResolver, profile: str | None, read_only: bool) -> Future[Connection]:
+def resolve_early(
+    resolver: ConnectionResolver,
+    profile: str | None,
+    read_only: bool,
+    *,
+    emulator_data: Path | None = None,
+) -> Future[Connection]:
     """Resolve the connection (keyring, embedded emulator start) in a daemon thread right away.
 
     Importing Textual takes a few hundred milliseconds; starting the emulator meanwhile makes
-    the first row appear sooner. A daemon thread, so a hung keyring never blocks exit.
+    the first row appear sooner. A daemon thread, so a hung keyring never blocks exit. The
+    embedded emulator's process is started here, on the calling thread: a new thread gets the
+    GIL only between the caller's imports, which delayed the start by 0.1-0.15 s.
     """
     future: Future[Connection] = Future()
+    connect = functools.partial(resolver, profile, read_only=read_only)
+    with contextlib.suppress(Exception):  # anything odd: the thread resolves it and reports it
+        if wanted_profile(profile) is None:
+            directory = paths.ensure_private_dir(emulator_data or paths.emulator_data_dir())
+            connect = functools.partial(_spawn_child_emulator(directory, EMULATOR_SEED), read_only)
 
     def run() -> None:
         try:
-            connection = resolver(profile, read_only=read_only)
+            connection = connect()
         except BaseException as exc:  # handed to the app, which explains it on screen
             future.set_exception(exc)
             return
-        # Waiting for the emulator left this thread idle; the event loop would import these in
-        # create_client, where they hold back the frame's paint. Measured in bench/tui.py.
-        _import_client_modules()
         future.set_result(connection)
 
     threading.Thread(target=run, name="smtui-connect", daemon=True).start()
     return future
-
-
-def _import_client_modules() -> None:
-    """Import what ``Connection.create_client`` needs (httpx, the codec, 73 model dataclasses:
-    0.3-0.5 s), here rather than on the event loop, where it would hold back the first frame."""
-    with contextlib.suppress(Exception):  # the app imports them again and reports any failure
-        import smtui.api.client  # noqa: F401
-        import smtui.profiles.audit  # noqa: F401
 
 
 def build_app(
@@ -304,7 +326,7 @@ def build_app(
     # The embedded emulator in a process of its own, started before Textual is imported: the two
     # start-ups then overlap on two cores (issue 12 §2).
     resolver = connection_resolver(emulator_data=emulator_data, emulator_process=True)
-    future = resolve_early(resolver, profile, read_only)
+    future = resolve_early(resolver, profile, read_only, emulator_data=emulator_data)
     from smtui.tui.app import SmtuiApp  # Textual is imported on this path only
 
     return SmtuiApp(profile, read_only=read_only, resolver=resolver, connection_future=future, **options)

@@ -20,7 +20,10 @@ removed as soon as OpenSSL has read it.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -31,13 +34,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Union
-
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from typing import TYPE_CHECKING, Union
 
 from smtui.api.errors import CertificateError
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 ENV_KEYFILE = "CLIENT_AUTH_KEYFILE"
 """Environment variable naming the PEM private key file (used when ``auth`` gives none)."""
@@ -69,8 +71,6 @@ class ClientCertificate:
         key_source: Where the key came from, for messages (``"the key file /x/priv.pem"``).
         cert_source: Where the certificate came from.
         thumbprint: SHA-1 of the DER certificate, upper-case hex — what the portal shows.
-        subject: The certificate subject, RFC 4514.
-        not_valid_after: Expiry (UTC).
     """
 
     key_pem: bytes = field(repr=False)
@@ -78,8 +78,24 @@ class ClientCertificate:
     key_source: str
     cert_source: str
     thumbprint: str
-    subject: str
-    not_valid_after: datetime
+
+    @property
+    def subject(self) -> str:
+        """The certificate subject, RFC 4514."""
+        return _leaf(self.cert_pem).subject.rfc4514_string()
+
+    @property
+    def not_valid_after(self) -> datetime:
+        """Expiry (UTC)."""
+        return _leaf(self.cert_pem).not_valid_after_utc
+
+
+@functools.lru_cache(maxsize=8)
+def _leaf(cert_pem: bytes) -> x509.Certificate:
+    """The first certificate of ``cert_pem``, parsed (on demand: the import costs ~50 ms)."""
+    from cryptography import x509
+
+    return x509.load_pem_x509_certificate(_blocks(cert_pem, _CERT_LABELS)[0])
 
 
 @dataclass(frozen=True)
@@ -174,42 +190,65 @@ def _check(key: _Found, cert: _Found) -> ClientCertificate:
         raise CertificateError(
             f"the management key from {key.source} is encrypted; give an unencrypted PEM key"
         )
-    try:
-        # Skipping RSA's consistency check (100+ ms of every launch) is safe here: the key is the
-        # user's own file, Python never signs with it, and OpenSSL checks it again when the TLS
-        # context loads it; the match with the certificate below is still checked.
-        private_key: PrivateKeyTypes = serialization.load_pem_private_key(
-            key_blocks[0], password=None, unsafe_skip_rsa_key_validation=True
-        )
-    except (ValueError, TypeError) as exc:
-        raise CertificateError(f"the management key from {key.source} cannot be loaded: {exc}") from None
-
     cert_blocks = _blocks(cert.data, _CERT_LABELS)
     if not cert_blocks:
         raise CertificateError(f"the management certificate from {cert.source} holds no PEM certificate")
+    key_pem, cert_pem = key_blocks[0] + b"\n", b"\n".join(cert_blocks) + b"\n"
+    # OpenSSL loads both and checks that the key belongs to the certificate (~1 ms), as it does
+    # for every TLS context; only when it refuses is the cryptography package loaded (~50 ms
+    # of every start otherwise), to say precisely what is wrong.
     try:
-        leaf = x509.load_pem_x509_certificate(cert_blocks[0])
+        with _pem_paths(cert_pem, key_pem) as (cert_path, key_path):
+            ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(cert_path, key_path)
+        der = _der(cert_blocks[0])
+    except (ssl.SSLError, ValueError):
+        _explain_refusal(key, key_blocks[0], cert, cert_blocks[0])
+        raise CertificateError(
+            f"OpenSSL refused the management certificate ({cert.source}) with key ({key.source})"
+        ) from None
+    return ClientCertificate(
+        key_pem=key_pem,
+        cert_pem=cert_pem,
+        key_source=key.source,
+        cert_source=cert.source,
+        thumbprint=hashlib.sha1(der).hexdigest().upper(),
+    )
+
+
+def _der(cert_block: bytes) -> bytes:
+    """The DER bytes inside one PEM certificate block."""
+    body = b"".join(line for line in cert_block.splitlines()[1:-1] if b":" not in line)
+    try:
+        return base64.b64decode(body, validate=True)
+    except binascii.Error as exc:
+        raise ValueError(f"not base64: {exc}") from None
+
+
+def _explain_refusal(key: _Found, key_block: bytes, cert: _Found, cert_block: bytes) -> None:
+    """Raise the precise :class:`CertificateError` for a key/certificate pair OpenSSL refused."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        # Skipping RSA's consistency check (100+ ms) is safe here: the key is the user's own
+        # file and Python never signs with it; the match with the certificate is checked below.
+        private_key = serialization.load_pem_private_key(
+            key_block, password=None, unsafe_skip_rsa_key_validation=True
+        )
+    except (ValueError, TypeError) as exc:
+        raise CertificateError(f"the management key from {key.source} cannot be loaded: {exc}") from None
+    try:
+        leaf = x509.load_pem_x509_certificate(cert_block)
     except ValueError as exc:
         raise CertificateError(
             f"the management certificate from {cert.source} cannot be loaded: {exc}"
         ) from None
-
     spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     if private_key.public_key().public_bytes(*spki) != leaf.public_key().public_bytes(*spki):
         raise CertificateError(
             f"the management key from {key.source} does not match the certificate from {cert.source} "
             f"(subject {leaf.subject.rfc4514_string()})"
         )
-    der = leaf.public_bytes(serialization.Encoding.DER)
-    return ClientCertificate(
-        key_pem=key_blocks[0] + b"\n",
-        cert_pem=b"\n".join(cert_blocks) + b"\n",
-        key_source=key.source,
-        cert_source=cert.source,
-        thumbprint=hashlib.sha1(der).hexdigest().upper(),
-        subject=leaf.subject.rfc4514_string(),
-        not_valid_after=leaf.not_valid_after_utc,
-    )
 
 
 def build_ssl_context(

@@ -6,7 +6,6 @@ import argparse
 import os
 import platform
 import sys
-from importlib import metadata
 from typing import TYPE_CHECKING
 
 from smtui.commands.output import guarded, print_json
@@ -28,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _version(package: str) -> str | None:
+    from importlib import metadata  # ~20 ms (email parsing): not on the console's start path
+
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:

@@ -22,13 +22,16 @@ import socket
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from smtui.api.operations import ApiRequest
-from smtui.api.response import ErrorInfo, Response
 from smtui.profiles import paths
 from smtui.profiles.paths import JsonObject
+
+if TYPE_CHECKING:
+    # Annotations only: the console loads this module before its first frame, the API later.
+    from smtui.api.operations import ApiRequest
+    from smtui.api.response import ErrorInfo, Response
 
 logger = logging.getLogger(__name__)
 

@@ -22,17 +22,19 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import keyring
-import keyring.backend
-import keyring.errors
-from keyring.backends import chainer, fail, null
+from typing import TYPE_CHECKING, Any
 
 from smtui.profiles import paths
 from smtui.profiles.blocking import call_with_timeout
 from smtui.profiles.errors import CredentialStoreError
 from smtui.profiles.paths import JsonObject
+
+if TYPE_CHECKING:
+    # keyring is imported where a profile's paths are read or written (~35 ms): the console on
+    # the embedded emulator and the commands that touch no profile never load it.
+    import keyring.backend
+
+    _Backend = keyring.backend.KeyringBackend
 
 SERVICE = "smtui"
 """Keyring service name under which smtui stores entries."""
@@ -111,6 +113,8 @@ def _backend_name(backend: keyring.backend.KeyringBackend) -> str:
 
 
 def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
+    from keyring.backends import fail, null
+
     if isinstance(backend, fail.Keyring):
         return "no keyring backend is available on this host"
     if isinstance(backend, null.Keyring):
@@ -120,11 +124,10 @@ def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
     return None
 
 
-_Backend = keyring.backend.KeyringBackend
-
-
 def _select(backend: _Backend) -> tuple[_Backend | None, str | None]:
     """The backend to use (or None) and, if none, why."""
+    from keyring.backends import chainer
+
     if isinstance(backend, chainer.ChainerBackend):
         children = list(backend.backends)
         safe = [child for child in children if _unusable_reason(child) is None]
@@ -145,6 +148,8 @@ def _active_backend() -> tuple[keyring.backend.KeyringBackend | None, str, str |
 
     def detect() -> tuple[keyring.backend.KeyringBackend, keyring.backend.KeyringBackend | None, str | None]:
         # Listing a chainer's backends instantiates them, which may talk to D-Bus: keep it timed.
+        import keyring
+
         backend = keyring.get_keyring()
         return (backend, *_select(backend))
 
@@ -157,6 +162,13 @@ def _active_backend() -> tuple[keyring.backend.KeyringBackend | None, str, str |
         return None, "error", f"the keyring could not be initialised ({type(exc).__name__})"
     name = _backend_name(chosen) if chosen is not None else _backend_name(backend)
     return chosen, name, reason
+
+
+def _keyring_error() -> type[Exception]:
+    """keyring's base exception (imported by then: only asked after a backend was chosen)."""
+    from keyring.errors import KeyringError
+
+    return KeyringError
 
 
 def _mark_unresponsive(message: str) -> None:
@@ -297,7 +309,7 @@ def store_cert_paths(profile_name: str, cert_paths: CertPaths) -> KeyringStatus:
             except TimeoutError as exc:
                 _mark_unresponsive(str(exc))
                 reason = _unresponsive
-            except keyring.errors.KeyringError as exc:
+            except _keyring_error() as exc:
                 reason = f"{name} refused to store ({type(exc).__name__})"
             else:
                 entries = _read_fallback()
@@ -344,7 +356,7 @@ def load_cert_paths(profile_name: str) -> CertPaths | None:
                 f"the keyring ({name}) did not answer within {timeout():g} s while reading profile "
                 f"{profile_name!r}; unlock it or set PYTHON_KEYRING_BACKEND"
             ) from None
-        except keyring.errors.KeyringError as exc:
+        except _keyring_error() as exc:
             raise CredentialStoreError(
                 f"the keyring ({name}) could not read profile {profile_name!r}: {type(exc).__name__}"
             ) from None
@@ -371,5 +383,5 @@ def delete_cert_paths(profile_name: str) -> None:
             )
         except TimeoutError as exc:
             _mark_unresponsive(str(exc))
-        except keyring.errors.KeyringError:  # PasswordDeleteError: there was nothing to delete
+        except _keyring_error():  # PasswordDeleteError: there was nothing to delete
             pass

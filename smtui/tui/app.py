@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -46,6 +48,9 @@ if TYPE_CHECKING:
 DEFAULT_REFRESH_INTERVAL = 15.0
 """Seconds between automatic reloads of the list on screen."""
 
+FIRST_FRAME_WAIT = 1.0
+"""Seconds connecting waits for the first frame before it loads the client anyway."""
+
 
 def default_user_host() -> str:
     """``user@host`` of this machine (on a jump host: where the certificate lives)."""
@@ -54,6 +59,13 @@ def default_user_host() -> str:
     except Exception:  # no login name in some containers
         user = "?"
     return f"{user}@{socket.gethostname()}"
+
+
+def import_client_modules() -> None:
+    """Import what connecting and the first listing need (failures surface where they are used)."""
+    with contextlib.suppress(Exception):
+        import smtui.api.client  # noqa: F401
+        import smtui.profiles.audit  # noqa: F401
 
 
 class SmtuiApp(App[None]):
@@ -119,6 +131,9 @@ class SmtuiApp(App[None]):
     ) -> None:
         super().__init__()
         self._connection_future = connection_future
+        self._painted = asyncio.Event()
+        """Set once the browse screen's first frame is on screen (it then calls warm_up)."""
+        self._client_import: asyncio.Future[None] | None = None
         self.profile = profile
         self.read_only = read_only
         self.connection = connection
@@ -157,6 +172,34 @@ class SmtuiApp(App[None]):
         self.update_header()
         self.connect()
         self.set_interval(1.0, self._tick)
+
+    def warm_up(self, *, actions: bool = False) -> None:
+        """Import in a thread what comes next, so the event loop later finds it imported.
+
+        The browse screen calls it once its first frame is painted, for the client (httpx, the
+        codec, 73 model classes: ~0.2 s, while the emulator or keyring is still on its way), and
+        once the first rows are painted, with ``actions``, for what the action keys open
+        (dialogs, the request preview). Not earlier: a thread's imports share the GIL and would
+        hold those paints back. Measured in bench/tui.py.
+        """
+        if actions:
+            from smtui.tui.action_table import preload
+
+            threading.Thread(target=preload, name="smtui-warm-up", daemon=True).start()
+            return
+        self._painted.set()
+        if self._client_import is None:
+            self._client_import = asyncio.ensure_future(asyncio.to_thread(import_client_modules))
+
+    async def _import_client(self) -> None:
+        """The client's modules, imported off the event loop once the first frame is painted
+        (or after FIRST_FRAME_WAIT): a connection ready earlier must not delay that paint."""
+        if self._client_import is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._painted.wait(), timeout=FIRST_FRAME_WAIT)
+            self.warm_up()
+        assert self._client_import is not None
+        await self._client_import
 
     async def on_unmount(self) -> None:
         await self._disconnect()
@@ -207,6 +250,7 @@ class SmtuiApp(App[None]):
             read_only=self.read_only,
         )
         self.update_header()
+        await self._import_client()
         try:
             client = conn.create_client()
         except Exception as exc:

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from smtui.api import models
 from smtui.tui.nodes import (
     CATEGORY_TITLES,
     COLUMNS,
@@ -26,10 +25,12 @@ from smtui.tui.nodes import (
 )
 
 if TYPE_CHECKING:
+    # Annotations only: the 73 model classes load with the client, off the first frame's path.
+    from smtui.api import models
     from smtui.api.client import ServiceManagementClient
     from smtui.api.response import Response
 
-M = TypeVar("M", bound=models.WireObject)
+M = TypeVar("M", bound="models.WireObject")
 
 CATEGORY_ABOUT: dict[Kind, str] = {
     Kind.SERVICES: "cloud services, their deployments, roles and VMs",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import ssl
 import stat
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 import trustme
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 
 from smtui.api import auth as auth_module
 from smtui.api.auth import build_ssl_context, resolve_certificate
@@ -254,7 +256,8 @@ def test_temporary_file_fallback_is_private_and_removed(
         {"keyvalue": cert_files.key_pem, "certvalue": cert_files.cert_pem}, environ=EMPTY_ENV
     )
     build_ssl_context(cert, ca_bundle=str(cert_files.ca))
-    assert observed == [(0o700, 0o600, 0o600)]
+    # Twice: resolve_certificate has OpenSSL check that key and certificate belong together.
+    assert observed == [(0o700, 0o600, 0o600)] * 2
     assert _entries(tmp_path) == set()
 
 
@@ -269,10 +272,39 @@ def test_temporary_file_is_removed_even_when_openssl_fails(
     ) -> None:
         raise ssl.SSLError("simulated refusal")
 
-    monkeypatch.setattr(ssl.SSLContext, "load_cert_chain", refuse)
     cert = resolve_certificate(
         {"keyvalue": cert_files.key_pem, "certvalue": cert_files.cert_pem}, environ=EMPTY_ENV
     )
+    monkeypatch.setattr(ssl.SSLContext, "load_cert_chain", refuse)
     with pytest.raises(CertificateError, match="OpenSSL refused"):
         build_ssl_context(cert)
     assert _entries(tmp_path) == set()
+    # resolve_certificate has OpenSSL load the pair too: a refusal there is reported the same way.
+    with pytest.raises(CertificateError, match="OpenSSL refused"):
+        resolve_certificate(
+            {"keyvalue": cert_files.key_pem, "certvalue": cert_files.cert_pem}, environ=EMPTY_ENV
+        )
+    assert _entries(tmp_path) == set()
+
+
+def test_a_good_pair_is_checked_without_loading_cryptography(cert_files: CertFiles) -> None:
+    """The check every start makes is OpenSSL's; cryptography (~50 ms to import) only explains a
+    refusal. Thumbprint, subject and expiry are still those of the certificate."""
+    from cryptography import x509
+
+    files = {"keyfile": str(cert_files.key), "certfile": str(cert_files.cert)}
+    code = (
+        "import sys; from smtui.api.auth import resolve_certificate; "
+        f"c = resolve_certificate({files!r}, environ={{}}); "
+        "print(c.thumbprint, 'cryptography' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    leaf = x509.load_pem_x509_certificate(cert_files.cert.read_bytes())
+    assert out == [leaf.fingerprint(hashes.SHA1()).hex().upper(), "False"]
+    cert = resolve_certificate(
+        {"keyfile": str(cert_files.key), "certfile": str(cert_files.cert)}, environ=EMPTY_ENV
+    )
+    assert cert.subject == leaf.subject.rfc4514_string()
+    assert cert.not_valid_after == leaf.not_valid_after_utc

@@ -153,3 +153,32 @@ def test_certificate_directory_holding_keys_is_0700(emulator: Any, tmp_path: Pat
     fresh = tmp_path / "fresh" / "certs"
     certs.ensure_ca(fresh)
     assert stat.S_IMODE(os.stat(fresh).st_mode) == 0o700
+
+
+def test_the_publishsettings_bundle_is_made_once_per_key_and_kept_private(
+    tmp_path: Path, emulator_certs: Path, monkeypatch: Any
+) -> None:
+    """The PKCS#12 export (~45 ms) is kept for the next start, 0600, and remade for a new pair."""
+    import shutil
+
+    from smtui.emulator import certs
+
+    directory = tmp_path / "certs"
+    shutil.copytree(emulator_certs, directory)
+    pair = certs.KeyPair(directory / "management.pem", directory / "management.key")
+    first = certs.pkcs12_base64(pair)
+    cache = directory / "management.p12.b64"
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+
+    exported: list[object] = []
+    real = pkcs12.serialize_key_and_certificates
+    monkeypatch.setattr(pkcs12, "serialize_key_and_certificates", lambda *a: exported.append(a) or real(*a))
+    assert certs.pkcs12_base64(pair) == first and not exported  # the next start reads it back
+
+    other = certs.ensure_management_cert(tmp_path / "other", "management", "another certificate")
+    shutil.copy(other.cert, pair.cert)
+    shutil.copy(other.key, pair.key)
+    remade = certs.pkcs12_base64(pair)
+    assert exported and remade != first
+    _key, cert, _ = pkcs12.load_key_and_certificates(base64.b64decode(remade), None)
+    assert cert is not None and cert.subject.rfc4514_string() == "CN=another certificate"

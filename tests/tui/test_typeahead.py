@@ -65,8 +65,11 @@ async def test_a_destructive_key_is_not_replayed_onto_an_unseen_list(
         demo_emulator.faults.latency = SLOW
         try:
             type_fast(app, "enter", "d")
-            await wait_for(pilot, lambda: any("Not applied: d" in n.message for n in app._notifications),
-                           what="the notice that d was dropped")
+            await wait_for(
+                pilot,
+                lambda: any("Not applied: d" in n.message for n in app._notifications),
+                what="the notice that d was dropped",
+            )
             assert browse.table.row_count == 0  # the deployments were not shown yet
             await wait_for(pilot, lambda: loaded(app, Kind.SERVICE), what="the deployments")
         finally:
@@ -90,3 +93,30 @@ async def test_a_jump_typed_before_the_console_is_connected_is_applied(
         images = category(Kind.IMAGES).key
         await wait_for(pilot, lambda: app.browse.current.key == images and images in app.browse.listings,
                        timeout=30, what="the OS images listed")  # fmt: skip
+
+
+async def test_the_loading_indicator_shows_only_when_connecting_takes_a_while(
+    emulator_factory: Any, make_app: Any, demo_emulator: Any
+) -> None:
+    """Drawn from the first frame on, its animation cost every launch ~0.05 s (issue 12 §2): now a
+    connection still on its way after SLOW_CONNECTION shows it, until the first list arrives."""
+    from smtui.tui.screens.browse import SLOW_CONNECTION
+    from smtui.tui.widgets.resource_list import ResourceList
+
+    slow = emulator_factory(seed="demo", faults="latency=1.5")
+    app = make_app(slow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.browse is not None and app.browse.is_mounted, what="the browse")
+        listing = app.browse.query_one(ResourceList)
+        await wait_for(
+            pilot, lambda: listing.has_class("-loading"), timeout=SLOW_CONNECTION + 5, what="the indicator"
+        )
+        assert app.client is None  # still connecting
+        await wait_for(pilot, lambda: app.client is not None, timeout=30, what="the connection")
+        await wait_for(pilot, lambda: not listing.has_class("-loading"), what="the indicator gone")
+
+    fast = make_app(demo_emulator)
+    async with fast.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: fast.client is not None, what="the connection")
+        await pilot.pause()
+        assert not fast.browse.query_one(ResourceList).has_class("-loading")

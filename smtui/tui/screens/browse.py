@@ -102,6 +102,9 @@ NARROW = 100
 STALE_AFTER = 5.0
 """Seconds after which a cached listing is reloaded when the user navigates back to it."""
 
+SLOW_CONNECTION = 0.5
+"""Seconds of connecting after which the list shows the animated loading indicator."""
+
 
 def read_only_reason(action: registry.ResourceAction) -> str:
     """What a write action says in a read-only profile."""
@@ -153,6 +156,7 @@ class BrowseScreen(Screen[None]):
         self.listings: dict[str, Listing] = {}
         self.items: dict[str, Item] = {}
         self._details_timer: Timer | None = None
+        self._connecting_timer: Timer | None = None
         self._from_tree = False
         self._labels: dict[str, str] = {}
         """Node key → label from the last listing that showed it (a deployment's carries its slot)."""
@@ -191,9 +195,17 @@ class BrowseScreen(Screen[None]):
         if self.smtui.client is None and not self.listings:
             # The connection may already be up (a fast emulator): only then is there nothing to wait for.
             self.query_one(ResourceList).table.empty_text = "Connecting…"
-            self.query_one(ResourceList).set_loading(True)
+            # The animated indicator only for a connection that takes a while: drawn from the first
+            # frame on, it cost every start ~0.05 s of paints while the client loads (bench/tui.py).
+            self._connecting_timer = self.set_timer(SLOW_CONNECTION, self._show_connecting)
         self.table.focus()
         self.watch(self.app, "operations_open", self._show_operations, init=False)
+        self.call_after_refresh(self.smtui.warm_up)  # a screen's callbacks run after its paint
+
+    def _show_connecting(self) -> None:
+        self._connecting_timer = None
+        if not self._connected_seen:
+            self.query_one(ResourceList).set_loading(True)
 
     def _show_operations(self, shown: bool) -> None:
         self.query_one(OpsSidebar).set_class(shown, "-visible")
@@ -209,6 +221,9 @@ class BrowseScreen(Screen[None]):
             self.query_one(NavTree).set_root_label(
                 info.subscription_name or f"Subscription {info.subscription_id[:8]}"
             )
+        if self._connecting_timer is not None:
+            self._connecting_timer.stop()
+            self._connecting_timer = None
         self.query_one(ResourceList).set_loading(False)  # "connecting…" is over
         if services is not None and services.is_successful:
             self._store(services_listing(category(Kind.SERVICES), services))
@@ -216,6 +231,8 @@ class BrowseScreen(Screen[None]):
         self._chosen_before_connect = None
         self._connected_seen = True
         self.navigate(ref, focus_key)
+        # Once the first rows are painted: load what the action keys open (dialogs, models).
+        self.call_after_refresh(self.smtui.warm_up, actions=True)
 
     def on_connection_reset(self, message: ConnectionReset) -> None:
         """Forget everything loaded (the connection is about to change)."""

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
@@ -62,6 +63,8 @@ class DetailsPane(Vertical):
         self.title = ""
         self.props: list[Prop] = []
         self.zoomed = False
+        self._xml_pending: tuple[str, str] | None = None
+        """The XML tab's text and lexer, not rendered yet (the tab is not shown)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="details-title")
@@ -124,17 +127,33 @@ class DetailsPane(Vertical):
         self.query_one(PropertyTree).show(props, identity or title)
         if self.zoomed:
             self._render_full()
-        from rich.syntax import Syntax  # pygments: 0.1 s that the first frame does not need
-
         raw, lexer = raw_text(source)
         self.raw = raw
+        self._xml_pending = raw, lexer
+        if self.active_tab == "xml":
+            self._render_xml()
+        self._fill(self.query_one("#req", BigTable), request_rows(source))
+
+    @on(TabbedContent.TabActivated)
+    def _on_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "xml":
+            self._render_xml()
+
+    def _render_xml(self) -> None:
+        """Highlight the XML tab's body when that tab is shown: the highlighter (pygments, ~0.1 s
+        to import) then never holds back the paint of the first rows, nor of each cursor move."""
+        if self._xml_pending is None:
+            return
+        from rich.syntax import Syntax
+
+        raw, lexer = self._xml_pending
+        self._xml_pending = None
         body: Syntax | Text = (
             Syntax(raw, lexer, theme="ansi_dark", background_color="default", word_wrap=True)
             if lexer in ("xml", "json")
             else Text(raw)
         )
         self.query_one("#xml-body", Static).update(body)
-        self._fill(self.query_one("#req", BigTable), request_rows(source))
 
     def set_zoomed(self, zoomed: bool) -> None:
         """Zoomed, the properties show every node expanded with long values whole, wrapped."""

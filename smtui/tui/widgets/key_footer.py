@@ -31,6 +31,10 @@ PALETTE_WIDTH = 11
 """Cells taken by the command-palette key docked on the right (``▏^p palette``)."""
 
 
+_Entry = tuple[Binding, bool, str, str | None]
+"""A key the footer shows: binding, enabled, tooltip, CSS classes."""
+
+
 class KeyFooter(Footer):
     """A compact footer that always shows :data:`PINNED` and only contextual keys that fit."""
 
@@ -41,11 +45,24 @@ class KeyFooter(Footer):
         self._composed_width = 0
         self._ready = False
         """The screen has told us its bindings once (before that there is nothing to show)."""
+        self._composed: tuple[object, ...] = ()
+        """What the footer shows now (keys, wording, enabled), to skip recomposing the same."""
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        """The screen's bindings changed: recompose (Textual's Footer does it after a refresh)."""
+        """The screen's bindings changed: recompose after a refresh, as Textual's Footer does,
+        but only if what it shows changed (focus moves and selections signal often with the
+        same keys; each recompose mounts every key again: ~0.05 s twice in every start)."""
         self._ready = True
-        super().bindings_changed(screen)
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if not self.is_attached:
+            return
+        width = self.size.width or self.app.size.width
+        if width == self._composed_width and self._entries(width)[1] == self._composed:
+            return
+        await self.recompose()
 
     def shown_bindings(self, width: int) -> list[tuple[Binding, bool, str]]:
         """The bindings the footer shows at ``width`` cells, left to right."""
@@ -86,23 +103,29 @@ class KeyFooter(Footer):
         # Compact FooterKey: key, a space, the description, one cell of margin.
         return cell_len(self.app.get_key_display(binding)) + 1 + cell_len(binding.description) + 1
 
-    def compose(self) -> ComposeResult:
-        if not self._ready:
-            return
-        width = self.size.width or self.app.size.width
-        self._composed_width = width
-        shown = self.shown_bindings(width)
-        self.styles.grid_size_columns = len(shown)
-        for binding, enabled, tooltip in shown:
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                disabled=not enabled,
-                tooltip=tooltip,
-            ).data_bind(compact=Footer.compact)
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+    def _pinned_app_bindings(self) -> list[tuple[Binding, bool, str]]:
+        """The app's pinned keys, read from its class: before the screen has announced its
+        bindings, asking it for them would ask widgets that are not mounted yet."""
+        declared = Binding.make_bindings(b for b in type(self.app).BINDINGS if isinstance(b, Binding))
+        seen: set[str] = set()
+        pinned = []
+        for binding in declared:  # one per key ("question_mark,f1" is two): keep the first
+            if binding.show and binding.id in self.PINNED_IDS and binding.id not in seen:
+                seen.add(binding.id)
+                pinned.append(binding)
+        pinned.sort(key=lambda b: self.PINNED_IDS.index(str(b.id)))
+        return [(binding, True, binding.tooltip) for binding in pinned]
+
+    def _entries(self, width: int) -> tuple[list[_Entry], tuple[object, ...]]:
+        """(binding, enabled, tooltip, classes) of each key shown at ``width``, and a summary
+        that compares equal when the footer would look and act the same."""
+        # Until the screen's first bindings signal, the app's pinned keys: the first frame then
+        # shows them instead of an empty row for two more refreshes (bench/tui.py).
+        shown = self.shown_bindings(width) if self._ready else self._pinned_app_bindings()
+        entries: list[_Entry] = [
+            (binding, enabled, tooltip, None) for binding, enabled, tooltip in shown
+        ]
+        if self._ready and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             try:
                 _node, binding, enabled, tooltip = self.screen.active_bindings[
                     self.app.COMMAND_PALETTE_BINDING
@@ -110,15 +133,29 @@ class KeyFooter(Footer):
             except KeyError:
                 pass
             else:
-                yield FooterKey(
-                    binding.key,
-                    self.app.get_key_display(binding),
-                    binding.description,
-                    binding.action,
-                    classes="-command-palette",
-                    disabled=not enabled,
-                    tooltip=binding.tooltip or binding.description,
-                )
+                entries.append((binding, enabled, binding.tooltip or binding.description, "-command-palette"))
+        summary = tuple(
+            (b.key, self.app.get_key_display(b), b.description, b.action, enabled, tooltip, classes)
+            for b, enabled, tooltip, classes in entries
+        )
+        return entries, summary
+
+    def compose(self) -> ComposeResult:
+        width = self.size.width or self.app.size.width
+        self._composed_width = width
+        entries, self._composed = self._entries(width)
+        self.styles.grid_size_columns = sum(1 for *_, classes in entries if classes is None)
+        for binding, enabled, tooltip, classes in entries:
+            key = FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                classes=classes or "",
+                disabled=not enabled,
+                tooltip=tooltip,
+            )
+            yield key.data_bind(compact=Footer.compact) if classes is None else key
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._composed_width:
