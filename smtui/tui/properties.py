@@ -15,9 +15,6 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from lxml import etree
-
-from smtui.api.xml import parse_xml
 from smtui.tui.nodes import Source
 
 SECRET_FIELDS = frozenset({"admin_password", "user_password", "password", "primary", "secondary"})
@@ -259,6 +256,8 @@ def plain_lines(nodes: Sequence[Prop], indent: str = "") -> list[str]:
 
 
 def _mask_tree(root: Any, reveal_keys: bool) -> None:
+    from lxml import etree
+
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -268,6 +267,8 @@ def _mask_tree(root: Any, reveal_keys: bool) -> None:
 
 
 def _locate(root: Any, steps: tuple[tuple[str, int], ...]) -> Any:
+    from lxml import etree
+
     node = root
     for local, index in steps:
         matches = [c for c in node if isinstance(c.tag, str) and etree.QName(c).localname == local]
@@ -283,6 +284,11 @@ def raw_text(source: Source | None, *, reveal_keys: bool = False) -> tuple[str, 
     For an item inside a list or deployment, only its own element is shown (with the
     namespaces it was sent with). JSON bodies (``serializetype`` JSON) are shown whole.
     """
+    # lxml and the hardened parser load with the first document shown, not with the console.
+    from lxml import etree
+
+    from smtui.api.xml import parse_xml
+
     if source is None:
         return "(no request: this list is built in)", "text"
     body: bytes = getattr(source.response, "body", b"") or b""

@@ -34,7 +34,7 @@ def test_the_console_starts_without_the_action_modules() -> None:
     code = (
         "import sys; sys.modules['trio'] = None; import smtui.tui.app; "
         "print(sorted(m for m in ('smtui.tui.actions', 'smtui.tui.dialogs.preview', 'smtui.api.models', "
-        "'smtui.api.client', 'pygments', 'keyring', 'cryptography') if m in sys.modules))"
+        "'smtui.api.client', 'pygments', 'keyring', 'cryptography', 'lxml') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
