@@ -44,7 +44,7 @@ class KeyFooter(Footer):
         super().__init__(compact=True, id=id)
         self._composed_width = 0
         self._ready = False
-        """The screen has told us its bindings once (before that there is nothing to show)."""
+        """The screen has told us its bindings once (before that only the app's pinned keys show)."""
         self._composed: tuple[object, ...] = ()
         """What the footer shows now (keys, wording, enabled), to skip recomposing the same."""
 
