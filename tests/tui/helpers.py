@@ -127,12 +127,10 @@ def loaded(app: Any, kind: Kind | None = None) -> bool:
 
 async def open_row(pilot: Any, app: SmtuiApp, key: str) -> None:
     """Put the cursor on the row ``key`` and press Enter (drill down)."""
+    await select_row(pilot, app, key)
+    await pilot.press("enter")
     browse = app.browse
     assert browse is not None
-    await wait_for(pilot, lambda: key in browse.items, what=f"row {key}")
-    browse.table.focus()
-    browse.table.move_cursor_to_key(key)
-    await pilot.press("enter")
     await wait_for(pilot, lambda: browse.current.key == key and key in browse.listings, what=f"listing {key}")
 
 
@@ -143,6 +141,17 @@ async def select_row(pilot: Any, app: SmtuiApp, key: str) -> None:
     browse.table.focus()
     browse.table.move_cursor_to_key(key)
     await pilot.pause()
+
+
+async def services_shown(pilot: Any) -> Any:
+    """Press 1 once the console has listed its hosted services; the browse screen showing them."""
+    app = pilot.app
+    key = category(Kind.SERVICES).key
+    await wait_for(pilot, lambda: app.browse is not None and key in app.browse.listings, what="the console")
+    await pilot.press("1")
+    browse = app.browse
+    await wait_for(pilot, lambda: browse.current.key == key and browse.table.model.view, what="the services")
+    return browse
 
 
 async def go_to_role(pilot: Any, app: SmtuiApp, service: str, deployment: str, role: str) -> None:

@@ -14,7 +14,15 @@ from textual import events
 from textual.app import App
 from textual.keys import _character_to_key
 
-NAMED = {"tab": "\t", "enter": "\r", "escape": "\x1b", "backspace": "\x7f", "space": " "}
+NAMED = {
+    "tab": "\t",
+    "enter": "\r",
+    "escape": "\x1b",
+    "backspace": "\x7f",
+    "space": " ",
+    "up": None,
+    "down": None,
+}
 
 
 def key_events(*keys: str) -> list[events.Key]:

@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual import events
 from textual.app import App
-from textual.keys import _character_to_key
 from textual.widgets import Button, Checkbox, Select
 
 from smtui.api import operations_compute as compute
@@ -36,22 +34,13 @@ from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.vm_role import ImageChoice, VMRoleBuilder
 from smtui.tui.screens.profile_form import ProfileForm
 from tests.tui.helpers import wait_for
+from tests.tui.keyboard import burst, paste
 
 IMAGE = "ubuntu-14_04-LTS"
 IMAGES = [ImageChoice(IMAGE, "Linux"), ImageChoice("win-2012-R2", "Windows")]
 SIZES = [("Small (1 core)", "Small"), ("Medium (2 cores)", "Medium")]
 THUMB = "0123456789ABCDEF0123456789ABCDEF01234567"
 MEDIA = "https://acct.blob.core.windows.net/vhds"
-NAMED = {
-    "tab": "\t",
-    "shift+tab": None,
-    "enter": "\r",
-    "escape": "\x1b",
-    "space": " ",
-    "ctrl+s": None,
-    "down": None,
-    "up": None,
-}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -63,31 +52,6 @@ class Host(App[None]):
     def __init__(self) -> None:
         super().__init__()
         self.results: list[Any] = []
-
-
-
-
-async def burst(pilot: Any, *keys: str) -> None:
-    """Post every key at once (named keys, or text typed character by character)."""
-    app = pilot.app
-    for key in keys:
-        pairs = [(key, NAMED[key])] if key in NAMED else [(c if c.isalnum() else _character_to_key(c), c)
-                                                          for c in key]  # fmt: skip
-        for name, char in pairs:
-            event = events.Key(name, char)
-            event.set_sender(app)
-            app.post_message(event)
-    await pilot.pause()
-    await pilot.pause()
-
-
-async def paste(pilot: Any, text: str) -> None:
-    """A bracketed paste, routed by the app to the focused widget like the driver's."""
-    event = events.Paste(text)
-    event.set_sender(pilot.app)
-    pilot.app.post_message(event)
-    await pilot.pause()
-    await pilot.pause()
 
 
 async def open_form(pilot: Any, form: Any) -> Any:

@@ -6,22 +6,13 @@ Checked on the screen, as an operator reads it, at 80 and 120 columns with and w
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
-from rich.console import Console
 
 from smtui.tui.nodes import Kind, category
 from smtui.tui.widgets.big_table import BigTable
-from tests.tui.helpers import wait_for
-
-
-def screen_lines(app: Any) -> list[str]:
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True, color_system=None)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text().splitlines()
+from tests.tui.helpers import screen_lines, wait_for
 
 
 async def image_rows(pilot: Any, *, tree: bool) -> tuple[list[str], list[Any]]:

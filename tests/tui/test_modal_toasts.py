@@ -7,14 +7,11 @@ shrinks below them, keeping the focused field in view; typing goes on into that 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from rich.console import Console
-from textual import events
 from textual.app import App
 from textual.geometry import Region
 from textual.screen import ModalScreen
@@ -29,7 +26,8 @@ from smtui.tui.dialogs.preview import RequestPreviewDialog
 from smtui.tui.dialogs.storage_keys import StorageKeysDialog
 from smtui.tui.dialogs.vm_role import ImageChoice, VMRoleBuilder
 from smtui.tui.screens.prompt import PromptScreen
-from tests.tui.helpers import wait_for
+from tests.tui.helpers import screen_lines, wait_for
+from tests.tui.keyboard import burst
 
 IMAGES = [ImageChoice("ubuntu-14_04-LTS", "Linux"), ImageChoice("win-2012-R2", "Windows")]
 SIZES = [("Small (1 core)", "Small"), ("Medium (2 cores)", "Medium")]
@@ -42,23 +40,8 @@ class Host(App[None]):
     """An empty app to push modals on."""
 
 
-
-
-async def burst(pilot: Any, text: str) -> None:
-    """Post every character of ``text`` at once, like one terminal read."""
-    for ch in text:
-        event = events.Key(ch if ch.isalnum() else {" ": "space", "-": "minus"}[ch], ch)
-        event.set_sender(pilot.app)
-        pilot.app.post_message(event)
-    await pilot.pause()
-    await pilot.pause()
-
-
-def screen_text(app: Any) -> str:
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True, color_system=None)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()
+def on_screen(app: Any, text: str) -> bool:
+    return any(text in line for line in screen_lines(app))
 
 
 def shown(widget: Widget) -> Region:
@@ -107,9 +90,11 @@ MODALS: dict[str, Callable[[], ModalScreen[Any]]] = {
     "preview": lambda: RequestPreviewDialog(Request()),
     "storage-keys": lambda: StorageKeysDialog("acct", "a" * 88, "b" * 88),
     "typed-name-confirmation": lambda: ConfirmDialog(
-        "Delete hosted service contoso-web?", "hosted service contoso-web",
+        "Delete hosted service contoso-web?",
+        "hosted service contoso-web",
         "DELETE /<subscription>/services/hostedservices/contoso-web?comp=media",
-        options={"media": ("Also delete the disks and their VHDs", True)}, type_to_confirm="contoso-web",
+        options={"media": ("Also delete the disks and their VHDs", True)},
+        type_to_confirm="contoso-web",
     ),
 }
 
@@ -128,7 +113,7 @@ async def test_a_toast_raised_while_a_modal_is_open_covers_none_of_its_controls(
                        what="the modal")  # fmt: skip
         for n in range(3):
             pilot.app.notify(f"Deleted contoso-web-old-{n}: succeeded", title="Operation done", timeout=60)
-        await wait_for(pilot, lambda: "old-2: succeeded" in screen_text(pilot.app), what="the toasts")
+        await wait_for(pilot, lambda: on_screen(pilot.app, "old-2: succeeded"), what="the toasts")
         await pilot.pause()
         assert covered(pilot.app) == []
 
@@ -145,7 +130,7 @@ async def test_the_field_being_typed_into_stays_in_view_and_takes_the_keys() -> 
         await pilot.pause()
         for n in range(3):
             pilot.app.notify(f"Deleted contoso-web-old-{n}: succeeded", timeout=60)
-        await wait_for(pilot, lambda: "old-2: succeeded" in screen_text(pilot.app), what="the toasts")
+        await wait_for(pilot, lambda: on_screen(pilot.app, "old-2: succeeded"), what="the toasts")
         await burst(pilot, "host-a")
         await pilot.pause()
         assert builder.focused is host and shown(host), "the focused field went out of view"
