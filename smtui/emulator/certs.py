@@ -182,8 +182,8 @@ def pkcs12_base64(pair: KeyPair) -> str:
     ~45 ms of CPU that the embedded emulator would spend while serving the console's first
     request. The cache names the SHA-256 of the PEMs it was made from, so a new pair remakes it.
     """  # noqa: E501
-    pem = pair.cert.read_bytes() + pair.key.read_bytes()
-    digest = hashlib.sha256(pem).hexdigest()
+    cert_pem, key_pem = pair.cert.read_bytes(), pair.key.read_bytes()
+    digest = hashlib.sha256(cert_pem + key_pem).hexdigest()
     cache = pair.key.with_name(pair.key.stem + ".p12.b64")
     try:
         made_from, _, blob = cache.read_text(encoding="ascii").partition("\n")
@@ -191,8 +191,8 @@ def pkcs12_base64(pair: KeyPair) -> str:
         made_from, blob = "", ""
     if made_from == digest and blob:
         return blob
-    key = serialization.load_pem_private_key(pair.key.read_bytes(), None)
-    cert = x509.load_pem_x509_certificate(pair.cert.read_bytes())
+    key = serialization.load_pem_private_key(key_pem, None)
+    cert = x509.load_pem_x509_certificate(cert_pem)
     assert isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey)
     exported = pkcs12.serialize_key_and_certificates(
         b"smtui emulator management certificate", key, cert, None, serialization.NoEncryption()
