@@ -113,6 +113,7 @@ def parse_body(raw: bytes, content_type: str) -> tuple[str, Value]:
         data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict):
             raise ValueError("JSON body must be an object")
+        _check_depth(data)
         if len(data) == 1:
             ((key, value),) = data.items()
             if isinstance(value, dict) and key[:1].isupper() and key not in _SCALAR_ROOT_KEYS:
@@ -123,6 +124,32 @@ def parse_body(raw: bytes, content_type: str) -> tuple[str, Value]:
 
 
 _SCALAR_ROOT_KEYS = {"Label", "Name", "ServiceName", "ConfigurationSets", "RoleName"}
+
+MAX_JSON_DEPTH = 64
+"""Deepest JSON body accepted (a Service Management document is about ten levels deep)."""
+
+
+def _check_depth(data: object) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_JSON_DEPTH`.
+
+    ``json.loads`` itself refuses only what is deeper than the interpreter's recursion limit, which
+    is process-wide and raised by some hosts: the same body was a 400 InvalidXmlRequest or went on
+    to a handler depending on what else ran in the process.
+
+    Raises:
+        ValueError: nested too deep.
+    """
+    level: list[dict[str, object] | list[object]] = [data] if isinstance(data, dict | list) else []
+    for _ in range(MAX_JSON_DEPTH):
+        level = [
+            child
+            for value in level
+            for child in (value.values() if isinstance(value, dict) else value)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return
+    raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
 
 
 def to_xml(tag: str, value: object) -> bytes:

@@ -232,6 +232,21 @@ def test_deeply_nested_body_is_a_400_not_a_500(emulator: Any, content_type: str,
     assert wire.error(r)[0] == "InvalidXmlRequest"
 
 
+def test_deep_json_is_refused_whatever_the_recursion_limit(emulator: Any) -> None:
+    # json.loads only refuses what is deeper than the interpreter's recursion limit; a host that
+    # raised it (some test runners, some embedders) turned the 400 InvalidXmlRequest into a
+    # handler's BadRequest, and the test above failed or passed by the order tests ran in.
+    body = b'{"CreateHostedService": ' + b'{"a":' * 5_000 + b"1" + b"}" * 5_001
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(50_000)
+    try:
+        with wire.client(emulator) as c:
+            r = c.post("/services/hostedservices", content=body, headers={"Content-Type": "application/json"})
+    finally:
+        sys.setrecursionlimit(limit)
+    assert r.status_code == 400 and wire.error(r)[0] == "InvalidXmlRequest", r.text[:300]
+
+
 def test_large_body_is_parsed_off_the_event_loop(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from smtui.emulator import app as emulator_app
 
