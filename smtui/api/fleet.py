@@ -16,6 +16,7 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -172,12 +173,18 @@ async def iter_service_details(
 ) -> AsyncIterator[ServiceResult]:
     """Get every named hosted service with its deployments, yielding each answer as it arrives.
 
-    Every call is started at once; the client's transport bounds how many are on the wire (its
-    adaptive in-flight limit, at most ``max_in_flight``) and applies its retry and back-off policy,
-    so a throttled subscription slows the fan-out down instead of failing it. A service still
-    answered ``503``/``429`` after the transport's retries is asked again, after its
-    ``Retry-After`` (GETs only: nothing is changed by asking twice). Leaving the loop early
-    (``break``, an exception, or cancelling the consuming task) cancels the calls still pending.
+    The client's transport bounds how many calls are on the wire (its adaptive in-flight limit,
+    at most ``max_in_flight``) and applies its retry and back-off policy, so a throttled
+    subscription slows the fan-out down instead of failing it. A service still answered
+    ``503``/``429`` after the transport's retries is asked again, after its ``Retry-After`` (GETs
+    only: nothing is changed by asking twice). Leaving the loop early (``break``, an exception, or
+    cancelling the consuming task) cancels the calls still pending and starts no more.
+
+    At most twice the transport's current in-flight limit calls are started ahead of the answers,
+    and an answer is dropped once yielded: a fan-out over thousands of services keeps a few dozen
+    waiting calls and no answers alive, not all of them. (Started all at once and kept until the end, a 505-
+    service fan-out had ~40 000 more live objects than the whole client, and Python's cyclic
+    garbage collector, which walks them, made 128 in flight 14 % slower than 64.)
 
     Args:
         client: The subscription's client.
@@ -200,11 +207,27 @@ async def iter_service_details(
             response = await client.get_hosted_service(name, embed_detail=True)
         return ServiceResult(name, response)
 
-    tasks = [asyncio.ensure_future(one(name)) for name in service_names]
+    limit = client.transport.limit
+    waiting = iter(service_names)
+    pending: set[asyncio.Task[ServiceResult]] = set()
+    finished: asyncio.Queue[asyncio.Task[ServiceResult]] = asyncio.Queue()
+
+    def start_more() -> None:
+        # Twice the limit: a call waiting out a Retry-After holds no slot on the wire, so the
+        # transport still has calls to send while some of them sleep.
+        for name in itertools.islice(waiting, max(0, 2 * limit.limit - len(pending))):
+            task = asyncio.ensure_future(one(name))
+            pending.add(task)
+            task.add_done_callback(finished.put_nowait)
+
+    start_more()
     try:
-        for next_done in asyncio.as_completed(tasks):
-            yield await next_done
+        while pending:
+            task = await finished.get()
+            pending.discard(task)
+            start_more()
+            yield task.result()
     finally:
-        for task in tasks:
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)

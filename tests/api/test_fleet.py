@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from smtui.api import ServiceManagementClient
-from smtui.api.fleet import deployment_rows, instance_rows, iter_service_details
+from smtui.api.fleet import ServiceResult, deployment_rows, instance_rows, iter_service_details
 
 
 def _client(emu: Any) -> ServiceManagementClient:
@@ -52,3 +53,42 @@ async def test_leaving_the_loop_early_cancels_the_pending_calls(emulator: Any, n
         assert first.service_name in names
         # the client is still usable: nothing left holding its in-flight slots
         assert (await client.list_hosted_services()).is_successful
+
+
+class _CountingClient(ServiceManagementClient):
+    """The real client, counting the Get Hosted Service calls started and not yet answered."""
+
+    started = 0
+    most_started_ahead = 0
+    answered = 0
+
+    async def get_hosted_service(self, *args: Any, **kwargs: Any) -> Any:
+        self.started += 1
+        self.most_started_ahead = max(self.most_started_ahead, self.started - self.answered)
+        try:
+            return await super().get_hosted_service(*args, **kwargs)
+        finally:
+            self.answered += 1
+
+
+async def test_a_big_fan_out_starts_calls_as_answers_come_and_keeps_no_answer(
+    emulator: Any, no_proxy_env: None
+) -> None:
+    # 300 calls with 4 in flight: at most 8 started ahead of the answers (twice the limit), and the
+    # answers already yielded are not kept alive by the fan-out (a 5000-service fleet would keep
+    # them all).
+    auth = {"keyfile": str(emulator.client_key), "certfile": str(emulator.client_cert)}
+    options = {"host": emulator.host, "ca_bundle": str(emulator.ca_file)}
+    options |= {"max_in_flight": 4, "adaptive": False}
+    async with _CountingClient(emulator.subscription_id, auth, options) as client:
+        names = (await _service_names(client)) * 60
+        seen = 0
+        async for result in iter_service_details(client, names[:300]):
+            seen += 1
+            del result
+            if seen == 150:
+                gc.collect()
+                alive = sum(isinstance(o, ServiceResult) for o in gc.get_objects())
+                assert alive <= 8, alive
+        assert seen == 300 and client.answered == 300
+        assert client.most_started_ahead <= 8, client.most_started_ahead
