@@ -114,6 +114,7 @@ class _Stream(httpcore.AsyncNetworkStream):
         self._key: _Key = (None, None)
         self._leading = False
         self._socket: socket.socket | None = None
+        self._watch: asyncio.Task[None] | None = None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         data = await self._inner.read(max_bytes, timeout)
@@ -138,6 +139,22 @@ class _Stream(httpcore.AsyncNetworkStream):
             self._leading = False
             cache.end_priming(self._key)
 
+    async def _watch_for_ticket(self, cache: _Sessions) -> None:
+        """Hand the session on as soon as the server's ticket has been read, not at the first answer.
+
+        A TLS 1.3 server sends its ticket right after the handshake; the first answer may come a
+        server's whole processing time later (RDFE: 0.1-0.5 s), and every other new connection to
+        it waits for the session until then. The pending read of the answer processes the ticket
+        when it arrives, so it is enough to look now and then, for this one connection per server.
+        """
+        delay, waited = 0.001, 0.0
+        while self._cache is not None and waited < 30.0:  # the first read ends it, or aclose()
+            await asyncio.sleep(delay)
+            waited += delay
+            if self._cache is not None and _resumable(self._inner.get_extra_info("ssl_object")):
+                self._keep_session(self._cache)
+            delay = min(delay * 2, 0.05)
+
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         await self._inner.write(buffer, timeout)
 
@@ -145,6 +162,8 @@ class _Stream(httpcore.AsyncNetworkStream):
         if self._cache is not None:
             self._stop_leading(self._cache)
             self._cache = None
+        if self._watch is not None:
+            self._watch.cancel()
         await self._inner.aclose()
 
     async def start_tls(
@@ -182,6 +201,8 @@ class _Stream(httpcore.AsyncNetworkStream):
             _OFFER.reset(token)
         stream = _Stream(inner)
         stream._cache, stream._key, stream._leading = cache, key, leading
+        if leading:
+            stream._watch = asyncio.ensure_future(stream._watch_for_ticket(cache))
         return stream
 
     def get_extra_info(self, info: str) -> Any:

@@ -3,6 +3,7 @@ the certificate of every resumed connection."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from smtui.api import ServiceManagementClient
@@ -62,3 +63,23 @@ async def test_resumed_sessions_are_not_shared_with_another_certificate(
         answers = [r async for r in iter_service_details(foreign, ["a", "b", "c", "d", "e", "f"])]
         assert {r.response.status_code for r in answers} == {403}
         assert (await foreign.list_hosted_services()).status_code == 403
+
+
+async def test_new_connections_resume_before_the_first_answer_comes(
+    emulator_factory: Any, no_proxy_env: None
+) -> None:
+    # The first connection's ticket comes right after its handshake; its answer half a second
+    # later. The 15 other connections of a cold fan-out must not wait for that answer to begin
+    # their own handshakes: all 16 answers come after one round trip, not two.
+    emu = emulator_factory(seed="empty")
+    emu.faults.latency = 0.5
+    client = _client(
+        emu, emu.client_cert, emu.client_key, emu.subscription_id, max_in_flight=16, adaptive=False
+    )
+    async with client:
+        started = time.perf_counter()
+        results = [r async for r in iter_service_details(client, ["svc"] * 16)]
+        elapsed = time.perf_counter() - started
+        assert {r.response.status_code for r in results} == {404}
+        assert _resumed(client).count(False) == 1
+    assert elapsed < 0.85, f"{elapsed:.2f} s: the other connections waited for the first answer"
