@@ -2,8 +2,9 @@
 
 Everything in one run, emulator in its own process, so the ratios compare like with like:
 
-1. the concurrency curve of the library (``iter_service_details``) at a fixed in-flight limit
-   (8/16/32/64/128): wall time, client CPU, emulator CPU;
+1. the concurrency curves of the library (``iter_service_details``), 8/16/32/64/128 in flight:
+   ``max_in_flight=N`` as a user sets it (the adaptive limit below that ceiling) and a fixed limit
+   of N (``adaptive=False``): wall time, client CPU, emulator CPU;
 2. the whole ``smtui ls deployments --all`` process with default settings (adaptive limit);
 3. the Python SDK's (azure-servicemanagement-legacy) usual sequential loop,
    ``get_hosted_service_properties(name, embed_detail=True)`` per service;
@@ -280,21 +281,25 @@ def measure(args: argparse.Namespace, work: Path, latency: float) -> None:
         runs: dict[tuple[str, int], list[Run]] = collections.defaultdict(list)
         for _ in range(args.repeat):
             for limit in args.concurrency:
-                runs["this", limit].append(
-                    asyncio.run(fan_out(server, names, max_in_flight=limit, adaptive=False))
-                )
+                if "adaptive" in args.curves:
+                    runs["adaptive", limit].append(asyncio.run(fan_out(server, names, max_in_flight=limit)))
+                if "fixed" in args.curves:
+                    runs["fixed", limit].append(
+                        asyncio.run(fan_out(server, names, max_in_flight=limit, adaptive=False))
+                    )
                 if args.baseline:
                     runs["base", limit].append(tree_fan_out(server, names, args.baseline, limit))
-        curve: dict[int, float] = {}
-        base_curve: dict[int, float] = {}
+        curves: dict[str, dict[int, float]] = collections.defaultdict(dict)
+        labels = {
+            "adaptive": "max_in_flight={}, adaptive limit",
+            "fixed": "{} in flight (fixed limit)",
+            "base": "  baseline tree, {} in flight (fixed)",
+        }
         for limit in args.concurrency:
-            run = median_run(runs["this", limit])
-            curve[limit] = run.seconds
-            print(line(f"library, {limit} in flight (fixed)", run, len(names)), flush=True)
-            if args.baseline:
-                base = median_run(runs["base", limit])
-                base_curve[limit] = base.seconds
-                print(line(f"  baseline tree, {limit} in flight", base, len(names)), flush=True)
+            for kind in (*args.curves, *(("base",) if args.baseline else ())):
+                run = median_run(runs[kind, limit])
+                curves[kind][limit] = run.seconds
+                print(line("library, " + labels[kind].format(limit), run, len(names)), flush=True)
         default = median_run([asyncio.run(fan_out(server, names)) for _ in range(args.repeat)])
         print(line("library, default settings", default, len(names)), flush=True)
         env = add_profile(work, server)
@@ -320,11 +325,11 @@ def measure(args: argparse.Namespace, work: Path, latency: float) -> None:
             print(f"    SDK loop / smtui ls --all process   {sdk.seconds / cli.seconds:6.1f}x")
             if base_cli is not None:
                 print(f"    SDK loop / baseline smtui ls --all  {sdk.seconds / base_cli.seconds:6.1f}x")
-        for label, points in (("", curve), ("baseline ", base_curve)):
+        for kind, points in curves.items():
             if 16 in points and 64 in points:
-                print(f"    {label}16 / 64 in flight (>= 1 is flat)  {points[16] / points[64]:6.2f}")
+                print(f"    {kind:>8}: 16 / 64 in flight (>= 1 is flat)  {points[16] / points[64]:6.2f}")
             if 64 in points and 128 in points:
-                print(f"    {label}128 / 64 in flight (<= 1.10)      {points[128] / points[64]:6.2f}")
+                print(f"    {kind:>8}: 128 / 64 in flight (<= 1.10)      {points[128] / points[64]:6.2f}")
 
 
 class StatusCounter(logging.Handler):
@@ -377,6 +382,9 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")],
                         default=[8, 16, 32, 64, 128])
+    parser.add_argument("--curves", type=lambda s: s.split(","), default=["adaptive", "fixed"],
+                        help="which concurrency curves: adaptive (max_in_flight=N as users set it, "
+                             "the limit adapting below it) and/or fixed (N always in flight)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per point, interleaved (medians shown)")
     parser.add_argument("--skip-sdk", action="store_true", help="leave out the SDK loop (a minute at 0.1 s)")
     parser.add_argument("--no-zero", action="store_true", help="leave out the run without latency")

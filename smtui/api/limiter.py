@@ -1,18 +1,30 @@
 """How many requests one subscription's client keeps on the wire: an adaptive in-flight limit.
 
 RDFE throttles per subscription and says so with ``503`` (sometimes ``Retry-After``); a fixed
-limit is either too timid for a fan-out over hundreds of services at 100 ms round trips or too
-pushy for a subscription that is already being throttled. :class:`InFlightLimit` adapts:
+limit is either too timid for a fan-out over hundreds of services at 100 ms round trips, too
+pushy for a subscription that is already being throttled, or simply wasted where round trips are
+short: then every extra request on the wire is one more connection (a TLS handshake on both sides)
+and more state for the client to carry, for no more answers per second. :class:`InFlightLimit`
+adapts, like TCP's slow start with a throughput-based exit (as BBR's start-up does):
 
-* it **grows** by one for each answer that came back in time (so it doubles per round trip, like
-  TCP's slow start) until the first sign of overload, then by about one per round trip;
+* it counts in **rounds**: a round is as many answers as the limit was when it began, each one
+  to a request sent during that round. A round is judged only if the limit held requests back
+  during it (otherwise a higher limit could not have helped);
+* the first judged round measures the rate of answers (the median, over its answers, of answers
+  per second while each one was on the wire); the limit then **doubles** for each round whose rate
+  is at least ``gain`` (1.5) times the best so far. The first round a connection pool is being
+  opened is not judged: handshakes make it look slow;
+* when a doubled round brings no such gain, the limit goes back to the smallest one that reached
+  the best rate and **holds**: round trips are short and the limit is not what bounds the rate.
+  Every ``reprobe`` judged rounds of holding it tries doubling once more;
 * it **halves** on a throttling answer (``503``/``429`` or any ``Retry-After``) and on a timeout —
-  once per round of requests: the answers of requests sent before the cut carry no news;
+  once per round of requests: the answers of requests sent before the cut carry no news. After a
+  cut it grows by about one per round (``1/limit`` per answer while requests wait for a slot);
 * it never goes above ``ceiling`` (the client's ``max_in_flight``) nor below ``floor`` (4).
 
-"In time" means within ``slow_factor`` times the fastest answer seen plus ``slack`` seconds: a
-server that starts queueing stops the growth before it starts refusing. With ``adaptive=False``
-the limit is fixed at the ceiling (a plain semaphore).
+So a client configured with a higher ``max_in_flight`` is never slower: the limit only goes as
+high as answers come back faster for it. With ``adaptive=False`` the limit is fixed at the
+ceiling (a plain semaphore).
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["InFlightLimit", "Outcome", "Ticket"]
@@ -44,11 +57,15 @@ class Ticket:
 
     Attributes:
         epoch: The limit's epoch when the slot was granted (signals from older epochs are stale).
-        started: Event-loop time when the slot was granted.
+        started: Clock time when the slot was granted.
+        round: The round during which the slot was granted.
+        answered: How many answers had come back when the slot was granted.
     """
 
     epoch: int
     started: float
+    round: int = 0
+    answered: int = 0
 
 
 class InFlightLimit:
@@ -56,15 +73,16 @@ class InFlightLimit:
 
     Args:
         ceiling: Hard maximum of requests in flight.
-        initial: Starting limit (default: half the ceiling, at least ``min(16, ceiling)``);
-            ignored without ``adaptive``.
+        initial: Starting limit (default: ``min(16, ceiling)``, whatever the ceiling, so that a
+            higher ceiling costs nothing until it pays); ignored without ``adaptive``.
         floor: Lowest the limit is cut to (at most ``ceiling``). Not 1: against a service that
             throttles a share of requests whatever the load, halving on every 503 would otherwise
             settle near one request per round trip, slower than a sequential loop.
         adaptive: Adapt (default) or stay fixed at ``ceiling``.
-        slow_factor: An answer slower than this many times the fastest one seen does not grow
-            the limit …
-        slack: … unless it is within this many seconds of the fastest one.
+        gain: How much faster (answers per second) a doubled round must be for the limit to
+            double again.
+        reprobe: After this many judged rounds held on a plateau, try doubling again.
+        clock: Seconds, monotonic (default: the running event loop's clock).
     """
 
     def __init__(
@@ -74,30 +92,40 @@ class InFlightLimit:
         initial: int | None = None,
         floor: int = 4,
         adaptive: bool = True,
-        slow_factor: float = 3.0,
-        slack: float = 0.5,
+        gain: float = 1.5,
+        reprobe: int = 8,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         if ceiling < 1:
             raise ValueError("ceiling must be at least 1")
         self.ceiling = ceiling
         self.floor = max(1, min(floor, ceiling))
         self.adaptive = adaptive
-        # Half the ceiling (at least 16): one round trip of slow start fewer than from 16 on a
-        # fan-out, and still only half of what the caller allowed before the first answer.
-        default = max(min(16, ceiling), ceiling // 2)
-        start = ceiling if not adaptive else (initial if initial is not None else default)
+        self.gain = gain
+        self.reprobe = reprobe
+        self._clock = clock
+        start = ceiling if not adaptive else (initial if initial is not None else min(16, ceiling))
         self._limit = float(max(self.floor, min(start, ceiling)))
-        self._threshold = float(ceiling)  # slow start until the first cut
+        self._slow_start = True  # doubling (or holding) until the first cut, then additive growth
         self._epoch = 0
-        self._fastest: float | None = None
         self._in_flight = 0
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self.cuts = 0
         """How many times the limit was halved."""
         self.peak = int(self._limit)
         """The highest limit reached."""
-        self.slow_factor = slow_factor
-        self.slack = slack
+        self.holding = False
+        """Whether the limit holds on a throughput plateau (a higher one brought no faster answers)."""
+        self._answered = 0
+        self._round = 0
+        self._round_size = self.limit
+        self._round_seconds: list[float] = []
+        self._round_bound = False  # a request waited for a slot during this round
+        self._warm = False  # the first round, opening the connections, is over
+        self._first_answers: list[float] = []  # when the first round's answers came
+        self._best_rate = 0.0
+        self._best_limit = self._limit
+        self._held_rounds = 0
 
     @property
     def limit(self) -> int:
@@ -109,11 +137,14 @@ class InFlightLimit:
         """Requests in flight now."""
         return self._in_flight
 
+    def _now(self) -> float:
+        return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+
     async def acquire(self) -> Ticket:
         """Wait for a slot (first come, first served)."""
-        loop = asyncio.get_running_loop()
         if self._in_flight >= self.limit or self._waiters:
-            waiter: asyncio.Future[None] = loop.create_future()
+            self._round_bound = True
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
             try:
                 await waiter
@@ -127,34 +158,106 @@ class InFlightLimit:
                 raise
         else:
             self._in_flight += 1
-        return Ticket(self._epoch, loop.time())
+        return Ticket(self._epoch, self._now(), self._round, self._answered)
 
     def release(self, ticket: Ticket, outcome: Outcome = Outcome.NEUTRAL) -> None:
         """Give the slot back and tell the limit what the answer was."""
         self._in_flight -= 1
         if self.adaptive:
             if outcome is Outcome.OK:
-                self._grow(asyncio.get_running_loop().time() - ticket.started)
+                self._answer(ticket)
             elif outcome in (Outcome.THROTTLED, Outcome.TIMEOUT) and ticket.epoch == self._epoch:
                 self._cut()
         self._wake()
 
-    def _grow(self, seconds: float) -> None:
-        if self._fastest is None or seconds < self._fastest:
-            self._fastest = seconds
-        if seconds > self._fastest * self.slow_factor and seconds > self._fastest + self.slack:
+    def _answer(self, ticket: Ticket) -> None:
+        self._answered += 1
+        if not self._slow_start and self._round_bound and ticket.epoch == self._epoch:
+            self._limit = min(float(self.ceiling), self._limit + 1.0 / self._limit)
+            self.peak = max(self.peak, self.limit)
+        if ticket.round != self._round:
+            return  # sent under an earlier limit: says nothing about this one
+        self._round_seconds.append(max(self._now() - ticket.started, 1e-6))
+        if not self._warm:
+            self._first_answers.append(self._now())
+        if len(self._round_seconds) >= max(16, self._round_size // 2):  # enough for a median
+            self._end_round()
+
+    def _end_round(self) -> None:
+        if self._round_bound and self._slow_start:
+            if not self._warm:
+                # Opening the connections (a TLS handshake each, on both sides) made this round
+                # slow: it is not judged, only used to skip doublings that would surely pay.
+                self._warm = True
+                self._jump_to_what_the_pipe_holds()
+            else:
+                # Little's law: with the limit full all round, answers per second = limit / time
+                # on the wire. Measured per request, it does not lag behind a change of limit.
+                seconds = sorted(self._round_seconds)[len(self._round_seconds) // 2]  # the median
+                self._judge(self._round_size / seconds)
+        self._begin_round()
+
+    def _jump_to_what_the_pipe_holds(self) -> None:
+        """Double at once while the limit stays within the first round's bandwidth-delay product.
+
+        The first answers came back in a burst, one after the other at the pace the client (or the
+        server) takes them, after the shortest time on the wire; the product is how many requests
+        the pipe holds without a queue (BBR's estimate). Over 100 ms round trips it is dozens: each
+        doubling it covers would otherwise cost a round trip to confirm. Over a loopback the
+        answers do not come in a burst, and the limit stays where it is.
+        """
+        times = self._first_answers
+        shortest = min(self._round_seconds)
+        # Only where the time on the wire dwarfs the time the answers took to come in: over a
+        # loopback the shortest time is mostly handshakes, which a higher limit would only add to.
+        if len(times) < 4 or shortest < 2 * (times[-1] - times[0]):
             return
-        step = 1.0 if self._limit < self._threshold else 1.0 / max(self._limit, 1.0)
-        self._limit = min(float(self.ceiling), self._limit + step)
+        gaps = sorted(later - earlier for earlier, later in zip(times, times[1:], strict=False))
+        # The median gap: the connection that fetched the TLS session answers well before the
+        # others (they waited for it), which a mean would count as a slow pace.
+        pace = gaps[len(gaps) // 2]
+        if pace <= 0:
+            return
+        in_pipe = shortest / pace
+        while self._limit * 2 <= in_pipe and self._limit < self.ceiling:
+            self._limit = min(float(self.ceiling), self._limit * 2)
         self.peak = max(self.peak, self.limit)
+
+    def _judge(self, rate: float) -> None:
+        """Slow start: double while a round is ``gain`` times faster; else hold at the best."""
+        if self.holding:
+            self._held_rounds += 1
+            if self._held_rounds < self.reprobe or self.limit >= self.ceiling:
+                return
+            self.holding = False  # try once more: the round trips may have grown
+            self._best_rate, self._best_limit = rate, self._limit
+        elif self._best_rate and self._limit <= self._best_limit:
+            return  # at the ceiling: nothing higher was tried since the best round
+        elif self._best_rate and rate < self._best_rate * self.gain:
+            self._limit = max(float(self.floor), self._best_limit)
+            self.holding, self._held_rounds = True, 0
+            return
+        else:
+            self._best_rate, self._best_limit = rate, self._limit
+        self._limit = min(float(self.ceiling), self._limit * 2)
+        self.peak = max(self.peak, self.limit)
+
+    def _begin_round(self) -> None:
+        self._round += 1
+        self._round_size = self.limit
+        self._round_seconds = []
+        self._round_bound = bool(self._waiters)
 
     def _cut(self) -> None:
         cut = max(float(self.floor), float(self.limit // 2))
-        self._threshold = cut
+        self._slow_start = False
         self._epoch += 1
         if cut < self._limit:
             self.cuts += 1
         self._limit = cut
+        self.holding = False
+        self._best_rate = 0.0
+        self._begin_round()
 
     def _wake(self) -> None:
         while self._waiters and self._in_flight < self.limit:

@@ -6,8 +6,9 @@ status, headers and body that came back" lives here:
 * one :class:`httpx.AsyncClient` per :class:`Transport` (keep-alive pool), created on
   first use and re-created only when the proxy changes;
 * at most ``max_in_flight`` requests on the wire at once; below that ceiling the limit adapts
-  (:class:`~smtui.api.limiter.InFlightLimit`: grows while answers come back in time, halves on
-  503/429/``Retry-After``/timeouts). Retries wait for their back-off *without* holding a slot;
+  (:class:`~smtui.api.limiter.InFlightLimit`: starts at 16, doubles while more in flight
+  brings answers faster, holds where it does not, halves on 503/429/``Retry-After``/timeouts).
+  Retries wait for their back-off *without* holding a slot;
 * ``307``/``308`` redirects re-send the same method, headers and body to ``Location``
   (RDFE redirected to regional hosts), HTTPS only, a bounded number of hops, and only to
   the configured host, its subdomains, or hosts listed in ``redirect_hosts``; any other

@@ -1,14 +1,17 @@
-"""The adaptive in-flight limit: grows on timely answers, halves on throttling, never above its ceiling."""
+"""The adaptive in-flight limit: doubles while more in flight answers faster, holds where it does
+not, halves on throttling, never above its ceiling."""
 
 from __future__ import annotations
 
 import asyncio
+import heapq
 import importlib.metadata
+from collections.abc import Callable
 
 import httpx
 import pytest
 
-from smtui.api.limiter import InFlightLimit, Outcome
+from smtui.api.limiter import InFlightLimit, Outcome, Ticket
 from smtui.api.transport import _load_signal
 
 
@@ -16,14 +19,116 @@ async def _answer(limit: InFlightLimit, outcome: Outcome = Outcome.OK) -> None:
     limit.release(await limit.acquire(), outcome)
 
 
-async def test_grows_by_one_per_timely_answer_up_to_the_ceiling() -> None:
-    limit = InFlightLimit(40, initial=4)
-    for expected in range(5, 41):
-        await _answer(limit)
-        assert limit.limit == expected
-    for _ in range(100):
-        await _answer(limit)
-    assert limit.limit == limit.peak == 40
+class Clock:
+    """Fake seconds for the limit's measurements."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _fan_out(
+    limit: InFlightLimit,
+    clock: Clock,
+    answers: int,
+    seconds_on_wire: Callable[[int, int], float],
+    outcome: Callable[[int], Outcome] = lambda _: Outcome.OK,
+) -> list[int]:
+    """Keep more requests asking than the limit allows (a fan-out); each is answered after
+    ``seconds_on_wire(requests in flight when it was sent, requests sent before it)`` fake
+    seconds. Returns the limit after each answer."""
+    on_wire: list[tuple[float, int, Ticket]] = []
+    sent = 0
+
+    async def ask() -> None:
+        nonlocal sent
+        ticket = await limit.acquire()
+        heapq.heappush(on_wire, (clock.now + seconds_on_wire(limit.in_flight, sent), sent, ticket))
+        sent += 1
+
+    asking = [asyncio.ensure_future(ask()) for _ in range(2 * limit.ceiling)]
+    await asyncio.sleep(0)
+    limits = []
+    for n in range(answers):
+        clock.now, _, ticket = heapq.heappop(on_wire)
+        limit.release(ticket, outcome(n))
+        asking.append(asyncio.ensure_future(ask()))
+        for _ in range(3):  # let the woken askers record their tickets
+            await asyncio.sleep(0)
+        limits.append(limit.limit)
+    for task in asking:
+        task.cancel()
+    await asyncio.gather(*asking, return_exceptions=True)
+    for _, _, ticket in on_wire:  # the fan-out is left: nothing stays on the wire
+        limit.release(ticket, Outcome.NEUTRAL)
+    return limits
+
+
+def _round_trips(seconds: float, client_per_answer: float = 0.001) -> Callable[[int, int], float]:
+    """A round trip of ``seconds`` plus the client's own time for every answer ahead in line."""
+    return lambda in_flight, _sent: seconds + client_per_answer * in_flight
+
+
+def _after_handshakes(seconds: float, handshake: float = 0.02) -> Callable[[int, int], float]:
+    """A round trip of ``seconds``; the first 16 requests also wait for their connections, one
+    handshake after the other (so their answers do not come back in a burst)."""
+    return lambda _in_flight, sent: seconds + (handshake * sent if sent < 16 else 0.0)
+
+
+async def test_doubles_while_more_in_flight_answers_faster_up_to_the_ceiling() -> None:
+    clock = Clock()
+    limit = InFlightLimit(64, clock=clock)
+    assert limit.limit == 16  # whatever the ceiling
+    limits = await _fan_out(limit, clock, 400, _after_handshakes(0.1))
+    assert sorted(set(limits)) == [16, 32, 64]  # doubling, no step in between
+    assert limit.limit == limit.peak == 64 and not limit.holding
+
+
+async def test_a_burst_of_slow_first_answers_jumps_to_what_the_pipe_holds() -> None:
+    # 100 ms on the wire, then answered 1 ms apart: ~100 requests fit in the pipe.
+    clock = Clock()
+    limit = InFlightLimit(128, clock=clock)
+    limits = await _fan_out(limit, clock, 40, _round_trips(0.1))
+    assert limits[14] == 16 and limits[15] == 64  # after the first round: 64, not 32 then 64
+    assert limit.peak == 64
+
+
+@pytest.mark.parametrize("ceiling", [32, 64, 128])
+async def test_holds_where_more_in_flight_brings_no_faster_answers(ceiling: int) -> None:
+    # Loopback: no round trip to speak of, the client's time per answer is all there is. More in
+    # flight would only open more connections; the limit tries one doubling and comes back.
+    clock = Clock()
+    limit = InFlightLimit(ceiling, clock=clock)
+    limits = await _fan_out(limit, clock, 500, _round_trips(0.0))
+    assert limit.holding and limit.limit == 16
+    assert limit.peak == 32 and limits[-1] == 16
+
+
+async def test_a_held_limit_probes_again_and_follows_longer_round_trips() -> None:
+    clock = Clock()
+    limit = InFlightLimit(64, clock=clock, reprobe=4)
+    await _fan_out(limit, clock, 300, _round_trips(0.0))
+    assert limit.holding and limit.limit == 16
+    await _fan_out(limit, clock, 600, _round_trips(0.1))
+    assert not limit.holding and limit.limit == 64
+
+
+async def test_a_limit_that_never_holds_requests_back_never_grows() -> None:
+    # One request at a time (a console browsing): a higher limit could not have helped.
+    clock = Clock()
+    limit = InFlightLimit(64, clock=clock)
+    for _ in range(200):
+        ticket = await limit.acquire()
+        clock.now += 0.1
+        limit.release(ticket, Outcome.OK)
+    assert limit.limit == limit.peak == 16
+
+
+async def test_an_explicit_initial_limit_is_the_start() -> None:
+    assert InFlightLimit(64, initial=40).limit == 40
+    assert InFlightLimit(8).limit == 8  # never above the ceiling
 
 
 async def test_fixed_limit_is_the_ceiling_and_never_moves() -> None:
@@ -46,12 +151,15 @@ async def test_halves_once_per_round_on_throttling_or_timeout(outcome: Outcome) 
 
 
 async def test_after_a_cut_growth_is_additive() -> None:
-    limit = InFlightLimit(64, initial=32)
-    await _answer(limit, Outcome.THROTTLED)
-    assert limit.limit == 16
-    for _ in range(20):
-        await _answer(limit)
-    assert limit.limit == 17  # about one more per round of 16 answers, not 20 more
+    clock = Clock()
+    limit = InFlightLimit(64, initial=32, clock=clock)
+    limits = await _fan_out(
+        limit, clock, 100, _round_trips(0.1), lambda n: Outcome.THROTTLED if n == 0 else Outcome.OK
+    )
+    assert limits[0] == 16 and limit.cuts == 1
+    # The 31 other answers to requests sent before the cut carry no news; then about one more per
+    # round of 16 answers (68 answers), not doubling.
+    assert 19 <= limit.limit <= 20 and not limit.holding
 
 
 async def test_neutral_outcomes_do_not_move_the_limit() -> None:
