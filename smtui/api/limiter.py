@@ -175,8 +175,10 @@ class InFlightLimit:
         if not self._slow_start and self._round_bound and ticket.epoch == self._epoch:
             self._limit = min(float(self.ceiling), self._limit + 1.0 / self._limit)
             self.peak = max(self.peak, self.limit)
-        if ticket.round != self._round:
-            return  # sent under an earlier limit: says nothing about this one
+        if ticket.round != self._round or not self._round_bound:
+            # Sent under an earlier limit, or nothing waits (a listing before the fan-out): says
+            # nothing about this limit.
+            return
         self._round_seconds.append(max(self._now() - ticket.started, 1e-6))
         if not self._warm:
             self._first_answers.append(self._now())

@@ -95,6 +95,18 @@ async def test_a_burst_of_slow_first_answers_jumps_to_what_the_pipe_holds() -> N
     assert limit.peak == 64
 
 
+async def test_a_request_before_the_fan_out_does_not_count_in_its_first_round() -> None:
+    # `smtui ls --all` lists the services first: that answer came while nothing waited, long
+    # before the fan-out's; counted, it made the fan-out's first answers look spread out.
+    clock = Clock()
+    limit = InFlightLimit(128, clock=clock)
+    ticket = await limit.acquire()
+    clock.now += 0.3
+    limit.release(ticket, Outcome.OK)
+    limits = await _fan_out(limit, clock, 40, _round_trips(0.1))
+    assert limits[15] == 64
+
+
 @pytest.mark.parametrize("ceiling", [32, 64, 128])
 async def test_holds_where_more_in_flight_brings_no_faster_answers(ceiling: int) -> None:
     # Loopback: no round trip to speak of, the client's time per answer is all there is. More in
