@@ -24,7 +24,7 @@ reports back is :class:`InstanceEndpoint`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import ClassVar
 
 from smtui.api.codec_schema import (
@@ -49,7 +49,7 @@ class UnknownElement:
     xml: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class WireObject:
     """Base of every data object: the bookkeeping that keeps a parsed document lossless.
 
@@ -64,11 +64,38 @@ class WireObject:
     nil: frozenset[str] = nil_elements()
     empty: frozenset[str] = empty_elements()
 
+    # One __repr__ and __eq__ for all the models (those dataclass would write are the same, field
+    # by field): generating three methods for each of 73 classes was ~40 ms of every start that
+    # loads the client, most of it compiling their source.
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _names(type(self), "repr"))
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names = _names(type(self), "compare")
+        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as with dataclass(eq=True)
+
+
+_NAMES: dict[tuple[type, str], tuple[str, ...]] = {}
+
+
+def _names(cls: type, role: str) -> tuple[str, ...]:
+    """The fields of a model class that take part in its repr (``repr``) or equality (``compare``)."""
+    names = _NAMES.get((cls, role))
+    if names is None:
+        names = _NAMES[(cls, role)] = tuple(f.name for f in fields(cls) if getattr(f, role))
+    return names
+
 
 # --------------------------------------------------------------------------- common
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ExtendedProperty(WireObject):
     """A name/value pair attached to a hosted service, deployment or storage account."""
 
@@ -77,7 +104,7 @@ class ExtendedProperty(WireObject):
     value: str | None = wire("Value")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class OperationError(WireObject):
     """The ``Error`` of a failed asynchronous operation."""
 
@@ -86,7 +113,7 @@ class OperationError(WireObject):
     message: str | None = wire("Message")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class OperationStatus(WireObject):
     """Status of an asynchronous operation (``GET /<sub>/operations/<request-id>``)."""
 
@@ -100,7 +127,7 @@ class OperationStatus(WireObject):
 # --------------------------------------------------------------------------- images and disks
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class OSImage(WireObject):
     """An OS image of the image repository (platform or user image)."""
 
@@ -137,7 +164,7 @@ class OSImage(WireObject):
     io_type: str | None = wire("IOType")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class AttachedTo(WireObject):
     """The role a registered disk is attached to."""
 
@@ -147,7 +174,7 @@ class AttachedTo(WireObject):
     role_name: str | None = wire("RoleName")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Disk(WireObject):
     """A disk of the subscription's disk repository (``List Disks``)."""
 
@@ -172,7 +199,7 @@ class Disk(WireObject):
 # --------------------------------------------------------------------------- hosted services
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class HostedServiceProperties(WireObject):
     """Properties of a cloud service. ``label`` is stored decoded (base64 on the wire)."""
 
@@ -189,7 +216,7 @@ class HostedServiceProperties(WireObject):
     reverse_dns_fqdn: str | None = wire("ReverseDnsFqdn")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ComputeCapabilities(WireObject):
     """Role sizes available to a cloud service or in a location."""
 
@@ -198,7 +225,7 @@ class ComputeCapabilities(WireObject):
     virtual_machines_role_sizes: list[str] = wire_list("VirtualMachinesRoleSizes", "RoleSize")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class CreateHostedService(WireObject):
     """Body of ``Create Cloud Service``. ``label`` is stored decoded (sent base64)."""
 
@@ -215,7 +242,7 @@ class CreateHostedService(WireObject):
 # --------------------------------------------------------------------------- storage
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class StorageServiceKeys(WireObject):
     """The two access keys of a storage account."""
 
@@ -224,7 +251,7 @@ class StorageServiceKeys(WireObject):
     secondary: str | None = wire("Secondary")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class StorageAccountKeys(WireObject):
     """Answer of ``Get Storage Account Keys`` (wire root ``StorageService``)."""
 
@@ -243,7 +270,7 @@ class StorageAccountKeys(WireObject):
         return self.storage_service_keys.secondary if self.storage_service_keys else None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class StorageAccountProperties(WireObject):
     """Properties of a storage account (wire ``StorageServiceProperties``); ``label`` decoded."""
 
@@ -266,7 +293,7 @@ class StorageAccountProperties(WireObject):
     account_type: str | None = wire("AccountType")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class CustomDomain(WireObject):
     """A custom domain mapped to a storage account."""
 
@@ -275,7 +302,7 @@ class CustomDomain(WireObject):
     use_sub_domain_name: bool | None = wire("UseSubDomainName")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class StorageAccount(WireObject):
     """A storage account (wire ``StorageService``) as listed or fetched."""
 
@@ -291,7 +318,7 @@ class StorageAccount(WireObject):
 # --------------------------------------------------------------------------- locations and sizes
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class StorageCapabilities(WireObject):
     """Storage account types offered in a location."""
 
@@ -299,7 +326,7 @@ class StorageCapabilities(WireObject):
     storage_account_types: list[str] = wire_list("StorageAccountTypes", "StorageAccountType")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Location(WireObject):
     """A data-center region (``List Locations``)."""
 
@@ -312,7 +339,7 @@ class Location(WireObject):
     storage_capabilities: StorageCapabilities | None = wire("StorageCapabilities")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class RoleSize(WireObject):
     """A VM/role size (``List Role Sizes``). ``label`` is plain text."""
 
@@ -332,7 +359,7 @@ class RoleSize(WireObject):
 # --------------------------------------------------------------------------- VM images, groups, subscription
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class OSDiskConfiguration(WireObject):
     """The OS disk of a VM image."""
 
@@ -346,7 +373,7 @@ class OSDiskConfiguration(WireObject):
     io_type: str | None = wire("IOType")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class DataDiskConfiguration(WireObject):
     """A data disk of a VM image."""
 
@@ -359,7 +386,7 @@ class DataDiskConfiguration(WireObject):
     io_type: str | None = wire("IOType")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class VMImage(WireObject):
     """A VM image (``List VM Images``): an OS disk plus data disks, platform or user. ``label`` is plain."""
 
@@ -395,7 +422,7 @@ class VMImage(WireObject):
     vm_image_state: str | None = wire("VMImageState")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ResourceReference(WireObject):
     """A hosted service or storage account listed in an affinity group (``Url``, ``ServiceName``)."""
 
@@ -404,7 +431,7 @@ class ResourceReference(WireObject):
     service_name: str | None = wire("ServiceName")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class AffinityGroup(WireObject):
     """An affinity group; Get Affinity Group adds its hosted services and storage accounts.
 
@@ -424,7 +451,7 @@ class AffinityGroup(WireObject):
     compute_capabilities: ComputeCapabilities | None = wire("ComputeCapabilities")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Subscription(WireObject):
     """The subscription and its quotas (``Get Subscription``): limits and current usage."""
 
@@ -454,7 +481,7 @@ class Subscription(WireObject):
 # --------------------------------------------------------------------------- disks of a role
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class OSDisk(WireObject):
     """The OS disk of a VM role (wire ``OSVirtualHardDisk``).
 
@@ -475,7 +502,7 @@ class OSDisk(WireObject):
     resized_size_in_gb: int | None = wire("ResizedSizeInGB")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class DataDisk(WireObject):
     """A data disk of a VM role (wire ``DataVirtualHardDisk``).
 
@@ -522,7 +549,7 @@ class DataDisk(WireObject):
 # --------------------------------------------------------------------------- configuration sets
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class CertificateSetting(WireObject):
     """A service certificate to install in the VM's certificate store."""
 
@@ -532,7 +559,7 @@ class CertificateSetting(WireObject):
     thumbprint: str | None = wire("Thumbprint")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class WinRMListener(WireObject):
     """A WinRM listener (Python SDK element order: ``Protocol``, ``CertificateThumbprint``)."""
 
@@ -541,7 +568,7 @@ class WinRMListener(WireObject):
     certificate_thumbprint: str | None = wire("CertificateThumbprint")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class WinRM(WireObject):
     """WinRM configuration of a Windows VM."""
 
@@ -549,7 +576,7 @@ class WinRM(WireObject):
     listeners: list[WinRMListener] = wire_list("Listeners", "Listener")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class DomainJoinCredentials(WireObject):
     """Credentials used to join a domain."""
 
@@ -559,7 +586,7 @@ class DomainJoinCredentials(WireObject):
     password: str | None = wire("Password", secret=True)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class DomainJoinProvisioning(WireObject):
     """Offline domain-join blob."""
 
@@ -567,7 +594,7 @@ class DomainJoinProvisioning(WireObject):
     account_data: str | None = wire("AccountData")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class DomainJoin(WireObject):
     """Domain membership of a Windows VM."""
 
@@ -578,7 +605,7 @@ class DomainJoin(WireObject):
     machine_object_ou: str | None = wire("MachineObjectOU")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ComponentSetting(WireObject):
     """One unattend setting; ``content`` is base64 on the wire and kept as sent."""
 
@@ -587,7 +614,7 @@ class ComponentSetting(WireObject):
     content: str | None = wire("Content")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class UnattendComponent(WireObject):
     """An unattend.xml component."""
 
@@ -596,7 +623,7 @@ class UnattendComponent(WireObject):
     component_settings: list[ComponentSetting] = wire_list("ComponentSettings", "ComponentSetting")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class UnattendPass(WireObject):
     """An unattend.xml pass."""
 
@@ -605,7 +632,7 @@ class UnattendPass(WireObject):
     components: list[UnattendComponent] = wire_list("Components", "UnattendComponent")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class AdditionalUnattendContent(WireObject):
     """Extra unattend.xml content for Windows provisioning."""
 
@@ -613,7 +640,7 @@ class AdditionalUnattendContent(WireObject):
     passes: list[UnattendPass] = wire_list("Passes", "UnattendPass")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class WindowsProvisioningConfiguration(WireObject):
     """Windows provisioning set (``ConfigurationSetType`` ``WindowsProvisioningConfiguration``)."""
 
@@ -637,7 +664,7 @@ class WindowsProvisioningConfiguration(WireObject):
     additional_unattend_content: AdditionalUnattendContent | None = wire("AdditionalUnattendContent")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class SSHPublicKey(WireObject):
     """An SSH public key to install (``Fingerprint`` of an uploaded service certificate)."""
 
@@ -646,7 +673,7 @@ class SSHPublicKey(WireObject):
     path: str | None = wire("Path")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class SSHKeyPair(WireObject):
     """An SSH key pair to install."""
 
@@ -655,7 +682,7 @@ class SSHKeyPair(WireObject):
     path: str | None = wire("Path")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class SSH(WireObject):
     """SSH keys of a Linux VM."""
 
@@ -664,7 +691,7 @@ class SSH(WireObject):
     key_pairs: list[SSHKeyPair] = wire_list("KeyPairs", "KeyPair")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class LinuxProvisioningConfiguration(WireObject):
     """Linux provisioning set (``ConfigurationSetType`` ``LinuxProvisioningConfiguration``)."""
 
@@ -682,7 +709,7 @@ class LinuxProvisioningConfiguration(WireObject):
     custom_data: str | None = wire("CustomData")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class LoadBalancerProbe(WireObject):
     """Health probe of a load-balanced endpoint set."""
 
@@ -694,7 +721,7 @@ class LoadBalancerProbe(WireObject):
     timeout_in_seconds: int | None = wire("TimeoutInSeconds")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class AclRule(WireObject):
     """One rule of an endpoint ACL."""
 
@@ -705,7 +732,7 @@ class AclRule(WireObject):
     description: str | None = wire("Description")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class EndpointAcl(WireObject):
     """Access control list of an input endpoint."""
 
@@ -713,7 +740,7 @@ class EndpointAcl(WireObject):
     rules: list[AclRule] = wire_list("Rules", "Rule")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class InputEndpoint(WireObject):
     """An endpoint a VM exposes through the cloud service's VIP (alias :data:`ExternalEndpoint`)."""
 
@@ -737,7 +764,7 @@ ExternalEndpoint = InputEndpoint
 """The seed's name for an endpoint exposed to the internet: an :class:`InputEndpoint`."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class PublicIP(WireObject):
     """An instance-level public IP."""
 
@@ -749,7 +776,7 @@ class PublicIP(WireObject):
     fqdns: list[str] = wire_list("Fqdns", "Fqdn")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class NetworkConfiguration(WireObject):
     """Network set (``ConfigurationSetType`` ``NetworkConfiguration``): endpoints, subnets, IPs."""
 
@@ -765,7 +792,7 @@ class NetworkConfiguration(WireObject):
     ip_forwarding: str | None = wire("IPForwarding")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class OtherConfigurationSet(WireObject):
     """A configuration set of a type this client does not know; its children stay in ``extra``."""
 
@@ -787,7 +814,7 @@ ConfigurationSet = (
 # --------------------------------------------------------------------------- roles
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ResourceExtensionParameterValue(WireObject):
     """A (public or private) parameter of a VM extension reference."""
 
@@ -797,7 +824,7 @@ class ResourceExtensionParameterValue(WireObject):
     type: str | None = wire("Type")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ResourceExtensionReference(WireObject):
     """A VM extension installed on a role."""
 
@@ -812,7 +839,7 @@ class ResourceExtensionReference(WireObject):
     force_update: bool | None = wire("ForceUpdate")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class DebugSettings(WireObject):
     """Boot diagnostics of a VM."""
 
@@ -822,7 +849,7 @@ class DebugSettings(WireObject):
     serial_output_blob_uri: str | None = wire("SerialOutputBlobUri")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class VMRole(WireObject):
     """A persistent VM role (wire ``PersistentVMRole`` as a document, ``Role`` inside ``RoleList``).
 
@@ -871,7 +898,7 @@ class VMRole(WireObject):
 # --------------------------------------------------------------------------- deployments
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class InstanceEndpoint(WireObject):
     """An endpoint as reported for a running role instance."""
 
@@ -884,7 +911,7 @@ class InstanceEndpoint(WireObject):
     idle_timeout_in_minutes: int | None = wire("IdleTimeoutInMinutes")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class FormattedMessage(WireObject):
     """A localised status message."""
 
@@ -893,7 +920,7 @@ class FormattedMessage(WireObject):
     message: str | None = wire("Message")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class GuestAgentStatus(WireObject):
     """Status of the VM guest agent."""
 
@@ -906,7 +933,7 @@ class GuestAgentStatus(WireObject):
     formatted_message: FormattedMessage | None = wire("FormattedMessage")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ResourceExtensionStatus(WireObject):
     """Status of one VM extension handler."""
 
@@ -918,7 +945,7 @@ class ResourceExtensionStatus(WireObject):
     formatted_message: FormattedMessage | None = wire("FormattedMessage")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class RoleInstance(WireObject):
     """A running (or stopped) instance of a role; for VMs ``instance_name`` equals the role name."""
 
@@ -943,7 +970,7 @@ class RoleInstance(WireObject):
     public_ips: list[PublicIP] = wire_list("PublicIPs", "PublicIP")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class UpgradeStatus(WireObject):
     """Progress of an in-place upgrade."""
 
@@ -953,7 +980,7 @@ class UpgradeStatus(WireObject):
     current_upgrade_domain: int | None = wire("CurrentUpgradeDomain")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class PersistentVMDowntime(WireObject):
     """A scheduled maintenance window of the deployment's VMs."""
 
@@ -963,7 +990,7 @@ class PersistentVMDowntime(WireObject):
     status: str | None = wire("Status")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class VirtualIP(WireObject):
     """A virtual IP address of a deployment."""
 
@@ -976,7 +1003,7 @@ class VirtualIP(WireObject):
     type: str | None = wire("Type")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class DnsServer(WireObject):
     """A DNS server the deployment's VMs use."""
 
@@ -985,7 +1012,7 @@ class DnsServer(WireObject):
     address: str | None = wire("Address")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Dns(WireObject):
     """DNS settings of a deployment."""
 
@@ -993,7 +1020,7 @@ class Dns(WireObject):
     dns_servers: list[DnsServer] = wire_list("DnsServers", "DnsServer")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class FrontendIpConfiguration(WireObject):
     """Front end of an internal load balancer."""
 
@@ -1003,7 +1030,7 @@ class FrontendIpConfiguration(WireObject):
     static_virtual_network_ip_address: str | None = wire("StaticVirtualNetworkIPAddress")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class LoadBalancer(WireObject):
     """An internal load balancer of a deployment."""
 
@@ -1012,7 +1039,7 @@ class LoadBalancer(WireObject):
     frontend_ip_configuration: FrontendIpConfiguration | None = wire("FrontendIpConfiguration")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class Deployment(WireObject):
     """A deployment (the VMs of a cloud service slot).
 
@@ -1048,7 +1075,7 @@ class Deployment(WireObject):
     virtual_network_id: str | None = wire("VirtualNetworkId")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class HostedService(WireObject):
     """A cloud service; ``deployments`` is filled only with ``embed-detail=true``."""
 
@@ -1064,7 +1091,7 @@ class HostedService(WireObject):
 # --------------------------------------------------------------------------- role operations
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ShutdownRoleOperation(WireObject):
     """Body of ``Shutdown Role``; ``post_shutdown_action`` ``Stopped`` | ``StoppedDeallocated``."""
 
@@ -1073,7 +1100,7 @@ class ShutdownRoleOperation(WireObject):
     post_shutdown_action: str | None = wire("PostShutdownAction")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class StartRoleOperation(WireObject):
     """Body of ``Start Role``."""
 
@@ -1081,7 +1108,7 @@ class StartRoleOperation(WireObject):
     operation_type: str | None = wire("OperationType", default="StartRoleOperation")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class RestartRoleOperation(WireObject):
     """Body of ``Restart Role``."""
 
@@ -1089,7 +1116,7 @@ class RestartRoleOperation(WireObject):
     operation_type: str | None = wire("OperationType", default="RestartRoleOperation")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class CaptureRoleOperation(WireObject):
     """Body of ``Capture Role`` (capture an OS image); ``target_image_label`` is plain text."""
 
@@ -1101,7 +1128,7 @@ class CaptureRoleOperation(WireObject):
     target_image_name: str | None = wire("TargetImageName")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class ShutdownRolesOperation(WireObject):
     """Body of ``Shutdown Roles`` (several roles of one deployment)."""
 
@@ -1111,7 +1138,7 @@ class ShutdownRolesOperation(WireObject):
     post_shutdown_action: str | None = wire("PostShutdownAction")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class StartRolesOperation(WireObject):
     """Body of ``Start Roles`` (several roles of one deployment)."""
 

@@ -294,3 +294,25 @@ def test_storage_keys_shortcuts() -> None:
     raw = (EXAMPLES / "GetStorageAccountKeys.response.xml").read_bytes()
     keys = codec.from_xml(m.StorageAccountKeys, raw)
     assert keys.primary and keys.secondary and keys.url
+
+
+def test_models_compare_and_print_field_by_field_as_dataclasses_do() -> None:
+    # One __repr__/__eq__ for all models instead of three generated methods per class: same
+    # behaviour as dataclass(eq=True, repr=True).
+    import dataclasses
+
+    from smtui.api import models
+
+    fields = [
+        (f.name, object, dataclasses.field(default=None, repr=f.repr, compare=f.compare))
+        for f in dataclasses.fields(models.HostedService)
+    ]
+    plain = dataclasses.make_dataclass("HostedService", fields)
+    ours = models.HostedService(service_name="web", url="https://x")
+    theirs = plain(**{f.name: getattr(ours, f.name) for f in dataclasses.fields(ours)})
+    assert repr(ours) == repr(theirs)
+    assert ours == models.HostedService(service_name="web", url="https://x")
+    assert ours != models.HostedService(service_name="api", url="https://x")
+    assert ours != models.Deployment()
+    assert (ours == 1) is False
+    assert models.HostedService.__hash__ is None  # mutable: not hashable, as with eq=True
