@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 TABS = ("properties", "xml", "request")
 
+TABS_AT_THE_LATEST = 1.0
+"""Seconds after mounting when the tabs are mounted if nothing was shown yet."""
+
 PROPERTY_COLUMNS = (Column("name", "Property", max_width=34), Column("value", "Value", max_width=400))
 
 
@@ -65,30 +68,83 @@ class DetailsPane(Vertical):
         self.zoomed = False
         self._xml_pending: tuple[str, str] | None = None
         """The XML tab's text and lexer, not rendered yet (the tab is not shown)."""
+        self._tabs: TabbedContent | None = None
+        self._wanted_tab = "properties"
+        self._focus_wanted = False
+        self._pending: tuple[tuple[Any, ...], dict[str, Any]] | None = None
+        """What :meth:`show` was asked to show before the tabs were mounted."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="details-title")
-        with TabbedContent(id="details-tabs"):
-            with TabPane("Properties", id="properties"):
-                yield PropertyTree(id="props")
-                with VerticalScroll(id="props-full"):
-                    yield Static("", id="props-full-body")
-            with TabPane("XML", id="xml"), VerticalScroll(id="xml-scroll"):
-                yield Static("", id="xml-body")
-            with TabPane("Request", id="request"):
-                yield BigTable(PROPERTY_COLUMNS, id="req", blurred_cursor=False)
+
+    def on_mount(self) -> None:
+        # The tabs (16 widgets: a third of the browse screen's) are mounted when first needed (the
+        # first row selected), or TABS_AT_THE_LATEST after the first frame: composed with it, they
+        # held it back ~0.05 s, and mounted right after it, they held back the first rows as much
+        # (bench/tui.py). Until then the pane is empty, as it is until a row is selected anyway.
+        self.set_timer(TABS_AT_THE_LATEST, self._mount_tabs)
+
+    def _mount_tabs(self) -> None:
+        if self._tabs is not None or not self.is_attached:
+            return
+        # No initial=: a ContentTabs told its first tab is mounted after its tabs, and an app quit
+        # in between raised "No Tab with id"; the wanted tab is activated once they are mounted.
+        tabs = TabbedContent(id="details-tabs")
+        for pane in (
+            TabPane(
+                "Properties",
+                PropertyTree(id="props"),
+                VerticalScroll(Static("", id="props-full-body"), id="props-full"),
+                id="properties",
+            ),
+            TabPane("XML", VerticalScroll(Static("", id="xml-body"), id="xml-scroll"), id="xml"),
+            TabPane("Request", BigTable(PROPERTY_COLUMNS, id="req", blurred_cursor=False), id="request"),
+        ):
+            tabs.compose_add_child(pane)  # what `with TabbedContent():` does in a compose()
+        self._tabs = tabs
+        self.mount(tabs)
+        self.call_after_refresh(self._tabs_mounted)
+
+    def _tabs_mounted(self) -> None:
+        if not self.ready:
+            return  # the app is quitting
+        if self._wanted_tab != "properties":
+            self.query_one(TabbedContent).active = self._wanted_tab
+        shown, self._pending = self._pending, None
+        if shown is not None:
+            self.show(*shown[0], **shown[1])
+        if self.zoomed:
+            self._render_full()
+        if self._focus_wanted:
+            self._focus_wanted = False
+            self.focus_content()
+
+    @property
+    def ready(self) -> bool:
+        """Whether the tabs are mounted (shortly after the first frame)."""
+        return self._tabs is not None and self._tabs.is_mounted
 
     @property
     def active_tab(self) -> str:
         """``properties``, ``xml`` or ``request``."""
+        if not self.ready:
+            return self._wanted_tab
         return self.query_one(TabbedContent).active or "properties"
 
     def show_tab(self, tab: str) -> None:
         """Switch to a tab (``properties``, ``xml``, ``request``)."""
-        self.query_one(TabbedContent).active = tab
+        self._wanted_tab = tab
+        if self.ready:
+            self.query_one(TabbedContent).active = tab
+        else:
+            self._mount_tabs()
 
     def focus_content(self) -> None:
         """Focus what the active tab shows (so arrow keys and PgDn scroll it)."""
+        if not self.ready:
+            self._focus_wanted = True
+            self._mount_tabs()
+            return
         props = "#props-full" if self.zoomed else "#props"
         targets = {"properties": props, "xml": "#xml-scroll", "request": "#req"}
         self.query_one(targets.get(self.active_tab, "#props")).focus()
@@ -119,6 +175,10 @@ class DetailsPane(Vertical):
                 the tree's folds, cursor and scroll position (auto-refresh).
             now: The wall clock, for the age of timestamps.
         """
+        if not self.ready:  # shown once the tabs are mounted
+            self._pending = ((title, model, source), {"message": message, "identity": identity, "now": now})
+            self._mount_tabs()
+            return
         self.title = title
         self.query_one("#details-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
         props: list[Prop] = [Prop("!", message, message, path="/!")] if message else []
@@ -163,7 +223,8 @@ class DetailsPane(Vertical):
             self._render_full()
 
     def _render_full(self) -> None:
-        self.query_one("#props-full-body", Static).update(rich_tree(self.props))
+        if self.ready:
+            self.query_one("#props-full-body", Static).update(rich_tree(self.props))
 
     @staticmethod
     def _fill(table: BigTable, rows: Sequence[tuple[str, str]]) -> None:
