@@ -607,6 +607,7 @@ class Transport:
         self._headers.setdefault("Accept-Encoding", "gzip, deflate")
         self._proxy_url = normalize_proxy_url(proxy_url) if proxy_url else None
         self._limit = InFlightLimit(max_in_flight, adaptive=adaptive)
+        self._backing_off = 0
         self._timeout_extension = self.timeouts.to_httpx().as_dict()
         self._client: httpx.AsyncClient | None = None
         self._pool: httpx.AsyncHTTPTransport | None = None  # the current client's transport
@@ -627,6 +628,11 @@ class Transport:
     def limit(self) -> InFlightLimit:
         """The (adaptive) in-flight limit of this transport's subscription."""
         return self._limit
+
+    @property
+    def backing_off(self) -> int:
+        """Requests waiting out a back-off or a ``Retry-After`` before their next attempt."""
+        return self._backing_off
 
     def set_proxy_url(self, url: str | None) -> None:
         """Use ``url`` as CONNECT proxy from the next request on (``None``: direct).
@@ -862,4 +868,8 @@ class Transport:
                 f"{self.timeouts.total:g} s deadline; giving up instead of waiting past it",
             )
         logger.debug("retrying %s %s in %.2f s (after %s)", method, url, delay, status or "a failure")
-        await asyncio.sleep(delay)
+        self._backing_off += 1
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            self._backing_off -= 1
