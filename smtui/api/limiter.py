@@ -172,7 +172,7 @@ class InFlightLimit:
 
     def _answer(self, ticket: Ticket) -> None:
         self._answered += 1
-        if not self._slow_start and self._round_bound and ticket.epoch == self._epoch:
+        if not self._slow_start and self._round_bound:
             self._limit = min(float(self.ceiling), self._limit + 1.0 / self._limit)
             self.peak = max(self.peak, self.limit)
         if ticket.round != self._round or not self._round_bound:
