@@ -63,13 +63,11 @@ class Ticket:
         epoch: The limit's epoch when the slot was granted (signals from older epochs are stale).
         started: Clock time when the slot was granted.
         round: The round during which the slot was granted.
-        answered: How many answers had come back when the slot was granted.
     """
 
     epoch: int
     started: float
     round: int = 0
-    answered: int = 0
 
 
 class InFlightLimit:
@@ -123,7 +121,6 @@ class InFlightLimit:
         """The highest limit reached."""
         self.holding = False
         """Whether the limit holds on a throughput plateau (a higher one brought no faster answers)."""
-        self._answered = 0
         self._round = 0
         self._round_size = self.limit
         self._round_seconds: list[float] = []
@@ -167,7 +164,7 @@ class InFlightLimit:
                 raise
         else:
             self._in_flight += 1
-        return Ticket(self._epoch, self._now(), self._round, self._answered)
+        return Ticket(self._epoch, self._now(), self._round)
 
     def release(self, ticket: Ticket, outcome: Outcome = Outcome.NEUTRAL) -> None:
         """Give the slot back and tell the limit what the answer was."""
@@ -180,7 +177,6 @@ class InFlightLimit:
         self._wake()
 
     def _answer(self, ticket: Ticket) -> None:
-        self._answered += 1
         if not self._slow_start and self._round_bound:
             self._limit = min(float(self.ceiling), self._limit + 1.0 / self._limit)
             self.peak = max(self.peak, self.limit)
@@ -280,7 +276,7 @@ class InFlightLimit:
         if cut < self._limit:
             self.cuts += 1
         self._limit = cut
-        self.holding = False
+        self.holding = self._gained = False
         self._best_rate = 0.0
         self._begin_round()
 
