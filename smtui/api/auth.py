@@ -20,8 +20,6 @@ removed as soon as OpenSSL has read it.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import functools
 import hashlib
@@ -200,7 +198,9 @@ def _check(key: _Found, cert: _Found) -> ClientCertificate:
     try:
         with _pem_paths(cert_pem, key_pem) as (cert_path, key_path):
             ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(cert_path, key_path)
-        der = _der(cert_blocks[0])
+        # The certificate's own DER (the SHA-1 of which is the thumbprint): the stdlib refuses a
+        # TRUSTED CERTIFICATE block, whose DER carries trust settings after the certificate.
+        der = ssl.PEM_cert_to_DER_cert(cert_blocks[0].decode("ascii"))
     except (ssl.SSLError, ValueError):
         _explain_refusal(key, key_blocks[0], cert, cert_blocks[0])
         raise CertificateError(
@@ -213,15 +213,6 @@ def _check(key: _Found, cert: _Found) -> ClientCertificate:
         cert_source=cert.source,
         thumbprint=hashlib.sha1(der).hexdigest().upper(),
     )
-
-
-def _der(cert_block: bytes) -> bytes:
-    """The DER bytes inside one PEM certificate block."""
-    body = b"".join(line for line in cert_block.splitlines()[1:-1] if b":" not in line)
-    try:
-        return base64.b64decode(body, validate=True)
-    except binascii.Error as exc:
-        raise ValueError(f"not base64: {exc}") from None
 
 
 def _explain_refusal(key: _Found, key_block: bytes, cert: _Found, cert_block: bytes) -> None:

@@ -308,3 +308,14 @@ def test_a_good_pair_is_checked_without_loading_cryptography(cert_files: CertFil
     )
     assert cert.subject == leaf.subject.rfc4514_string()
     assert cert.not_valid_after == leaf.not_valid_after_utc
+
+
+def test_a_trusted_certificate_block_is_refused_not_given_a_wrong_thumbprint(cert_files: CertFiles) -> None:
+    # OpenSSL accepts "TRUSTED CERTIFICATE" (the DER then carries trust settings after the
+    # certificate). The thumbprint is the SHA-1 of the certificate alone, so such a file was
+    # refused as "cannot be loaded"; taking the DER from the block as it is gave a thumbprint that
+    # no portal shows, and a subject that raised when first asked.
+    plain = ssl.PEM_cert_to_DER_cert(cert_files.cert_pem)
+    trusted = ssl.DER_cert_to_PEM_cert(plain + b"\x30\x00").replace("CERTIFICATE", "TRUSTED CERTIFICATE")
+    with pytest.raises(CertificateError, match="cannot be loaded"):
+        resolve_certificate({"keyvalue": cert_files.key_pem, "certvalue": trusted}, environ=EMPTY_ENV)
