@@ -6,6 +6,7 @@ Profiles know profiles, the emulator knows its data directory, the console knows
 * :func:`resolve_connection` — ``--profile NAME`` (or nothing) to a ready
   :class:`~smtui.profiles.connection.Connection`: a named profile, or the embedded emulator
   (started here, or the one already serving the same data directory);
+* :func:`start_connection` — the same in two halves: what starts at once, then the wait;
 * :func:`connection_resolver` — the same, bound to an emulator data directory, for the console;
 * :func:`build_app` / :func:`run_console` — the console with its connection already on the way.
 
@@ -50,17 +51,15 @@ def emulator_connection(
     read_only: bool = False,
     seed: str = EMULATOR_SEED,
     data_dir: Path | None = None,
-    separate_process: bool = False,
 ) -> Connection:
-    """The embedded emulator: started here, or the one already serving ``data_dir``.
+    """The embedded emulator, in a thread of this process: started here, or the one already
+    serving ``data_dir`` (:attr:`Connection.emulator` is then the running ``Emulator``, for
+    tests). The console runs it in a child process instead (:func:`start_connection`).
 
     Args:
         read_only: Hide every mutating action.
         seed: Seed of a freshly created emulator state.
         data_dir: Emulator state directory (default ``<data dir>/emulator``).
-        separate_process: Run it in a child process (the console: Textual and the emulator then
-            start on two cores instead of sharing one GIL) rather than in a thread of this one
-            (then :attr:`Connection.emulator` is the running ``Emulator``, for tests).
 
     Returns:
         The connection; closing it stops the emulator if this call started it.
@@ -69,10 +68,7 @@ def emulator_connection(
         ProfileError: The emulator could not start, or another one holds the directory but never
             started listening.
     """
-    directory = data_dir or paths.emulator_data_dir()
-    paths.ensure_private_dir(directory)
-    if separate_process:
-        return _child_emulator_connection(directory, seed, read_only)
+    directory = paths.ensure_private_dir(data_dir or paths.emulator_data_dir())
     from smtui.emulator import Emulator
     from smtui.emulator.dirlock import DataDirBusy
 
@@ -90,14 +86,10 @@ def emulator_connection(
     return conn
 
 
-def _child_emulator_connection(directory: Path, seed: str, read_only: bool) -> Connection:
-    """Start ``smtui.emulator.embedded`` as a child process; it stops when its stdin closes."""
-    return _spawn_child_emulator(directory, seed)(read_only)
-
-
 def _spawn_child_emulator(directory: Path, seed: str) -> Callable[[bool], Connection]:
-    """Start the child emulator now (or find the one serving ``directory``); the returned call
-    waits until it listens and connects (``read_only``), so the caller can do other work meanwhile.
+    """Start ``smtui.emulator.embedded`` as a child process now (it stops when its stdin closes),
+    or find the one serving ``directory``; the returned call waits until it listens and connects
+    (``read_only``), so the caller can do other work meanwhile.
 
     Raises:
         OSError: The data directory or the child's log could not be created.
@@ -239,12 +231,36 @@ def resolve_connection(
         ProfileError: Unknown profile, no certificate, or missing certificate files.
         CredentialStoreError: The keyring failed.
     """
+    return start_connection(
+        profile_name,
+        read_only=read_only,
+        emulator_seed=emulator_seed,
+        emulator_data=emulator_data,
+        emulator_process=emulator_process,
+    )()
+
+
+def start_connection(
+    profile_name: str | None = None,
+    *,
+    read_only: bool = False,
+    emulator_seed: str = EMULATOR_SEED,
+    emulator_data: Path | None = None,
+    emulator_process: bool = False,
+) -> Callable[[], Connection]:
+    """:func:`resolve_connection` in two halves: start now what can start at once (the embedded
+    emulator's child process), and return the call that waits for the rest (the keyring, the
+    emulator listening). Same arguments and errors; the second half raises what it would.
+    """
     name = wanted_profile(profile_name)
-    if name is None:
-        return emulator_connection(
-            read_only=read_only, seed=emulator_seed, data_dir=emulator_data, separate_process=emulator_process
-        )
-    return profile_connection(name, read_only=read_only)
+    if name is not None:
+        return functools.partial(profile_connection, name, read_only=read_only)
+    if emulator_process:
+        directory = paths.ensure_private_dir(emulator_data or paths.emulator_data_dir())
+        return functools.partial(_spawn_child_emulator(directory, emulator_seed), read_only)
+    return functools.partial(
+        emulator_connection, read_only=read_only, seed=emulator_seed, data_dir=emulator_data
+    )
 
 
 def connection_resolver(
@@ -276,25 +292,24 @@ async def aresolve_connection(
 
 
 def resolve_early(
-    resolver: ConnectionResolver,
-    profile: str | None,
-    read_only: bool,
-    *,
-    emulator_data: Path | None = None,
+    profile: str | None, read_only: bool, *, emulator_data: Path | None = None
 ) -> Future[Connection]:
-    """Resolve the connection (keyring, embedded emulator start) in a daemon thread right away.
+    """Resolve the console's connection (keyring, embedded emulator start) in a daemon thread.
 
     Importing Textual takes a few hundred milliseconds; starting the emulator meanwhile makes
     the first row appear sooner. A daemon thread, so a hung keyring never blocks exit. The
-    embedded emulator's process is started here, on the calling thread: a new thread gets the
-    GIL only between the caller's imports, which delayed the start by 0.1-0.15 s.
+    embedded emulator's process is started here, on the calling thread (:func:`start_connection`):
+    a new thread gets the GIL only between the caller's imports, which delayed the start by
+    0.1-0.15 s.
     """
     future: Future[Connection] = Future()
-    connect = functools.partial(resolver, profile, read_only=read_only)
-    with contextlib.suppress(Exception):  # anything odd: the thread resolves it and reports it
-        if wanted_profile(profile) is None:
-            directory = paths.ensure_private_dir(emulator_data or paths.emulator_data_dir())
-            connect = functools.partial(_spawn_child_emulator(directory, EMULATOR_SEED), read_only)
+    try:
+        connect = start_connection(
+            profile, read_only=read_only, emulator_data=emulator_data, emulator_process=True
+        )
+    except Exception as exc:  # handed to the app, which explains it on screen
+        future.set_exception(exc)
+        return future
 
     def run() -> None:
         try:
@@ -326,7 +341,7 @@ def build_app(
     # The embedded emulator in a process of its own, started before Textual is imported: the two
     # start-ups then overlap on two cores (issue 12 §2).
     resolver = connection_resolver(emulator_data=emulator_data, emulator_process=True)
-    future = resolve_early(resolver, profile, read_only, emulator_data=emulator_data)
+    future = resolve_early(profile, read_only, emulator_data=emulator_data)
     from smtui.tui.app import SmtuiApp  # Textual is imported on this path only
 
     return SmtuiApp(profile, read_only=read_only, resolver=resolver, connection_future=future, **options)
