@@ -173,23 +173,23 @@ class SmtuiApp(App[None]):
         self.connect()
         self.set_interval(1.0, self._tick)
 
-    def warm_up(self, *, actions: bool = False) -> None:
-        """Import in a thread what comes next, so the event loop later finds it imported.
+    def warm_up(self) -> None:
+        """Import the client (httpx, the codec, 73 model classes: ~0.2 s) in a thread, while the
+        emulator or keyring is still on its way, so the event loop later finds it imported.
 
-        The browse screen calls it once its first frame is painted, for the client (httpx, the
-        codec, 73 model classes: ~0.2 s, while the emulator or keyring is still on its way), and
-        once the first rows are painted, with ``actions``, for what the action keys open
-        (dialogs, the request preview). Not earlier: a thread's imports share the GIL and would
-        hold those paints back. Measured in bench/tui.py.
+        The browse screen calls it once its first frame is painted: a thread's imports share the
+        GIL and would hold that paint back. Measured in bench/tui.py.
         """
-        if actions:
-            from smtui.tui.action_table import preload
-
-            threading.Thread(target=preload, name="smtui-warm-up", daemon=True).start()
-            return
         self._painted.set()
         if self._client_import is None:
             self._client_import = asyncio.ensure_future(asyncio.to_thread(import_client_modules))
+
+    def preload_actions(self) -> None:
+        """Import in a thread what the action keys open (dialogs, the request preview); the
+        browse screen calls it once the first rows are painted, for the same reason."""
+        from smtui.tui.action_table import preload
+
+        threading.Thread(target=preload, name="smtui-warm-up", daemon=True).start()
 
     async def _import_client(self) -> None:
         """The client's modules, imported off the event loop once the first frame is painted

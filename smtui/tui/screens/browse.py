@@ -232,7 +232,7 @@ class BrowseScreen(Screen[None]):
         self._connected_seen = True
         self.navigate(ref, focus_key)
         # Once the first rows are painted: load what the action keys open (dialogs, models).
-        self.call_after_refresh(self.smtui.warm_up, actions=True)
+        self.call_after_refresh(self.smtui.preload_actions)
 
     def on_connection_reset(self, message: ConnectionReset) -> None:
         """Forget everything loaded (the connection is about to change)."""
