@@ -112,8 +112,8 @@ class DetailsPane(Vertical):
             self.query_one(TabbedContent).active = self._wanted_tab
         shown, self._pending = self._pending, None
         if shown is not None:
-            self.show(*shown[0], **shown[1])
-        if self.zoomed:
+            self.show(*shown[0], **shown[1])  # renders the zoomed view too
+        elif self.zoomed:
             self._render_full()
         if self._focus_wanted:
             self._focus_wanted = False
