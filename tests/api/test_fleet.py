@@ -7,6 +7,7 @@ from typing import Any
 
 from smtui.api import ServiceManagementClient
 from smtui.api.fleet import ServiceResult, deployment_rows, instance_rows, iter_service_details
+from tests.fan_out import CountingClient
 
 
 def _client(emu: Any) -> ServiceManagementClient:
@@ -55,22 +56,6 @@ async def test_leaving_the_loop_early_cancels_the_pending_calls(emulator: Any, n
         assert (await client.list_hosted_services()).is_successful
 
 
-class _CountingClient(ServiceManagementClient):
-    """The real client, counting the Get Hosted Service calls started and not yet answered."""
-
-    started = 0
-    most_started_ahead = 0
-    answered = 0
-
-    async def get_hosted_service(self, *args: Any, **kwargs: Any) -> Any:
-        self.started += 1
-        self.most_started_ahead = max(self.most_started_ahead, self.started - self.answered)
-        try:
-            return await super().get_hosted_service(*args, **kwargs)
-        finally:
-            self.answered += 1
-
-
 async def test_a_big_fan_out_starts_calls_as_answers_come_and_keeps_no_answer(
     emulator: Any, no_proxy_env: None
 ) -> None:
@@ -80,7 +65,7 @@ async def test_a_big_fan_out_starts_calls_as_answers_come_and_keeps_no_answer(
     auth = {"keyfile": str(emulator.client_key), "certfile": str(emulator.client_cert)}
     options = {"host": emulator.host, "ca_bundle": str(emulator.ca_file)}
     options |= {"max_in_flight": 4, "adaptive": False}
-    async with _CountingClient(emulator.subscription_id, auth, options) as client:
+    async with CountingClient(emulator.subscription_id, auth, options) as client:
         names = (await _service_names(client)) * 60
         seen = 0
         async for result in iter_service_details(client, names[:300]):

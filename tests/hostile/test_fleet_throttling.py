@@ -10,6 +10,7 @@ import pytest
 
 from smtui.api import ServiceManagementClient
 from smtui.api.fleet import iter_service_details
+from tests.fan_out import CountingClient
 
 RETRY_AFTER = 1
 
@@ -81,27 +82,13 @@ async def test_calls_waiting_out_a_retry_after_do_not_hold_back_the_others(emula
     # "ahead", the sleepers left the transport with nothing to send: under 503=0.2 a 505-service
     # fan-out took 24-32 s instead of 15 (bench/fleet.py --throttle 0.2).
     emu = emulator_factory(seed="empty", scale=30)
-    async with _client(emu, max_in_flight=4, adaptive=False) as client:
+    auth = {"keyfile": str(emu.client_key), "certfile": str(emu.client_cert)}
+    options = {"host": emu.host, "ca_bundle": str(emu.ca_file), "max_in_flight": 4, "adaptive": False}
+    async with CountingClient(emu.subscription_id, auth, options, environ={}) as client:
         names = [s.service_name or "" for s in (await client.list_hosted_services()).result()]
         emu.faults.error_rate = 0.3
         emu.faults.retry_after = 0.3
-        transport = client.transport
-        most_ahead = most_backing_off = 0
-        started = answered = 0
-        original = client.get_hosted_service
-
-        async def counted(*args: Any, **kwargs: Any) -> Any:
-            nonlocal started, answered, most_ahead, most_backing_off
-            started += 1
-            most_ahead = max(most_ahead, started - answered)
-            most_backing_off = max(most_backing_off, transport.backing_off)
-            try:
-                return await original(*args, **kwargs)
-            finally:
-                answered += 1
-
-        client.get_hosted_service = counted  # type: ignore[method-assign]
         results = [r async for r in iter_service_details(client, names * 3)]
     assert len(results) == len(names) * 3
-    assert most_backing_off > 0  # the fault bit
-    assert most_ahead > 2 * 4, (most_ahead, most_backing_off)
+    assert client.most_backing_off > 0  # the fault bit
+    assert client.most_started_ahead > 2 * 4, (client.most_started_ahead, client.most_backing_off)
