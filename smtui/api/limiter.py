@@ -21,6 +21,10 @@ adapts, like TCP's slow start with a throughput-based exit (as BBR's start-up do
   the best rate and **holds**: round trips are short and the limit is not what bounds the rate.
   After ``reprobe`` judged rounds and ``reprobe_after`` seconds of holding it tries doubling once
   more;
+* it does not even try while the client's own CPU was busy all round (``saturated``, 0.9 of the
+  round's wall time): then answers are already coming as fast as the client takes them, and a
+  doubling would only open connections (a TLS handshake each) to learn so. Over a loopback that
+  is every round; over 100 ms round trips the client is idle most of the time;
 * it **halves** on a throttling answer (``503``/``429`` or any ``Retry-After``) and on a timeout —
   once per round of requests: the answers of requests sent before the cut carry no news. After a
   cut it grows by about one per round (``1/limit`` per answer while requests wait for a slot);
@@ -36,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import enum
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -85,7 +90,11 @@ class InFlightLimit:
             double again.
         reprobe: After this many judged rounds held on a plateau …
         reprobe_after: … and this many seconds, try doubling again (each try may open connections).
+        saturated: The share of a round's wall time the process spent on the CPU at which the
+            client itself bounds the rate, and the limit does not try doubling.
         clock: Seconds, monotonic (default: the running event loop's clock).
+        cpu_clock: Seconds of CPU this process used (default: :func:`time.process_time`, but
+            none with a custom ``clock``: the two would not measure the same rounds).
     """
 
     def __init__(
@@ -98,7 +107,9 @@ class InFlightLimit:
         gain: float = 1.5,
         reprobe: int = 8,
         reprobe_after: float = 2.0,
+        saturated: float = 0.9,
         clock: Callable[[], float] | None = None,
+        cpu_clock: Callable[[], float] | None = None,
     ) -> None:
         if ceiling < 1:
             raise ValueError("ceiling must be at least 1")
@@ -108,7 +119,9 @@ class InFlightLimit:
         self.gain = gain
         self.reprobe = reprobe
         self.reprobe_after = reprobe_after
+        self.saturated = saturated
         self._clock = clock
+        self._cpu_clock = cpu_clock if cpu_clock is not None or clock is not None else time.process_time
         start = ceiling if not adaptive else (initial if initial is not None else min(16, ceiling))
         self._limit = float(max(self.floor, min(start, ceiling)))
         self._slow_start = True  # doubling (or holding) until the first cut, then additive growth
@@ -132,6 +145,8 @@ class InFlightLimit:
         self._held_rounds = 0
         self._held_since = 0.0
         self._gained = False  # the last round was faster than the best: one more to confirm it
+        self._round_cpu = self._cpu()  # CPU seconds used when the round began …
+        self._round_began: float | None = None  # … and its clock time (no loop may run yet)
 
     @property
     def limit(self) -> int:
@@ -145,6 +160,15 @@ class InFlightLimit:
 
     def _now(self) -> float:
         return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+
+    def _cpu(self) -> float:
+        return self._cpu_clock() if self._cpu_clock is not None else 0.0
+
+    def _busy(self) -> float:
+        """The share of this round's wall time the process spent on the CPU."""
+        if self._cpu_clock is None or self._round_began is None:
+            return 0.0
+        return (self._cpu() - self._round_cpu) / max(self._now() - self._round_began, 1e-9)
 
     async def acquire(self) -> Ticket:
         """Wait for a slot (first come, first served)."""
@@ -164,7 +188,10 @@ class InFlightLimit:
                 raise
         else:
             self._in_flight += 1
-        return Ticket(self._epoch, self._now(), self._round)
+        now = self._now()
+        if self._round_began is None:
+            self._round_began = now
+        return Ticket(self._epoch, now, self._round)
 
     def release(self, ticket: Ticket, outcome: Outcome = Outcome.NEUTRAL) -> None:
         """Give the slot back and tell the limit what the answer was."""
@@ -201,7 +228,7 @@ class InFlightLimit:
                 # Little's law: with the limit full all round, answers per second = limit / time
                 # on the wire. Measured per request, it does not lag behind a change of limit.
                 seconds = sorted(self._round_seconds)[len(self._round_seconds) // 2]  # the median
-                self._judge(self._round_size / seconds)
+                self._judge(self._round_size / seconds, saturated=self._busy() >= self.saturated)
         self._begin_round()
 
     def _jump_to_what_the_pipe_holds(self) -> None:
@@ -230,12 +257,13 @@ class InFlightLimit:
             self._limit = min(float(self.ceiling), self._limit * 2)
         self.peak = max(self.peak, self.limit)
 
-    def _judge(self, rate: float) -> None:
+    def _judge(self, rate: float, *, saturated: bool) -> None:
         """Slow start: double while rounds are ``gain`` times faster; else hold at the best.
 
         A gain must show in two rounds in a row: over a loopback a round is ~20 answers in ~15 ms,
         and one garbage-collector pause in the round before makes the next look 1.5x faster (a
-        limit of 16 went to 64 in 4 fan-outs out of 12).
+        limit of 16 went to 64 in 4 fan-outs out of 12). A round the client's CPU was ``saturated``
+        by never leads to a doubling.
         """
         if self.holding:
             self._held_rounds += 1
@@ -243,6 +271,7 @@ class InFlightLimit:
                 self._held_rounds < self.reprobe
                 or self._now() - self._held_since < self.reprobe_after
                 or self.limit >= self.ceiling
+                or saturated
             ):
                 return
             self.holding = False  # try once more: the round trips may have grown
@@ -251,8 +280,7 @@ class InFlightLimit:
             return  # at the ceiling: nothing higher was tried since the best round
         elif self._best_rate and rate < self._best_rate * self.gain:
             self._limit = max(float(self.floor), self._best_limit)
-            self.holding, self._held_rounds, self._held_since = True, 0, self._now()
-            self._gained = False
+            self._hold()
             return
         elif self._best_rate and not self._gained:
             self._gained = True  # faster: confirmed by the next round, or not
@@ -260,11 +288,19 @@ class InFlightLimit:
         else:
             self._best_rate, self._best_limit = rate, self._limit
         self._gained = False
+        if saturated:
+            self._hold()  # answers come as fast as the client takes them: more would only cost
+            return
         self._limit = min(float(self.ceiling), self._limit * 2)
         self.peak = max(self.peak, self.limit)
 
+    def _hold(self) -> None:
+        self.holding, self._held_rounds, self._held_since = True, 0, self._now()
+        self._gained = False
+
     def _begin_round(self) -> None:
         self._round += 1
+        self._round_began, self._round_cpu = self._now(), self._cpu()
         self._round_size = self.limit
         self._round_seconds = []
         self._round_bound = bool(self._waiters)

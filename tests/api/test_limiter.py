@@ -20,13 +20,17 @@ async def _answer(limit: InFlightLimit, outcome: Outcome = Outcome.OK) -> None:
 
 
 class Clock:
-    """Fake seconds for the limit's measurements."""
+    """Fake seconds for the limit's measurements, and fake CPU seconds of the client."""
 
     def __init__(self) -> None:
         self.now = 0.0
+        self.cpu = 0.0
 
     def __call__(self) -> float:
         return self.now
+
+    def cpu_clock(self) -> float:
+        return self.cpu
 
 
 async def _fan_out(
@@ -35,10 +39,12 @@ async def _fan_out(
     answers: int,
     seconds_on_wire: Callable[[int, int], float],
     outcome: Callable[[int], Outcome] = lambda _: Outcome.OK,
+    cpu_per_answer: float = 0.0,
 ) -> list[int]:
     """Keep more requests asking than the limit allows (a fan-out); each is answered after
     ``seconds_on_wire(requests in flight when it was sent, requests sent before it)`` fake
-    seconds. Returns the limit after each answer."""
+    seconds, and costs the client ``cpu_per_answer`` CPU seconds. Returns the limit after each
+    answer."""
     on_wire: list[tuple[float, int, Ticket]] = []
     sent = 0
 
@@ -53,6 +59,7 @@ async def _fan_out(
     limits = []
     for n in range(answers):
         clock.now, _, ticket = heapq.heappop(on_wire)
+        clock.cpu += cpu_per_answer
         limit.release(ticket, outcome(n))
         asking.append(asyncio.ensure_future(ask()))
         for _ in range(3):  # let the woken askers record their tickets
@@ -116,6 +123,28 @@ async def test_holds_where_more_in_flight_brings_no_faster_answers(ceiling: int)
     limits = await _fan_out(limit, clock, 500, _round_trips(0.0))
     assert limit.holding and limit.limit == 16
     assert limit.peak == 32 and limits[-1] == 16
+
+
+@pytest.mark.parametrize("ceiling", [32, 64, 128])
+async def test_does_not_try_doubling_while_the_client_cpu_was_busy_all_round(ceiling: int) -> None:
+    # Loopback, as the client sees it: each answer costs it 1 ms of CPU and they come 1 ms apart.
+    # Answers already come as fast as it takes them; trying 32 would only open 16 connections.
+    clock = Clock()
+    limit = InFlightLimit(ceiling, clock=clock, cpu_clock=clock.cpu_clock)
+    await _fan_out(limit, clock, 500, _round_trips(0.0, client_per_answer=0.001), cpu_per_answer=0.001)
+    assert limit.holding and limit.limit == limit.peak == 16
+
+
+async def test_a_client_idle_between_long_round_trips_still_doubles_and_probes_again() -> None:
+    clock = Clock()
+    limit = InFlightLimit(64, clock=clock, cpu_clock=clock.cpu_clock, reprobe=4)
+    await _fan_out(limit, clock, 400, _after_handshakes(0.1), cpu_per_answer=0.001)
+    assert limit.limit == limit.peak == 64
+    busy = InFlightLimit(64, clock=clock, cpu_clock=clock.cpu_clock, reprobe=4)
+    await _fan_out(busy, clock, 300, _round_trips(0.0), cpu_per_answer=0.001)
+    assert busy.holding and busy.limit == 16
+    await _fan_out(busy, clock, 600, _round_trips(0.1), cpu_per_answer=0.001)  # the CPU idles now
+    assert not busy.holding and busy.limit == 64
 
 
 async def test_a_held_limit_probes_again_and_follows_longer_round_trips() -> None:
