@@ -99,7 +99,7 @@ class FleetScreen(Screen[None]):
 
     Args:
         view: :data:`~smtui.tui.fleet_data.DEPLOYMENTS` or :data:`~smtui.tui.fleet_data.INSTANCES`.
-        concurrency: Requests in flight per subscription (default: ``SMTUI_FLEET_CONCURRENCY`` or 16).
+        concurrency: Most requests in flight per subscription (default: ``SMTUI_FLEET_CONCURRENCY`` or 64).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -301,7 +301,9 @@ class FleetScreen(Screen[None]):
             text += " · cancelled"
         elif state.complete and not state.sources:
             text = "no subscription to inspect (c chooses)"
-        self.query_one("#fleet-progress-text", Static).update(text)
+        # Its size is fixed (1fr x 1): no layout, which costs a frame of the whole screen (~20 ms
+        # with a big table) and came after every answer.
+        self.query_one("#fleet-progress-text", Static).update(text, layout=False)
 
     # ------------------------------------------------------------------ details, drill-in
 
