@@ -25,8 +25,11 @@ if TYPE_CHECKING:
     from smtui.api.client import ServiceManagementClient
     from smtui.profiles.connection import Connection
 
-DEFAULT_CONCURRENCY = 16
-"""Requests in flight per subscription unless ``SMTUI_FLEET_CONCURRENCY`` says otherwise."""
+DEFAULT_CONCURRENCY = 64
+"""Most requests in flight per subscription unless ``SMTUI_FLEET_CONCURRENCY`` says otherwise: the
+client's own default ceiling, below which its limit adapts (starts at 16, grows over long round
+trips, holds where the console's CPU is what bounds the rate). 16 fixed took the view 4.8 s over
+505 services at 0.1 s round trips, 64 takes it 2.1 s (``bench/fleet_view.py``)."""
 
 ENV_CONCURRENCY = "SMTUI_FLEET_CONCURRENCY"
 

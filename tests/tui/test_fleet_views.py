@@ -153,6 +153,38 @@ async def test_progress_then_leaving_cancels(
             demo_emulator.faults.latency = 0.0
 
 
+@pytest.mark.parametrize(("configured", "ceiling"), [(None, 64), ("8", 8)])
+async def test_the_views_clients_have_the_clients_own_ceiling_unless_configured(
+    demo_emulator: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch, configured: str | None, ceiling: int
+) -> None:
+    # A fixed 16 took the view 4.8 s over 505 services at 0.1 s round trips; the adaptive limit
+    # under 64 takes 2.1 s and holds at 16 where the console's CPU is what bounds the rate.
+    if configured is None:
+        monkeypatch.delenv("SMTUI_FLEET_CONCURRENCY", raising=False)
+    else:
+        monkeypatch.setenv("SMTUI_FLEET_CONCURRENCY", configured)
+    created: list[int] = []
+    from smtui.profiles.connection import Connection
+
+    create_client = Connection.create_client
+
+    def spy(self: Connection, **overrides: Any) -> Any:
+        client = create_client(self, **overrides)
+        created.append(client.transport.limit.ceiling)
+        return client
+
+    monkeypatch.setattr(Connection, "create_client", spy)
+    app = make_app(demo_emulator)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: app.client is not None, what="connection")
+        created.clear()  # the console's own client
+        await pilot.press("7")
+        screen = _fleet(app)
+        await wait_for(pilot, lambda: drawn(screen), what="fleet loaded")
+        assert created == [ceiling]
+        assert screen.state.errors == 0
+
+
 async def test_refresh_marks_changed_cells(demo_emulator: Any, make_app: Any) -> None:
     from smtui.profiles.connection import Connection
 
