@@ -46,8 +46,8 @@ async def measure(server: Server, work: Path, concurrency: int) -> tuple[float, 
         # pilot.press() returns once the app is idle, that is after the whole load: it runs on
         # its own while this loop watches the screen.
         press = asyncio.ensure_future(pilot.press("7"))
-        while not isinstance(app.screen, FleetScreen):
-            await asyncio.sleep(0.005)
+        while not isinstance(app.screen, FleetScreen) or not app.screen.query("ResourceList"):
+            await asyncio.sleep(0.005)  # pushed, then composed
         screen = app.screen
         first = None
         while screen.load_status != "done":
