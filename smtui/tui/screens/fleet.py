@@ -137,6 +137,7 @@ class FleetScreen(Screen[None]):
         self._baseline: dict[str, list[TableRow]] | None = None
         self._last_update: dict[str, float] = {}  # throttled update -> when it last ran
         self._pending: set[str] = set()  # throttled updates waiting for their timer
+        self._detail_text = ""
         self._list: ResourceList | None = None
         self.load_status = "idle"
         """``idle``, ``loading``, ``done``, ``cancelled`` or ``failed`` (tests, the progress line)."""
@@ -344,14 +345,17 @@ class FleetScreen(Screen[None]):
         if not self._alive():
             return
         row = self._selected_row()
-        detail = self.query_one("#fleet-detail", Static)
         if row is None:
-            detail.update("")
+            text = ""
         elif row.key.endswith("/!error"):
-            detail.update(f"{row.cells[0]} · {row.cells[1]}: {row.cells[2]}")
+            text = f"{row.cells[0]} · {row.cells[1]}: {row.cells[2]}"
         else:
             names = [c.label for c in self.table.columns]
-            detail.update("  ".join(f"{n}: {v}" for n, v in zip(names, row.cells, strict=False) if v))
+            text = "  ".join(f"{n}: {v}" for n, v in zip(names, row.cells, strict=False) if v)
+        # Every redraw asks; the same text again would still cost a layout of the whole screen.
+        if text != self._detail_text:
+            self._detail_text = text
+            self.query_one("#fleet-detail", Static).update(text)
 
     @on(BigTable.CursorMoved, "#fleet-list BigTable")
     def _cursor_moved(self, event: BigTable.CursorMoved) -> None:
