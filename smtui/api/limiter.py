@@ -47,6 +47,11 @@ from dataclasses import dataclass
 __all__ = ["InFlightLimit", "Outcome", "Ticket"]
 
 
+def _median(values: list[float]) -> float:
+    """The upper median (by hand: importing :mod:`statistics` costs every start ~4 ms)."""
+    return sorted(values)[len(values) // 2]
+
+
 class Outcome(enum.Enum):
     """What an attempt's answer says about the server's load."""
 
@@ -211,9 +216,10 @@ class InFlightLimit:
             # Sent under an earlier limit, or nothing waits (a listing before the fan-out): says
             # nothing about this limit.
             return
-        self._round_seconds.append(max(self._now() - ticket.started, 1e-6))
+        now = self._now()
+        self._round_seconds.append(max(now - ticket.started, 1e-6))
         if not self._warm:
-            self._first_answers.append(self._now())
+            self._first_answers.append(now)
         if len(self._round_seconds) >= max(16, self._round_size // 2):  # enough for a median
             self._end_round()
 
@@ -227,7 +233,7 @@ class InFlightLimit:
             else:
                 # Little's law: with the limit full all round, answers per second = limit / time
                 # on the wire. Measured per request, it does not lag behind a change of limit.
-                seconds = sorted(self._round_seconds)[len(self._round_seconds) // 2]  # the median
+                seconds = _median(self._round_seconds)
                 self._judge(self._round_size / seconds, saturated=self._busy() >= self.saturated)
         self._begin_round()
 
@@ -246,10 +252,9 @@ class InFlightLimit:
         # loopback the shortest time is mostly handshakes, which a higher limit would only add to.
         if len(times) < 4 or shortest < 2 * (times[-1] - times[0]):
             return
-        gaps = sorted(later - earlier for earlier, later in zip(times, times[1:], strict=False))
         # The median gap: the connection that fetched the TLS session answers well before the
         # others (they waited for it), which a mean would count as a slow pace.
-        pace = gaps[len(gaps) // 2]
+        pace = _median([later - earlier for earlier, later in zip(times, times[1:], strict=False)])
         if pace <= 0:
             return
         in_pipe = shortest / pace
