@@ -25,7 +25,7 @@ reports back is :class:`InstanceEndpoint`.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import ClassVar
+from typing import ClassVar, TypeVar, dataclass_transform
 
 from smtui.api.codec_schema import (
     empty_elements,
@@ -49,7 +49,21 @@ class UnknownElement:
     xml: str
 
 
-@dataclass(slots=True, repr=False, eq=False)
+_Model = TypeVar("_Model")
+
+
+@dataclass_transform(eq_default=False)
+def model(cls: type[_Model]) -> type[_Model]:
+    """Make ``cls`` a wire model: a slotted dataclass whose repr and == are :class:`WireObject`'s.
+
+    One for all the models (those dataclass would write are the same, field by field):
+    generating three methods for each of 73 classes was ~40 ms of every start that loads the
+    client, most of it compiling their source.
+    """
+    return dataclass(slots=True, repr=False, eq=False)(cls)
+
+
+@model
 class WireObject:
     """Base of every data object: the bookkeeping that keeps a parsed document lossless.
 
@@ -63,10 +77,6 @@ class WireObject:
     extra: list[UnknownElement] = unknown_elements()
     nil: frozenset[str] = nil_elements()
     empty: frozenset[str] = empty_elements()
-
-    # One __repr__ and __eq__ for all the models (those dataclass would write are the same, field
-    # by field): generating three methods for each of 73 classes was ~40 ms of every start that
-    # loads the client, most of it compiling their source.
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _names(type(self), "repr"))
@@ -95,7 +105,7 @@ def _names(cls: type, role: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- common
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class ExtendedProperty(WireObject):
     """A name/value pair attached to a hosted service, deployment or storage account."""
 
@@ -104,7 +114,7 @@ class ExtendedProperty(WireObject):
     value: str | None = wire("Value")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class OperationError(WireObject):
     """The ``Error`` of a failed asynchronous operation."""
 
@@ -113,7 +123,7 @@ class OperationError(WireObject):
     message: str | None = wire("Message")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class OperationStatus(WireObject):
     """Status of an asynchronous operation (``GET /<sub>/operations/<request-id>``)."""
 
@@ -127,7 +137,7 @@ class OperationStatus(WireObject):
 # --------------------------------------------------------------------------- images and disks
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class OSImage(WireObject):
     """An OS image of the image repository (platform or user image)."""
 
@@ -164,7 +174,7 @@ class OSImage(WireObject):
     io_type: str | None = wire("IOType")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class AttachedTo(WireObject):
     """The role a registered disk is attached to."""
 
@@ -174,7 +184,7 @@ class AttachedTo(WireObject):
     role_name: str | None = wire("RoleName")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class Disk(WireObject):
     """A disk of the subscription's disk repository (``List Disks``)."""
 
@@ -199,7 +209,7 @@ class Disk(WireObject):
 # --------------------------------------------------------------------------- hosted services
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class HostedServiceProperties(WireObject):
     """Properties of a cloud service. ``label`` is stored decoded (base64 on the wire)."""
 
@@ -216,7 +226,7 @@ class HostedServiceProperties(WireObject):
     reverse_dns_fqdn: str | None = wire("ReverseDnsFqdn")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class ComputeCapabilities(WireObject):
     """Role sizes available to a cloud service or in a location."""
 
@@ -225,7 +235,7 @@ class ComputeCapabilities(WireObject):
     virtual_machines_role_sizes: list[str] = wire_list("VirtualMachinesRoleSizes", "RoleSize")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class CreateHostedService(WireObject):
     """Body of ``Create Cloud Service``. ``label`` is stored decoded (sent base64)."""
 
@@ -242,7 +252,7 @@ class CreateHostedService(WireObject):
 # --------------------------------------------------------------------------- storage
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class StorageServiceKeys(WireObject):
     """The two access keys of a storage account."""
 
@@ -251,7 +261,7 @@ class StorageServiceKeys(WireObject):
     secondary: str | None = wire("Secondary")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class StorageAccountKeys(WireObject):
     """Answer of ``Get Storage Account Keys`` (wire root ``StorageService``)."""
 
@@ -270,7 +280,7 @@ class StorageAccountKeys(WireObject):
         return self.storage_service_keys.secondary if self.storage_service_keys else None
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class StorageAccountProperties(WireObject):
     """Properties of a storage account (wire ``StorageServiceProperties``); ``label`` decoded."""
 
@@ -293,7 +303,7 @@ class StorageAccountProperties(WireObject):
     account_type: str | None = wire("AccountType")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class CustomDomain(WireObject):
     """A custom domain mapped to a storage account."""
 
@@ -302,7 +312,7 @@ class CustomDomain(WireObject):
     use_sub_domain_name: bool | None = wire("UseSubDomainName")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class StorageAccount(WireObject):
     """A storage account (wire ``StorageService``) as listed or fetched."""
 
@@ -318,7 +328,7 @@ class StorageAccount(WireObject):
 # --------------------------------------------------------------------------- locations and sizes
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class StorageCapabilities(WireObject):
     """Storage account types offered in a location."""
 
@@ -326,7 +336,7 @@ class StorageCapabilities(WireObject):
     storage_account_types: list[str] = wire_list("StorageAccountTypes", "StorageAccountType")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class Location(WireObject):
     """A data-center region (``List Locations``)."""
 
@@ -339,7 +349,7 @@ class Location(WireObject):
     storage_capabilities: StorageCapabilities | None = wire("StorageCapabilities")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class RoleSize(WireObject):
     """A VM/role size (``List Role Sizes``). ``label`` is plain text."""
 
@@ -359,7 +369,7 @@ class RoleSize(WireObject):
 # --------------------------------------------------------------------------- VM images, groups, subscription
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class OSDiskConfiguration(WireObject):
     """The OS disk of a VM image."""
 
@@ -373,7 +383,7 @@ class OSDiskConfiguration(WireObject):
     io_type: str | None = wire("IOType")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class DataDiskConfiguration(WireObject):
     """A data disk of a VM image."""
 
@@ -386,7 +396,7 @@ class DataDiskConfiguration(WireObject):
     io_type: str | None = wire("IOType")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class VMImage(WireObject):
     """A VM image (``List VM Images``): an OS disk plus data disks, platform or user. ``label`` is plain."""
 
@@ -422,7 +432,7 @@ class VMImage(WireObject):
     vm_image_state: str | None = wire("VMImageState")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class ResourceReference(WireObject):
     """A hosted service or storage account listed in an affinity group (``Url``, ``ServiceName``)."""
 
@@ -431,7 +441,7 @@ class ResourceReference(WireObject):
     service_name: str | None = wire("ServiceName")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class AffinityGroup(WireObject):
     """An affinity group; Get Affinity Group adds its hosted services and storage accounts.
 
@@ -451,7 +461,7 @@ class AffinityGroup(WireObject):
     compute_capabilities: ComputeCapabilities | None = wire("ComputeCapabilities")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class Subscription(WireObject):
     """The subscription and its quotas (``Get Subscription``): limits and current usage."""
 
@@ -481,7 +491,7 @@ class Subscription(WireObject):
 # --------------------------------------------------------------------------- disks of a role
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class OSDisk(WireObject):
     """The OS disk of a VM role (wire ``OSVirtualHardDisk``).
 
@@ -502,7 +512,7 @@ class OSDisk(WireObject):
     resized_size_in_gb: int | None = wire("ResizedSizeInGB")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class DataDisk(WireObject):
     """A data disk of a VM role (wire ``DataVirtualHardDisk``).
 
@@ -549,7 +559,7 @@ class DataDisk(WireObject):
 # --------------------------------------------------------------------------- configuration sets
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class CertificateSetting(WireObject):
     """A service certificate to install in the VM's certificate store."""
 
@@ -559,7 +569,7 @@ class CertificateSetting(WireObject):
     thumbprint: str | None = wire("Thumbprint")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class WinRMListener(WireObject):
     """A WinRM listener (Python SDK element order: ``Protocol``, ``CertificateThumbprint``)."""
 
@@ -568,7 +578,7 @@ class WinRMListener(WireObject):
     certificate_thumbprint: str | None = wire("CertificateThumbprint")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class WinRM(WireObject):
     """WinRM configuration of a Windows VM."""
 
@@ -576,7 +586,7 @@ class WinRM(WireObject):
     listeners: list[WinRMListener] = wire_list("Listeners", "Listener")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class DomainJoinCredentials(WireObject):
     """Credentials used to join a domain."""
 
@@ -586,7 +596,7 @@ class DomainJoinCredentials(WireObject):
     password: str | None = wire("Password", secret=True)
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class DomainJoinProvisioning(WireObject):
     """Offline domain-join blob."""
 
@@ -594,7 +604,7 @@ class DomainJoinProvisioning(WireObject):
     account_data: str | None = wire("AccountData")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class DomainJoin(WireObject):
     """Domain membership of a Windows VM."""
 
@@ -605,7 +615,7 @@ class DomainJoin(WireObject):
     machine_object_ou: str | None = wire("MachineObjectOU")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class ComponentSetting(WireObject):
     """One unattend setting; ``content`` is base64 on the wire and kept as sent."""
 
@@ -614,7 +624,7 @@ class ComponentSetting(WireObject):
     content: str | None = wire("Content")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class UnattendComponent(WireObject):
     """An unattend.xml component."""
 
@@ -623,7 +633,7 @@ class UnattendComponent(WireObject):
     component_settings: list[ComponentSetting] = wire_list("ComponentSettings", "ComponentSetting")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class UnattendPass(WireObject):
     """An unattend.xml pass."""
 
@@ -632,7 +642,7 @@ class UnattendPass(WireObject):
     components: list[UnattendComponent] = wire_list("Components", "UnattendComponent")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class AdditionalUnattendContent(WireObject):
     """Extra unattend.xml content for Windows provisioning."""
 
@@ -640,7 +650,7 @@ class AdditionalUnattendContent(WireObject):
     passes: list[UnattendPass] = wire_list("Passes", "UnattendPass")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class WindowsProvisioningConfiguration(WireObject):
     """Windows provisioning set (``ConfigurationSetType`` ``WindowsProvisioningConfiguration``)."""
 
@@ -664,7 +674,7 @@ class WindowsProvisioningConfiguration(WireObject):
     additional_unattend_content: AdditionalUnattendContent | None = wire("AdditionalUnattendContent")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class SSHPublicKey(WireObject):
     """An SSH public key to install (``Fingerprint`` of an uploaded service certificate)."""
 
@@ -673,7 +683,7 @@ class SSHPublicKey(WireObject):
     path: str | None = wire("Path")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class SSHKeyPair(WireObject):
     """An SSH key pair to install."""
 
@@ -682,7 +692,7 @@ class SSHKeyPair(WireObject):
     path: str | None = wire("Path")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class SSH(WireObject):
     """SSH keys of a Linux VM."""
 
@@ -691,7 +701,7 @@ class SSH(WireObject):
     key_pairs: list[SSHKeyPair] = wire_list("KeyPairs", "KeyPair")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class LinuxProvisioningConfiguration(WireObject):
     """Linux provisioning set (``ConfigurationSetType`` ``LinuxProvisioningConfiguration``)."""
 
@@ -709,7 +719,7 @@ class LinuxProvisioningConfiguration(WireObject):
     custom_data: str | None = wire("CustomData")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class LoadBalancerProbe(WireObject):
     """Health probe of a load-balanced endpoint set."""
 
@@ -721,7 +731,7 @@ class LoadBalancerProbe(WireObject):
     timeout_in_seconds: int | None = wire("TimeoutInSeconds")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class AclRule(WireObject):
     """One rule of an endpoint ACL."""
 
@@ -732,7 +742,7 @@ class AclRule(WireObject):
     description: str | None = wire("Description")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class EndpointAcl(WireObject):
     """Access control list of an input endpoint."""
 
@@ -740,7 +750,7 @@ class EndpointAcl(WireObject):
     rules: list[AclRule] = wire_list("Rules", "Rule")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class InputEndpoint(WireObject):
     """An endpoint a VM exposes through the cloud service's VIP (alias :data:`ExternalEndpoint`)."""
 
@@ -764,7 +774,7 @@ ExternalEndpoint = InputEndpoint
 """The seed's name for an endpoint exposed to the internet: an :class:`InputEndpoint`."""
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class PublicIP(WireObject):
     """An instance-level public IP."""
 
@@ -776,7 +786,7 @@ class PublicIP(WireObject):
     fqdns: list[str] = wire_list("Fqdns", "Fqdn")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class NetworkConfiguration(WireObject):
     """Network set (``ConfigurationSetType`` ``NetworkConfiguration``): endpoints, subnets, IPs."""
 
@@ -792,7 +802,7 @@ class NetworkConfiguration(WireObject):
     ip_forwarding: str | None = wire("IPForwarding")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class OtherConfigurationSet(WireObject):
     """A configuration set of a type this client does not know; its children stay in ``extra``."""
 
@@ -814,7 +824,7 @@ ConfigurationSet = (
 # --------------------------------------------------------------------------- roles
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class ResourceExtensionParameterValue(WireObject):
     """A (public or private) parameter of a VM extension reference."""
 
@@ -824,7 +834,7 @@ class ResourceExtensionParameterValue(WireObject):
     type: str | None = wire("Type")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class ResourceExtensionReference(WireObject):
     """A VM extension installed on a role."""
 
@@ -839,7 +849,7 @@ class ResourceExtensionReference(WireObject):
     force_update: bool | None = wire("ForceUpdate")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class DebugSettings(WireObject):
     """Boot diagnostics of a VM."""
 
@@ -849,7 +859,7 @@ class DebugSettings(WireObject):
     serial_output_blob_uri: str | None = wire("SerialOutputBlobUri")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class VMRole(WireObject):
     """A persistent VM role (wire ``PersistentVMRole`` as a document, ``Role`` inside ``RoleList``).
 
@@ -898,7 +908,7 @@ class VMRole(WireObject):
 # --------------------------------------------------------------------------- deployments
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class InstanceEndpoint(WireObject):
     """An endpoint as reported for a running role instance."""
 
@@ -911,7 +921,7 @@ class InstanceEndpoint(WireObject):
     idle_timeout_in_minutes: int | None = wire("IdleTimeoutInMinutes")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class FormattedMessage(WireObject):
     """A localised status message."""
 
@@ -920,7 +930,7 @@ class FormattedMessage(WireObject):
     message: str | None = wire("Message")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class GuestAgentStatus(WireObject):
     """Status of the VM guest agent."""
 
@@ -933,7 +943,7 @@ class GuestAgentStatus(WireObject):
     formatted_message: FormattedMessage | None = wire("FormattedMessage")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class ResourceExtensionStatus(WireObject):
     """Status of one VM extension handler."""
 
@@ -945,7 +955,7 @@ class ResourceExtensionStatus(WireObject):
     formatted_message: FormattedMessage | None = wire("FormattedMessage")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class RoleInstance(WireObject):
     """A running (or stopped) instance of a role; for VMs ``instance_name`` equals the role name."""
 
@@ -970,7 +980,7 @@ class RoleInstance(WireObject):
     public_ips: list[PublicIP] = wire_list("PublicIPs", "PublicIP")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class UpgradeStatus(WireObject):
     """Progress of an in-place upgrade."""
 
@@ -980,7 +990,7 @@ class UpgradeStatus(WireObject):
     current_upgrade_domain: int | None = wire("CurrentUpgradeDomain")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class PersistentVMDowntime(WireObject):
     """A scheduled maintenance window of the deployment's VMs."""
 
@@ -990,7 +1000,7 @@ class PersistentVMDowntime(WireObject):
     status: str | None = wire("Status")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class VirtualIP(WireObject):
     """A virtual IP address of a deployment."""
 
@@ -1003,7 +1013,7 @@ class VirtualIP(WireObject):
     type: str | None = wire("Type")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class DnsServer(WireObject):
     """A DNS server the deployment's VMs use."""
 
@@ -1012,7 +1022,7 @@ class DnsServer(WireObject):
     address: str | None = wire("Address")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class Dns(WireObject):
     """DNS settings of a deployment."""
 
@@ -1020,7 +1030,7 @@ class Dns(WireObject):
     dns_servers: list[DnsServer] = wire_list("DnsServers", "DnsServer")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class FrontendIpConfiguration(WireObject):
     """Front end of an internal load balancer."""
 
@@ -1030,7 +1040,7 @@ class FrontendIpConfiguration(WireObject):
     static_virtual_network_ip_address: str | None = wire("StaticVirtualNetworkIPAddress")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class LoadBalancer(WireObject):
     """An internal load balancer of a deployment."""
 
@@ -1039,7 +1049,7 @@ class LoadBalancer(WireObject):
     frontend_ip_configuration: FrontendIpConfiguration | None = wire("FrontendIpConfiguration")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class Deployment(WireObject):
     """A deployment (the VMs of a cloud service slot).
 
@@ -1075,7 +1085,7 @@ class Deployment(WireObject):
     virtual_network_id: str | None = wire("VirtualNetworkId")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class HostedService(WireObject):
     """A cloud service; ``deployments`` is filled only with ``embed-detail=true``."""
 
@@ -1091,7 +1101,7 @@ class HostedService(WireObject):
 # --------------------------------------------------------------------------- role operations
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class ShutdownRoleOperation(WireObject):
     """Body of ``Shutdown Role``; ``post_shutdown_action`` ``Stopped`` | ``StoppedDeallocated``."""
 
@@ -1100,7 +1110,7 @@ class ShutdownRoleOperation(WireObject):
     post_shutdown_action: str | None = wire("PostShutdownAction")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class StartRoleOperation(WireObject):
     """Body of ``Start Role``."""
 
@@ -1108,7 +1118,7 @@ class StartRoleOperation(WireObject):
     operation_type: str | None = wire("OperationType", default="StartRoleOperation")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class RestartRoleOperation(WireObject):
     """Body of ``Restart Role``."""
 
@@ -1116,7 +1126,7 @@ class RestartRoleOperation(WireObject):
     operation_type: str | None = wire("OperationType", default="RestartRoleOperation")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class CaptureRoleOperation(WireObject):
     """Body of ``Capture Role`` (capture an OS image); ``target_image_label`` is plain text."""
 
@@ -1128,7 +1138,7 @@ class CaptureRoleOperation(WireObject):
     target_image_name: str | None = wire("TargetImageName")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class ShutdownRolesOperation(WireObject):
     """Body of ``Shutdown Roles`` (several roles of one deployment)."""
 
@@ -1138,7 +1148,7 @@ class ShutdownRolesOperation(WireObject):
     post_shutdown_action: str | None = wire("PostShutdownAction")
 
 
-@dataclass(slots=True, repr=False, eq=False)
+@model
 class StartRolesOperation(WireObject):
     """Body of ``Start Roles`` (several roles of one deployment)."""
 
