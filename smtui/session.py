@@ -68,7 +68,7 @@ def emulator_connection(
         ProfileError: The emulator could not start, or another one holds the directory but never
             started listening.
     """
-    directory = paths.ensure_private_dir(data_dir or paths.emulator_data_dir())
+    directory = _emulator_directory(data_dir)
     from smtui.emulator import Emulator
     from smtui.emulator.dirlock import DataDirBusy
 
@@ -84,6 +84,11 @@ def emulator_connection(
     conn = Connection.to_emulator(emu, read_only=read_only)
     conn.close_with(stack.close)  # this connection started the emulator: closing it stops it
     return conn
+
+
+def _emulator_directory(data_dir: Path | None) -> Path:
+    """The embedded emulator's state directory (default ``<data dir>/emulator``), created private."""
+    return paths.ensure_private_dir(data_dir or paths.emulator_data_dir())
 
 
 def _spawn_child_emulator(directory: Path, seed: str) -> Callable[[bool], Connection]:
@@ -256,7 +261,7 @@ def start_connection(
     if name is not None:
         return functools.partial(profile_connection, name, read_only=read_only)
     if emulator_process:
-        directory = paths.ensure_private_dir(emulator_data or paths.emulator_data_dir())
+        directory = _emulator_directory(emulator_data)
         return functools.partial(_spawn_child_emulator(directory, emulator_seed), read_only)
     return functools.partial(
         emulator_connection, read_only=read_only, seed=emulator_seed, data_dir=emulator_data
