@@ -182,9 +182,9 @@ async def iter_service_details(
 
     At most twice the transport's current in-flight limit calls are started ahead of the answers,
     and an answer is dropped once yielded: a fan-out over thousands of services keeps a few dozen
-    waiting calls and no answers alive, not all of them. (Started all at once and kept until the end, a 505-
-    service fan-out had ~40 000 more live objects than the whole client, and Python's cyclic
-    garbage collector, which walks them, made 128 in flight 14 % slower than 64.)
+    waiting calls and no answers alive, not all of them. (Started all at once and kept until the
+    end, a 505-service fan-out had ~40 000 more live objects than the whole client, and Python's
+    cyclic garbage collector, which walks them, made 128 in flight 14 % slower than 64.)
 
     Args:
         client: The subscription's client.
